@@ -1,0 +1,116 @@
+// The console application: command line, single instance, start-up.
+//
+//   civicdesk [--data-dir DIR] [--pop tel:+12155550100 | mailto:someone@example.org]
+//
+// A second launch hands its arguments to the console already running on the
+// same data folder and exits; softphones and CTI connectors use this for
+// screen pops.
+#include <civic/core/Console.h>
+#include <civic/core/Version.h>
+
+#include "ui/I18n.h"
+#include "ui/MainFrame.h"
+#include "ui/SingleInstance.h"
+#include "ui/Startup.h"
+
+#include <wx/app.h>
+#include <wx/cmdline.h>
+#include <wx/image.h>
+#include <wx/msgdlg.h>
+
+#include <iostream>
+#include <optional>
+
+namespace civic {
+namespace {
+
+class App : public wxApp
+{
+public:
+    bool OnInit() override;
+    int OnExit() override;
+    void OnInitCmdLine(wxCmdLineParser& parser) override;
+    bool OnCmdLineParsed(wxCmdLineParser& parser) override;
+
+private:
+    std::optional<std::filesystem::path> m_data_dir;
+    std::vector<wxString> m_forward; // arguments for the (possibly other) console
+    std::unique_ptr<ui::SingleInstance> m_instance;
+    std::unique_ptr<Console> m_console;
+};
+
+void App::OnInitCmdLine(wxCmdLineParser& parser)
+{
+    wxApp::OnInitCmdLine(parser);
+    parser.AddOption("", "data-dir", "folder for the local store (default: XDG data folder)");
+    parser.AddOption("", "pop", "screen pop for a caller: tel:NUMBER or mailto:ADDRESS");
+    parser.AddSwitch("", "version", "print the version and exit");
+}
+
+bool App::OnCmdLineParsed(wxCmdLineParser& parser)
+{
+    if (parser.Found("version")) {
+        std::cout << "civicdesk " << kVersion << std::endl;
+        std::exit(0);
+    }
+    wxString value;
+    if (parser.Found("data-dir", &value))
+        m_data_dir = std::filesystem::path(value.utf8_string());
+    if (parser.Found("pop", &value)) {
+        m_forward.push_back("--pop");
+        m_forward.push_back(value);
+    }
+    return wxApp::OnCmdLineParsed(parser);
+}
+
+bool App::OnInit()
+{
+    SetAppName("civicdesk");
+    SetAppDisplayName(kAppName);
+    if (!wxApp::OnInit())
+        return false;
+    wxInitAllImageHandlers();
+
+    const Paths paths = Paths::FromEnvironment(m_data_dir);
+    m_instance = std::make_unique<ui::SingleInstance>(paths);
+    if (!m_instance->IsPrimary()) {
+        if (m_instance->SendToPrimary(m_forward))
+            return false; // the running console has it; this process is done
+        std::cerr << "civicdesk: another console holds " << paths.runtime_dir.string()
+                  << " but does not answer\n";
+        return false;
+    }
+
+    auto console = Console::Open(paths);
+    if (!console) {
+        ui::SetUpTranslations(paths, {});
+        const wxString message = ui::StartupErrorMessage(console.Err());
+        std::cerr << message.utf8_string() << std::endl;
+        wxMessageBox(message, kAppName, wxOK | wxICON_ERROR);
+        return false;
+    }
+    m_console = std::move(console).Value();
+    ui::SetUpTranslations(paths, m_console->GetSettings().ui_language);
+
+    auto* frame = new ui::MainFrame(*m_console);
+    frame->Show();
+    SetTopWindow(frame);
+    frame->HandleArgs(m_forward);
+    m_instance->Listen([frame = wxWeakRef<ui::MainFrame>(frame)](std::vector<wxString> args) {
+        if (frame)
+            frame->HandleArgs(args);
+    });
+    return true;
+}
+
+int App::OnExit()
+{
+    m_instance.reset();
+    m_console.reset(); // after every window: pending results find no window and are dropped
+    return wxApp::OnExit();
+}
+
+} // namespace
+} // namespace civic
+
+wxIMPLEMENT_APP(civic::App);

@@ -1,0 +1,117 @@
+// Result<T>: the value of an operation whose failure is expected (offline, a
+// corrupt file, a 4xx from the CRM, malformed XML). Bugs stay exceptions.
+//
+// An Error carries a category the caller can branch on and a message written
+// for the person who will read it (in English; the UI translates categories,
+// and shows the message as detail).
+#pragma once
+
+#include <cassert>
+#include <string>
+#include <utility>
+#include <variant>
+
+namespace civic {
+
+enum class ErrorKind
+{
+    Corrupt,    // a file exists but is not what it should be; never overwritten
+    TooNew,     // written by a newer CivicDesk; left untouched
+    Io,         // the operating system refused (permissions, disk full)
+    Busy,       // another process holds a lock
+    Constraint, // the data broke a rule (unique key, foreign key, check)
+    NotFound,
+    Invalid,    // bad input from a user or a file
+    Offline,    // no network, or the server is not reachable
+    Http,       // the server answered with an error
+    Parse,      // a reply or file could not be parsed
+    Conflict,   // someone else changed it first
+    Denied,     // the role or the server does not allow it
+};
+
+struct Error
+{
+    ErrorKind kind;
+    std::string message;
+};
+
+inline const char* ToString(ErrorKind kind)
+{
+    switch (kind) {
+    case ErrorKind::Corrupt: return "corrupt";
+    case ErrorKind::TooNew: return "too-new";
+    case ErrorKind::Io: return "io";
+    case ErrorKind::Busy: return "busy";
+    case ErrorKind::Constraint: return "constraint";
+    case ErrorKind::NotFound: return "not-found";
+    case ErrorKind::Invalid: return "invalid";
+    case ErrorKind::Offline: return "offline";
+    case ErrorKind::Http: return "http";
+    case ErrorKind::Parse: return "parse";
+    case ErrorKind::Conflict: return "conflict";
+    case ErrorKind::Denied: return "denied";
+    }
+    return "unknown";
+}
+
+template <class T>
+class [[nodiscard]] Result
+{
+public:
+    Result(T value) : m_v(std::in_place_index<0>, std::move(value)) {}
+    Result(Error error) : m_v(std::in_place_index<1>, std::move(error)) {}
+
+    bool IsOk() const { return m_v.index() == 0; }
+    explicit operator bool() const { return IsOk(); }
+
+    T& Value() &
+    {
+        assert(IsOk());
+        return std::get<0>(m_v);
+    }
+    const T& Value() const&
+    {
+        assert(IsOk());
+        return std::get<0>(m_v);
+    }
+    T&& Value() &&
+    {
+        assert(IsOk());
+        return std::get<0>(std::move(m_v));
+    }
+    T* operator->() { return &Value(); }
+    const T* operator->() const { return &Value(); }
+
+    const Error& Err() const
+    {
+        assert(!IsOk());
+        return std::get<1>(m_v);
+    }
+
+private:
+    std::variant<T, Error> m_v;
+};
+
+template <>
+class [[nodiscard]] Result<void>
+{
+public:
+    Result() = default;
+    Result(Error error) : m_error(std::move(error)), m_ok(false) {}
+
+    bool IsOk() const { return m_ok; }
+    explicit operator bool() const { return m_ok; }
+    const Error& Err() const
+    {
+        assert(!m_ok);
+        return m_error;
+    }
+
+private:
+    Error m_error{ErrorKind::Invalid, {}};
+    bool m_ok = true;
+};
+
+inline Result<void> Ok() { return {}; }
+
+} // namespace civic

@@ -1,0 +1,100 @@
+#include "Cli.h"
+
+#include <civic/core/Version.h>
+
+#include <algorithm>
+#include <ostream>
+
+namespace civic::cli {
+
+std::vector<Command>& Registry()
+{
+    static std::vector<Command> commands;
+    return commands;
+}
+
+std::optional<std::string> TakeOption(std::vector<std::string>& args, const std::string& name)
+{
+    for (size_t i = 0; i < args.size(); ++i) {
+        if (args[i] == name && i + 1 < args.size()) {
+            std::string value = args[i + 1];
+            args.erase(args.begin() + static_cast<long>(i), args.begin() + static_cast<long>(i) + 2);
+            return value;
+        }
+        if (args[i].rfind(name + "=", 0) == 0) {
+            std::string value = args[i].substr(name.size() + 1);
+            args.erase(args.begin() + static_cast<long>(i));
+            return value;
+        }
+    }
+    return std::nullopt;
+}
+
+bool TakeFlag(std::vector<std::string>& args, const std::string& name)
+{
+    auto it = std::find(args.begin(), args.end(), name);
+    if (it == args.end())
+        return false;
+    args.erase(it);
+    return true;
+}
+
+namespace {
+
+void PrintHelp(std::ostream& out)
+{
+    out << "Usage: civicdesk-cli [--data-dir DIR] COMMAND [ARGS]\n\n"
+           "The headless companion of the CivicDesk 311 console.\n\n"
+           "Commands:\n";
+    for (const auto& c : Registry()) {
+        std::string words;
+        for (const auto& w : c.words)
+            words += (words.empty() ? "" : " ") + w;
+        out << "  " << words << (c.synopsis.empty() ? "" : " " + c.synopsis) << "\n      "
+            << c.help << "\n";
+    }
+    out << "\nOptions:\n"
+           "  --data-dir DIR   use DIR instead of $XDG_DATA_HOME/civicdesk\n"
+           "  --help           show this help\n"
+           "  --version        show the version\n\n"
+           "Exit status: 0 done, 1 failed or found a problem, 2 usage error.\n";
+}
+
+} // namespace
+
+int Main(std::vector<std::string> args, std::ostream& out, std::ostream& err)
+{
+    if (Registry().empty())
+        RegisterDbCommands();
+
+    if (TakeFlag(args, "--version")) {
+        out << "civicdesk-cli " << kVersion << "\n";
+        return kOk;
+    }
+    if (args.empty() || TakeFlag(args, "--help") || TakeFlag(args, "-h")) {
+        PrintHelp(args.empty() ? err : out);
+        return args.empty() ? kUsage : kOk;
+    }
+    std::optional<std::filesystem::path> data_dir;
+    if (auto d = TakeOption(args, "--data-dir"))
+        data_dir = *d;
+    Context ctx{Paths::FromEnvironment(data_dir), out, err};
+
+    // The longest registered word sequence that prefixes the arguments wins.
+    const Command* best = nullptr;
+    for (const auto& c : Registry()) {
+        if (c.words.size() <= args.size() &&
+            std::equal(c.words.begin(), c.words.end(), args.begin()) &&
+            (!best || c.words.size() > best->words.size()))
+            best = &c;
+    }
+    if (!best) {
+        err << "civicdesk-cli: unknown command '" << args.front()
+            << "' (see civicdesk-cli --help)\n";
+        return kUsage;
+    }
+    std::vector<std::string> rest(args.begin() + static_cast<long>(best->words.size()), args.end());
+    return best->run(ctx, rest);
+}
+
+} // namespace civic::cli

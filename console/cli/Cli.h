@@ -1,0 +1,50 @@
+// The CLI's small framework: a table of subcommands, each a function from the
+// remaining arguments to an exit status. Output goes to stdout, problems to
+// stderr; exit 0 = done, 1 = the work found a problem or failed, 2 = usage.
+#pragma once
+
+#include <civic/core/Paths.h>
+
+#include <functional>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace civic::cli {
+
+enum Exit
+{
+    kOk = 0,
+    kFailed = 1,
+    kUsage = 2,
+};
+
+struct Context
+{
+    Paths paths;
+    std::ostream& out;
+    std::ostream& err;
+};
+
+struct Command
+{
+    std::vector<std::string> words; // e.g. {"db", "check"}
+    std::string synopsis;           // arguments after the words
+    std::string help;
+    std::function<int(Context&, std::vector<std::string>& args)> run;
+};
+
+// Registered commands, in the order --help lists them.
+std::vector<Command>& Registry();
+
+// Takes "--name VALUE" out of args; nullopt when absent.
+std::optional<std::string> TakeOption(std::vector<std::string>& args, const std::string& name);
+// Takes a bare "--flag" out of args.
+bool TakeFlag(std::vector<std::string>& args, const std::string& name);
+
+int Main(std::vector<std::string> args, std::ostream& out, std::ostream& err);
+
+void RegisterDbCommands();
+
+} // namespace civic::cli

@@ -1,0 +1,50 @@
+// The console's settings: who the agent is and which CRM it talks to.
+// Stored in the console database (table settings), so the console and the CLI
+// agree. The CRM API key is not here: it lives in the desktop's secret service,
+// or in a 0600 file where there is none (SecretFile.h).
+#pragma once
+
+#include <civic/Result.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace civic {
+namespace store {
+class Database;
+}
+
+enum class Role
+{
+    CallTaker,
+    WalkInStaff,
+    KnowledgeManager,
+    Supervisor,
+};
+
+std::string_view ToString(Role role);
+std::optional<Role> RoleFromString(std::string_view text);
+
+struct Settings
+{
+    std::string agent_name;
+    Role role = Role::CallTaker;
+    std::string crm_endpoint;    // Open311 base URL; empty = offline
+    std::string jurisdiction_id; // optional
+    std::string ui_language;     // BCP 47 ("es"); empty = follow the system
+
+    bool HasCrm() const { return !crm_endpoint.empty(); }
+
+    // Reads every key; absent keys keep their defaults. Errors: store errors.
+    static Result<Settings> Load(store::Database& db);
+    // Writes every key in one transaction.
+    Result<void> Save(store::Database& db) const;
+
+    // Checks what a user typed. Errors: Invalid, with a message naming the field.
+    Result<void> Validate() const;
+
+    bool operator==(const Settings&) const = default;
+};
+
+} // namespace civic

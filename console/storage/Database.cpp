@@ -1,0 +1,393 @@
+#include <civic/store/Database.h>
+
+#include <sqlite3.h>
+
+#include <array>
+#include <fstream>
+#include <stdexcept>
+#include <system_error>
+
+namespace civic::store {
+namespace {
+
+ErrorKind KindFor(int rc)
+{
+    switch (rc & 0xff) {
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+        return ErrorKind::Corrupt;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return ErrorKind::Busy;
+    case SQLITE_CONSTRAINT:
+        return ErrorKind::Constraint;
+    case SQLITE_NOTFOUND:
+        return ErrorKind::NotFound;
+    default:
+        return ErrorKind::Io;
+    }
+}
+
+std::uint32_t ReadBigEndian(const unsigned char* p, int bytes)
+{
+    std::uint32_t v = 0;
+    for (int i = 0; i < bytes; ++i)
+        v = (v << 8) | p[i];
+    return v;
+}
+
+} // namespace
+
+Result<void> ValidateFileHeader(const std::filesystem::path& path)
+{
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec))
+        return Ok();
+    const auto size = std::filesystem::file_size(path, ec);
+    if (ec)
+        return Error{ErrorKind::Io, path.string() + ": " + ec.message()};
+    if (size == 0)
+        return Ok();
+
+    std::ifstream in(path, std::ios::binary);
+    std::array<unsigned char, 100> header{};
+    in.read(reinterpret_cast<char*>(header.data()), header.size());
+    if (!in && size >= header.size())
+        return Error{ErrorKind::Io, path.string() + ": cannot be read"};
+
+    static constexpr char kMagic[] = "SQLite format 3";
+    if (size < header.size() ||
+        std::string_view(reinterpret_cast<const char*>(header.data()), 15) != kMagic)
+        return Error{ErrorKind::Corrupt,
+                     path.string() + " is not an SQLite database (damaged or replaced)"};
+
+    std::uint64_t page_size = ReadBigEndian(&header[16], 2);
+    if (page_size == 1)
+        page_size = 65536;
+    if (page_size < 512 || (page_size & (page_size - 1)) != 0)
+        return Error{ErrorKind::Corrupt, path.string() + " has a damaged header (page size)"};
+
+    // The in-header page count is only trustworthy when the version-valid-for
+    // number matches the change counter (see SQLite's file format, section 1.3.7).
+    const std::uint32_t change_counter = ReadBigEndian(&header[24], 4);
+    const std::uint32_t valid_for = ReadBigEndian(&header[92], 4);
+    const std::uint64_t pages = ReadBigEndian(&header[28], 4);
+    if (pages != 0 && change_counter == valid_for && size < pages * page_size)
+        return Error{ErrorKind::Corrupt,
+                     path.string() + " is truncated: it should hold " +
+                         std::to_string(pages * page_size) + " bytes but has " +
+                         std::to_string(size)};
+    if (size % page_size != 0)
+        return Error{ErrorKind::Corrupt,
+                     path.string() + " is truncated: its size is not a whole number of pages"};
+    return Ok();
+}
+
+// ---- Query ------------------------------------------------------------------
+
+Query::Query(Database& db, sqlite3_stmt* stmt, bool cached)
+    : m_db(&db), m_stmt(stmt), m_cached(cached)
+{
+}
+
+Query::Query(Query&& other) noexcept
+    : m_db(other.m_db), m_stmt(other.m_stmt), m_cached(other.m_cached)
+{
+    other.m_stmt = nullptr;
+}
+
+Query::~Query()
+{
+    if (!m_stmt)
+        return;
+    if (m_cached)
+        m_db->Release(m_stmt);
+    else
+        sqlite3_finalize(m_stmt);
+}
+
+Query& Query::Bind(int index, std::int64_t value)
+{
+    sqlite3_bind_int64(m_stmt, index, value);
+    return *this;
+}
+
+Query& Query::Bind(int index, double value)
+{
+    sqlite3_bind_double(m_stmt, index, value);
+    return *this;
+}
+
+Query& Query::Bind(int index, std::string_view text)
+{
+    sqlite3_bind_text64(m_stmt, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+    return *this;
+}
+
+Query& Query::BindNull(int index)
+{
+    sqlite3_bind_null(m_stmt, index);
+    return *this;
+}
+
+Query& Query::BindBlob(int index, std::span<const std::byte> data)
+{
+    sqlite3_bind_blob64(m_stmt, index, data.data(), data.size(), SQLITE_TRANSIENT);
+    return *this;
+}
+
+Result<bool> Query::Step()
+{
+    m_db->m_thread.AssertOnOwner();
+    const int rc = sqlite3_step(m_stmt);
+    if (rc == SQLITE_ROW)
+        return true;
+    if (rc == SQLITE_DONE)
+        return false;
+    return m_db->LastError(KindFor(rc), sqlite3_sql(m_stmt));
+}
+
+Result<void> Query::Run()
+{
+    for (;;) {
+        auto row = Step();
+        if (!row)
+            return row.Err();
+        if (!row.Value())
+            return Ok();
+    }
+}
+
+std::int64_t Query::Int(int column) const { return sqlite3_column_int64(m_stmt, column); }
+double Query::Real(int column) const { return sqlite3_column_double(m_stmt, column); }
+
+std::string Query::Text(int column) const
+{
+    const auto* p = sqlite3_column_text(m_stmt, column);
+    const int n = sqlite3_column_bytes(m_stmt, column);
+    return p ? std::string(reinterpret_cast<const char*>(p), static_cast<size_t>(n)) : std::string();
+}
+
+std::optional<std::string> Query::OptText(int column) const
+{
+    if (IsNull(column))
+        return std::nullopt;
+    return Text(column);
+}
+
+bool Query::IsNull(int column) const
+{
+    return sqlite3_column_type(m_stmt, column) == SQLITE_NULL;
+}
+
+int Query::ColumnCount() const { return sqlite3_column_count(m_stmt); }
+
+// ---- Database ---------------------------------------------------------------
+
+Database::Database(sqlite3* db, std::filesystem::path path) : m_db(db), m_path(std::move(path)) {}
+
+Database::~Database()
+{
+    for (auto& [sql, entry] : m_cache)
+        sqlite3_finalize(entry.stmt);
+    sqlite3_close_v2(m_db);
+}
+
+Error Database::LastError(ErrorKind kind, std::string_view context) const
+{
+    std::string msg = m_path.string() + ": " + sqlite3_errmsg(m_db);
+    if (!context.empty())
+        msg += " (in: " + std::string(context.substr(0, 120)) + ")";
+    return Error{kind, std::move(msg)};
+}
+
+Result<std::unique_ptr<Database>> Database::Open(const std::filesystem::path& path,
+                                                 std::span<const Migration> migrations,
+                                                 OpenMode mode)
+{
+    const bool in_memory = path == ":memory:";
+    if (!in_memory) {
+        if (auto valid = ValidateFileHeader(path); !valid)
+            return valid.Err();
+        if (mode == OpenMode::ReadOnly && !std::filesystem::exists(path))
+            return Error{ErrorKind::NotFound, path.string() + " does not exist"};
+    }
+
+    const int flags = (mode == OpenMode::ReadOnly ? SQLITE_OPEN_READONLY
+                                                  : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+                      SQLITE_OPEN_NOMUTEX;
+    sqlite3* raw = nullptr;
+    const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+    std::unique_ptr<Database> db(new Database(raw, path));
+    if (rc != SQLITE_OK)
+        return db->LastError(KindFor(rc), "open");
+    sqlite3_extended_result_codes(raw, 1);
+    sqlite3_busy_timeout(raw, 5000);
+
+    // Read before any write: a damaged file fails here and is left as it was.
+    auto probe = db->Exec("SELECT count(*) FROM sqlite_schema");
+    if (!probe)
+        return Error{ErrorKind::Corrupt, probe.Err().message};
+
+    const int version = db->SchemaVersion();
+    const int latest = migrations.empty() ? 0 : migrations.back().version;
+    if (version > latest)
+        return Error{ErrorKind::TooNew,
+                     path.string() + " was written by a newer version of CivicDesk (schema " +
+                         std::to_string(version) + ", this version knows up to " +
+                         std::to_string(latest) + "); it has not been changed"};
+
+    if (auto fk = db->Exec("PRAGMA foreign_keys = ON"); !fk)
+        return fk.Err();
+    if (mode == OpenMode::ReadOnly)
+        return db;
+
+    // WAL lets readers on other connections work while the writer commits;
+    // synchronous=FULL makes every commit durable across power loss, which the
+    // outbox relies on ("nothing an agent typed is ever lost").
+    if (!in_memory) {
+        if (auto wal = db->Exec("PRAGMA journal_mode = WAL"); !wal)
+            return wal.Err();
+    }
+    if (auto sync = db->Exec("PRAGMA synchronous = FULL"); !sync)
+        return sync.Err();
+    if (auto migrated = db->Migrate(migrations); !migrated)
+        return migrated.Err();
+    return db;
+}
+
+Result<void> Database::Migrate(std::span<const Migration> migrations)
+{
+    int current = SchemaVersion();
+    for (const auto& step : migrations) {
+        if (step.version <= current)
+            continue;
+        Transaction tx(*this);
+        if (auto r = Exec(step.sql); !r)
+            return Error{r.Err().kind, "schema step " + std::to_string(step.version) +
+                                           " failed: " + r.Err().message};
+        if (auto r = Exec("PRAGMA user_version = " + std::to_string(step.version)); !r)
+            return r.Err();
+        if (auto r = tx.Commit(); !r)
+            return r.Err();
+        current = step.version;
+    }
+    return Ok();
+}
+
+Result<void> Database::Exec(std::string_view sql)
+{
+    m_thread.AssertOnOwner();
+    const std::string text(sql);
+    char* message = nullptr;
+    const int rc = sqlite3_exec(m_db, text.c_str(), nullptr, nullptr, &message);
+    if (rc == SQLITE_OK)
+        return Ok();
+    std::string detail = message ? message : sqlite3_errstr(rc);
+    sqlite3_free(message);
+    return Error{KindFor(rc), m_path.string() + ": " + detail};
+}
+
+Query Database::Prepare(std::string_view sql)
+{
+    m_thread.AssertOnOwner();
+    auto it = m_cache.find(sql);
+    if (it != m_cache.end() && !it->second.in_use) {
+        it->second.in_use = true;
+        return Query(*this, it->second.stmt, true);
+    }
+    sqlite3_stmt* stmt = nullptr;
+    const int rc = sqlite3_prepare_v3(m_db, sql.data(), static_cast<int>(sql.size()),
+                                      SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+    if (rc != SQLITE_OK)
+        throw std::logic_error(std::string("SQL does not prepare: ") + sqlite3_errmsg(m_db) +
+                               " in: " + std::string(sql));
+    if (it != m_cache.end()) // the cached one is busy (nested use): a one-off copy
+        return Query(*this, stmt, false);
+    m_cache.emplace(std::string(sql), CachedStatement{stmt, true});
+    return Query(*this, stmt, true);
+}
+
+void Database::Release(sqlite3_stmt* stmt)
+{
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    for (auto& [sql, entry] : m_cache) {
+        if (entry.stmt == stmt) {
+            entry.in_use = false;
+            return;
+        }
+    }
+}
+
+int Database::SchemaVersion()
+{
+    auto q = Prepare("PRAGMA user_version");
+    auto row = q.Step();
+    return row && row.Value() ? static_cast<int>(q.Int(0)) : 0;
+}
+
+CheckReport Database::Check()
+{
+    CheckReport report;
+    report.schema_version = SchemaVersion();
+    {
+        auto q = Prepare("PRAGMA page_count");
+        if (auto r = q.Step(); r && r.Value())
+            report.page_count = q.Int(0);
+    }
+    {
+        auto q = Prepare("PRAGMA page_size");
+        if (auto r = q.Step(); r && r.Value())
+            report.page_size = q.Int(0);
+    }
+    auto q = Prepare("PRAGMA integrity_check(100)");
+    for (;;) {
+        auto row = q.Step();
+        if (!row) {
+            report.problems.push_back(row.Err().message);
+            break;
+        }
+        if (!row.Value())
+            break;
+        auto line = q.Text(0);
+        if (line != "ok")
+            report.problems.push_back(std::move(line));
+    }
+    report.ok = report.problems.empty();
+    return report;
+}
+
+std::int64_t Database::LastInsertRowId() const { return sqlite3_last_insert_rowid(m_db); }
+int Database::Changes() const { return sqlite3_changes(m_db); }
+bool Database::InTransaction() const { return sqlite3_get_autocommit(m_db) == 0; }
+
+// ---- Transaction ------------------------------------------------------------
+
+Transaction::Transaction(Database& db) : m_db(db)
+{
+    auto begun = m_db.Exec("BEGIN IMMEDIATE");
+    m_active = begun.IsOk();
+    if (!begun)
+        m_begin_error = begun.Err();
+}
+
+Transaction::~Transaction()
+{
+    if (m_active)
+        (void)m_db.Exec("ROLLBACK");
+}
+
+Result<void> Transaction::Commit()
+{
+    if (m_begin_error)
+        return *m_begin_error;
+    if (!m_active)
+        return Error{ErrorKind::Invalid, "transaction already finished"};
+    auto r = m_db.Exec("COMMIT");
+    if (r)
+        m_active = false;
+    return r;
+}
+
+} // namespace civic::store

@@ -1,0 +1,187 @@
+// civic::store — the local SQLite store.
+//
+// A Database is one connection. It is not thread-safe: it belongs to the thread
+// that opened it (in the console, the core's database executor) and asserts so
+// in debug builds. Open() validates the file before writing anything, so a
+// corrupt database or one from a newer version is reported and left untouched.
+#pragma once
+
+#include <civic/Result.h>
+#include <civic/ThreadCheck.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace civic::store {
+
+// One numbered step of a schema. Steps run in order, each in its own
+// transaction, and PRAGMA user_version records the last one applied.
+struct Migration
+{
+    int version;
+    std::string_view sql;
+};
+
+class Database;
+
+// A prepared statement borrowed from the connection's cache. Bind indexes are
+// 1-based as in SQLite; column indexes are 0-based. Destroying the Query resets
+// it and clears its bindings so the cached statement is ready for the next use.
+class Query
+{
+public:
+    Query(Query&& other) noexcept;
+    Query& operator=(Query&&) = delete;
+    ~Query();
+
+    Query& Bind(int index, std::int64_t value);
+    Query& Bind(int index, int value) { return Bind(index, static_cast<std::int64_t>(value)); }
+    Query& Bind(int index, double value);
+    Query& Bind(int index, std::string_view text);
+    Query& Bind(int index, const char* text) { return Bind(index, std::string_view(text)); }
+    Query& Bind(int index, const std::string& text) { return Bind(index, std::string_view(text)); }
+    Query& BindNull(int index);
+    Query& BindBlob(int index, std::span<const std::byte> data);
+    template <class T>
+    Query& Bind(int index, const std::optional<T>& value)
+    {
+        return value ? Bind(index, *value) : BindNull(index);
+    }
+    // Binds each argument in order, starting at index 1.
+    template <class... A>
+    Query& BindAll(const A&... args)
+    {
+        int i = 0;
+        (Bind(++i, args), ...);
+        return *this;
+    }
+
+    // Advances one row: true when a row is ready, false when done.
+    Result<bool> Step();
+    // Steps to the end, for statements that return no rows.
+    Result<void> Run();
+
+    std::int64_t Int(int column) const;
+    double Real(int column) const;
+    std::string Text(int column) const;
+    std::optional<std::string> OptText(int column) const;
+    bool IsNull(int column) const;
+    int ColumnCount() const;
+
+private:
+    friend class Database;
+    Query(Database& db, sqlite3_stmt* stmt, bool cached);
+
+    Database* m_db;
+    sqlite3_stmt* m_stmt;
+    bool m_cached;
+};
+
+enum class OpenMode
+{
+    ReadWrite, // create if missing, apply migrations
+    ReadOnly,  // inspect only: no migrations, nothing written (used by `db check`)
+};
+
+struct CheckReport
+{
+    bool ok = false;
+    std::vector<std::string> problems; // as reported by PRAGMA integrity_check
+    int schema_version = 0;
+    std::int64_t page_count = 0;
+    std::int64_t page_size = 0;
+};
+
+class Database
+{
+public:
+    // Opens (and in ReadWrite mode creates and migrates) the database at path.
+    // Errors: Corrupt (not SQLite, truncated, malformed schema), TooNew
+    // (user_version beyond the last migration given), Io, Busy. On error the
+    // file is left exactly as it was. Use ":memory:" for a private in-memory store.
+    static Result<std::unique_ptr<Database>> Open(const std::filesystem::path& path,
+                                                  std::span<const Migration> migrations,
+                                                  OpenMode mode = OpenMode::ReadWrite);
+    ~Database();
+    Database(const Database&) = delete;
+    Database& operator=(const Database&) = delete;
+
+    // Executes one or more statements that return no rows.
+    Result<void> Exec(std::string_view sql);
+
+    // A cached prepared statement. Preparing invalid SQL is a bug: it throws
+    // std::logic_error with SQLite's message.
+    Query Prepare(std::string_view sql);
+
+    // Full structural check (PRAGMA integrity_check). Reads every page: on a
+    // large store this takes seconds, so never call it from the UI thread.
+    CheckReport Check();
+
+    int SchemaVersion();
+    std::int64_t LastInsertRowId() const;
+    int Changes() const;
+    const std::filesystem::path& Path() const { return m_path; }
+    bool InTransaction() const;
+
+    // Hands the connection to the calling thread (see ThreadCheck::Rebind).
+    void MoveToCurrentThread() { m_thread.Rebind(); }
+
+    // Error from the last failed call, for building messages.
+    Error LastError(ErrorKind kind, std::string_view context) const;
+
+private:
+    friend class Query;
+    Database(sqlite3* db, std::filesystem::path path);
+    Result<void> Migrate(std::span<const Migration> migrations);
+    void Release(sqlite3_stmt* stmt);
+
+    struct CachedStatement
+    {
+        sqlite3_stmt* stmt = nullptr;
+        bool in_use = false;
+    };
+
+    sqlite3* m_db;
+    std::filesystem::path m_path;
+    std::map<std::string, CachedStatement, std::less<>> m_cache;
+    ThreadCheck m_thread;
+};
+
+// An IMMEDIATE transaction: takes the write lock at once, so a conflict shows
+// at Begin rather than halfway through. Rolls back unless Commit() succeeded.
+// Nested use is not supported: SAVEPOINTs are not needed by any caller.
+class Transaction
+{
+public:
+    explicit Transaction(Database& db);
+    ~Transaction();
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+
+    // False when BEGIN itself failed (then Commit() returns that error).
+    bool IsActive() const { return m_active; }
+    Result<void> Commit();
+
+private:
+    Database& m_db;
+    bool m_active = false;
+    std::optional<Error> m_begin_error;
+};
+
+// Validates a file as an SQLite database without opening it through SQLite:
+// magic string, page size, and the size the header declares against the file's
+// real size (a truncated copy is shorter than its header says).
+// Returns Ok for a missing or empty file (SQLite treats both as a new database).
+Result<void> ValidateFileHeader(const std::filesystem::path& path);
+
+} // namespace civic::store

@@ -1,0 +1,23 @@
+// Translations: set up once at start-up, before the first window (as Poedit
+// does in its app class). The core never translates; every user-visible string
+// in the UI goes through _().
+#pragma once
+
+#include <civic/core/Paths.h>
+
+#include <wx/string.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace civic::ui {
+
+// language: a code such as "es", or empty to follow the desktop's language.
+void SetUpTranslations(const Paths& paths, const std::string& language);
+
+// Languages the console's interface is translated into: code and native name,
+// English first.
+std::vector<std::pair<std::string, wxString>> AvailableLanguages(const Paths& paths);
+
+} // namespace civic::ui

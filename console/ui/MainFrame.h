@@ -1,0 +1,75 @@
+// The console's main window: caller & timeline, knowledge and wrap-up as docked
+// wxAUI panes whose arrangement persists; menus; status bar with the agent, the
+// connection state and the outbox count.
+//
+// Thread: UI thread only. Work that touches the store or the network is posted
+// to the core's executors (see Async.h).
+#pragma once
+
+#include <civic/core/Console.h>
+
+#include <wx/aui/framemanager.h>
+#include <wx/frame.h>
+#include <wx/timer.h>
+
+#include <memory>
+#include <vector>
+
+class wxFileConfig;
+
+namespace civic::ui {
+
+class CallerPane;
+class KnowledgePane;
+class WrapUpPane;
+
+enum StatusField
+{
+    kStatusAgent = 0,
+    kStatusConnection,
+    kStatusOutbox,
+    kStatusFieldCount
+};
+
+class MainFrame : public wxFrame
+{
+public:
+    explicit MainFrame(Console& console);
+    ~MainFrame() override;
+
+    // Arguments from the command line or from a second launch: --pop URI.
+    void HandleArgs(const std::vector<wxString>& args);
+
+    // Asks the store for the outbox count; the status bar updates when it answers.
+    void RefreshStatus();
+    void ApplySettings(const Settings& s);
+
+    // Resets the panes to their default arrangement.
+    void ResetLayout();
+
+    wxAuiManager& Aui() { return m_aui; }
+    CallerPane* Caller() { return m_caller; }
+    KnowledgePane* Knowledge() { return m_knowledge; }
+    WrapUpPane* WrapUp() { return m_wrapup; }
+
+private:
+    void BuildMenus();
+    void BuildPanes();
+    void SaveLayout();
+    void OnClose(wxCloseEvent& event);
+    void OnSettings(wxCommandEvent& event);
+    void OnShortcuts(wxCommandEvent& event);
+    void OnAbout(wxCommandEvent& event);
+    void FocusPane(wxWindow* pane);
+
+    Console& m_console;
+    wxAuiManager m_aui;
+    std::unique_ptr<wxFileConfig> m_config;
+    wxString m_default_perspective;
+    CallerPane* m_caller = nullptr;
+    KnowledgePane* m_knowledge = nullptr;
+    WrapUpPane* m_wrapup = nullptr;
+    wxTimer m_status_timer;
+};
+
+} // namespace civic::ui
