@@ -28,6 +28,7 @@ class App : public wxApp
 {
 public:
     bool OnInit() override;
+    int OnRun() override;
     int OnExit() override;
     void OnInitCmdLine(wxCmdLineParser& parser) override;
     bool OnCmdLineParsed(wxCmdLineParser& parser) override;
@@ -37,6 +38,9 @@ private:
     std::vector<wxString> m_forward; // arguments for the (possibly other) console
     std::unique_ptr<ui::SingleInstance> m_instance;
     std::unique_ptr<Console> m_console;
+    // Set when this process has nothing to run (arguments handed to the
+    // running console, or start-up refused): OnRun returns it at once.
+    std::optional<int> m_exit_code;
 };
 
 void App::OnInitCmdLine(wxCmdLineParser& parser)
@@ -74,11 +78,14 @@ bool App::OnInit()
     const Paths paths = Paths::FromEnvironment(m_data_dir);
     m_instance = std::make_unique<ui::SingleInstance>(paths);
     if (!m_instance->IsPrimary()) {
-        if (m_instance->SendToPrimary(m_forward))
-            return false; // the running console has it; this process is done
+        if (m_instance->SendToPrimary(m_forward)) {
+            m_exit_code = 0; // the running console has it; this process is done
+            return true;
+        }
         std::cerr << "civicdesk: another console holds " << paths.runtime_dir.string()
                   << " but does not answer\n";
-        return false;
+        m_exit_code = 1;
+        return true;
     }
 
     auto console = Console::Open(paths);
@@ -87,7 +94,8 @@ bool App::OnInit()
         const wxString message = ui::StartupErrorMessage(console.Err());
         std::cerr << message.utf8_string() << std::endl;
         wxMessageBox(message, kAppName, wxOK | wxICON_ERROR);
-        return false;
+        m_exit_code = 1;
+        return true;
     }
     m_console = std::move(console).Value();
     ui::SetUpTranslations(paths, m_console->GetSettings().ui_language);
@@ -101,6 +109,11 @@ bool App::OnInit()
             frame->HandleArgs(args);
     });
     return true;
+}
+
+int App::OnRun()
+{
+    return m_exit_code ? *m_exit_code : wxApp::OnRun();
 }
 
 int App::OnExit()

@@ -71,9 +71,13 @@ int Main(std::vector<std::string> args, std::ostream& out, std::ostream& err)
         out << "civicdesk-cli " << kVersion << "\n";
         return kOk;
     }
-    if (args.empty() || TakeFlag(args, "--help") || TakeFlag(args, "-h")) {
-        PrintHelp(args.empty() ? err : out);
-        return args.empty() ? kUsage : kOk;
+    if (TakeFlag(args, "--help") || TakeFlag(args, "-h")) {
+        PrintHelp(out);
+        return kOk;
+    }
+    if (args.empty()) {
+        PrintHelp(err);
+        return kUsage;
     }
     std::optional<std::filesystem::path> data_dir;
     if (auto d = TakeOption(args, "--data-dir"))

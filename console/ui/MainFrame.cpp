@@ -9,7 +9,7 @@
 #include <civic/core/Version.h>
 
 #include <wx/aboutdlg.h>
-#include <wx/artprov.h>
+#include <wx/bmpbndl.h>
 #include <wx/fileconf.h>
 #include <wx/iconbndl.h>
 #include <wx/menu.h>
@@ -50,12 +50,14 @@ MainFrame::MainFrame(Console& console)
 {
     SetName("civicdesk_main");
     SetMinSize(FromDIP(wxSize(800, 500)));
-    const auto icon_dir = console.GetPaths().resources_dir / "icons";
+    // One SVG serves every size the window manager asks for.
+    const auto svg = console.GetPaths().resources_dir / "icons" / "civicdesk.svg";
     wxIconBundle icons;
-    for (const char* size : {"48", "128", "256"}) {
-        const auto png = icon_dir / (std::string("civicdesk-") + size + ".png");
-        if (std::filesystem::exists(png))
-            icons.AddIcon(wxString::FromUTF8(png.string()), wxBITMAP_TYPE_PNG);
+    for (int size : {16, 32, 48, 128, 256}) {
+        const auto bundle = wxBitmapBundle::FromSVGFile(wxString::FromUTF8(svg.string()),
+                                                        wxSize(size, size));
+        if (bundle.IsOk())
+            icons.AddIcon(bundle.GetIcon(wxSize(size, size)));
     }
     if (icons.IsOk())
         SetIcons(icons);
@@ -205,10 +207,10 @@ void MainFrame::ApplySettings(const Settings& s)
 {
     const wxString agent = s.agent_name.empty() ? _("Agent not set (File > Settings)")
                                                 : wxString::FromUTF8(s.agent_name);
-    SetStatusText(agent + " \u2014 " + RoleLabel(s.role), kStatusAgent);
+    SetStatusText(agent + L" \u2014 " + RoleLabel(s.role), kStatusAgent);
     // The sync engine reports Online and Syncing; without a CRM the console is
     // offline by design and says why.
-    SetStatusText(s.HasCrm() ? _("Offline") : _("Offline \u2014 no CRM configured"),
+    SetStatusText(s.HasCrm() ? _("Offline") : _("Offline: no CRM configured"),
                   kStatusConnection);
 }
 
@@ -238,6 +240,8 @@ void MainFrame::HandleArgs(const std::vector<wxString>& args)
         else if (!args[i].StartsWith("--pop=", &value))
             continue;
         m_caller->ShowIncoming(value);
+        // The title names the caller so the taskbar entry does too.
+        SetTitle(wxString(kAppName) + L" \u2014 " + m_caller->CurrentCaller());
         FocusPane(m_caller);
         popped = true;
     }

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cassert>
+#include <ostream>
 #include <string>
 #include <utility>
 #include <variant>
@@ -53,6 +54,8 @@ inline const char* ToString(ErrorKind kind)
     }
     return "unknown";
 }
+
+inline std::ostream& operator<<(std::ostream& os, ErrorKind kind) { return os << ToString(kind); }
 
 template <class T>
 class [[nodiscard]] Result

@@ -1,0 +1,290 @@
+#define BOOST_TEST_MODULE storage
+#include <boost/test/unit_test.hpp>
+
+#include <civic/store/Database.h>
+
+#include "TestSupport.h"
+
+#include <array>
+
+using namespace civic;
+using namespace civic::store;
+using civic::test::ReadFile;
+using civic::test::TempDir;
+using civic::test::WriteFile;
+
+namespace {
+
+constexpr std::array<Migration, 2> kSchema{{
+    {1, "CREATE TABLE note(id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);"},
+    {2, "CREATE TABLE tag(note_id INTEGER NOT NULL REFERENCES note(id), name TEXT);"},
+}};
+
+std::unique_ptr<Database> OpenOk(const std::filesystem::path& path,
+                                 std::span<const Migration> schema = kSchema)
+{
+    auto db = Database::Open(path, schema);
+    BOOST_TEST_REQUIRE(db.IsOk(), (db.IsOk() ? "" : db.Err().message));
+    return std::move(db).Value();
+}
+
+// A database big enough that truncating it loses whole pages of data.
+void Fill(Database& db, int rows)
+{
+    Transaction tx(db);
+    for (int i = 0; i < rows; ++i) {
+        auto q = db.Prepare("INSERT INTO note(text) VALUES(?1)");
+        BOOST_TEST_REQUIRE(q.Bind(1, "note number " + std::to_string(i) +
+                                         std::string(200, 'x'))
+                               .Run()
+                               .IsOk());
+    }
+    BOOST_TEST_REQUIRE(tx.Commit().IsOk());
+}
+
+int CountNotes(Database& db)
+{
+    auto q = db.Prepare("SELECT count(*) FROM note");
+    BOOST_TEST_REQUIRE(q.Step().Value());
+    return static_cast<int>(q.Int(0));
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(Migrations)
+
+BOOST_AUTO_TEST_CASE(new_database_gets_every_step_and_records_the_last)
+{
+    TempDir dir;
+    auto db = OpenOk(dir / "a.db");
+    BOOST_TEST(db->SchemaVersion() == 2);
+    BOOST_TEST(db->Exec("INSERT INTO note(text) VALUES('x')").IsOk());
+}
+
+BOOST_AUTO_TEST_CASE(reopening_applies_only_the_new_steps)
+{
+    TempDir dir;
+    {
+        auto db = OpenOk(dir / "a.db", std::span(kSchema).first(1));
+        BOOST_TEST(db->SchemaVersion() == 1);
+        BOOST_TEST(db->Exec("INSERT INTO note(text) VALUES('kept')").IsOk());
+    }
+    auto db = OpenOk(dir / "a.db");
+    BOOST_TEST(db->SchemaVersion() == 2);
+    BOOST_TEST(CountNotes(*db) == 1);
+}
+
+BOOST_AUTO_TEST_CASE(a_failing_step_leaves_the_previous_version)
+{
+    TempDir dir;
+    const std::array<Migration, 2> broken{{kSchema[0], {2, "CREATE TABLE note(x);"}}};
+    auto db = Database::Open(dir / "a.db", broken);
+    BOOST_TEST_REQUIRE(!db.IsOk());
+    BOOST_TEST(db.Err().message.find("schema step 2") != std::string::npos);
+    auto again = OpenOk(dir / "a.db", std::span(kSchema).first(1));
+    BOOST_TEST(again->SchemaVersion() == 1);
+}
+
+BOOST_AUTO_TEST_CASE(database_from_a_newer_version_is_refused_and_untouched)
+{
+    TempDir dir;
+    const auto path = dir / "a.db";
+    {
+        auto db = OpenOk(path);
+        BOOST_TEST(db->Exec("PRAGMA user_version = 99").IsOk());
+        BOOST_TEST(db->Exec("PRAGMA wal_checkpoint(TRUNCATE)").IsOk());
+    }
+    const auto before = ReadFile(path);
+    auto db = Database::Open(path, kSchema);
+    BOOST_TEST_REQUIRE(!db.IsOk());
+    BOOST_TEST(db.Err().kind == ErrorKind::TooNew);
+    BOOST_TEST(db.Err().message.find(path.string()) != std::string::npos);
+    BOOST_TEST((ReadFile(path) == before));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(Corruption)
+
+BOOST_AUTO_TEST_CASE(truncated_database_is_reported_by_name_and_not_overwritten)
+{
+    TempDir dir;
+    const auto path = dir / "a.db";
+    {
+        auto db = OpenOk(path);
+        Fill(*db, 500);
+        BOOST_TEST(db->Exec("PRAGMA wal_checkpoint(TRUNCATE)").IsOk());
+    }
+    auto full = ReadFile(path);
+    const auto cut = full.substr(0, full.size() / 2);
+    WriteFile(path, cut);
+
+    auto db = Database::Open(path, kSchema);
+    BOOST_TEST_REQUIRE(!db.IsOk());
+    BOOST_TEST(db.Err().kind == ErrorKind::Corrupt);
+    BOOST_TEST(db.Err().message.find(path.string()) != std::string::npos);
+    BOOST_TEST(db.Err().message.find("truncated") != std::string::npos);
+    BOOST_TEST((ReadFile(path) == cut));
+}
+
+BOOST_AUTO_TEST_CASE(a_file_that_is_not_sqlite_is_reported_and_kept)
+{
+    TempDir dir;
+    const auto path = dir / "a.db";
+    const std::string junk = "this is a spreadsheet, not a database\n" + std::string(5000, 'z');
+    WriteFile(path, junk);
+    auto db = Database::Open(path, kSchema);
+    BOOST_TEST_REQUIRE(!db.IsOk());
+    BOOST_TEST(db.Err().kind == ErrorKind::Corrupt);
+    BOOST_TEST(db.Err().message.find(path.string()) != std::string::npos);
+    BOOST_TEST((ReadFile(path) == junk));
+}
+
+BOOST_AUTO_TEST_CASE(damaged_pages_inside_the_file_are_found_by_the_check)
+{
+    TempDir dir;
+    const auto path = dir / "a.db";
+    {
+        auto db = OpenOk(path);
+        Fill(*db, 500);
+        BOOST_TEST(db->Exec("PRAGMA wal_checkpoint(TRUNCATE)").IsOk());
+    }
+    auto bytes = ReadFile(path);
+    // Overwrite page 3 onward with garbage, keeping the header and page sizes sane.
+    for (size_t i = 4096 * 2; i < 4096 * 6 && i < bytes.size(); ++i)
+        bytes[i] = static_cast<char>(0xA5);
+    WriteFile(path, bytes);
+
+    auto db = Database::Open(path, kSchema, OpenMode::ReadOnly);
+    if (!db.IsOk()) {
+        BOOST_TEST(db.Err().kind == ErrorKind::Corrupt);
+        return;
+    }
+    const auto report = db.Value()->Check();
+    BOOST_TEST(!report.ok);
+    BOOST_TEST(!report.problems.empty());
+}
+
+BOOST_AUTO_TEST_CASE(sound_database_passes_the_check)
+{
+    TempDir dir;
+    auto db = OpenOk(dir / "a.db");
+    Fill(*db, 50);
+    const auto report = db->Check();
+    BOOST_TEST(report.ok);
+    BOOST_TEST(report.schema_version == 2);
+    BOOST_TEST(report.page_count > 1);
+}
+
+BOOST_AUTO_TEST_CASE(read_only_open_of_a_missing_file_creates_nothing)
+{
+    TempDir dir;
+    auto db = Database::Open(dir / "missing.db", kSchema, OpenMode::ReadOnly);
+    BOOST_TEST(!db.IsOk());
+    BOOST_TEST(db.Err().kind == ErrorKind::NotFound);
+    BOOST_TEST(!std::filesystem::exists(dir / "missing.db"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(Transactions)
+
+BOOST_AUTO_TEST_CASE(uncommitted_transaction_rolls_back)
+{
+    auto db = OpenOk(":memory:");
+    {
+        Transaction tx(*db);
+        BOOST_TEST(db->Exec("INSERT INTO note(text) VALUES('lost')").IsOk());
+    }
+    BOOST_TEST(CountNotes(*db) == 0);
+    BOOST_TEST(!db->InTransaction());
+}
+
+BOOST_AUTO_TEST_CASE(committed_transaction_survives_reopen)
+{
+    TempDir dir;
+    {
+        auto db = OpenOk(dir / "a.db");
+        Transaction tx(*db);
+        BOOST_TEST(db->Exec("INSERT INTO note(text) VALUES('kept')").IsOk());
+        BOOST_TEST(tx.Commit().IsOk());
+    }
+    auto db = OpenOk(dir / "a.db");
+    BOOST_TEST(CountNotes(*db) == 1);
+}
+
+BOOST_AUTO_TEST_CASE(constraint_violations_are_values_not_exceptions)
+{
+    auto db = OpenOk(":memory:");
+    BOOST_TEST(db->Exec("INSERT INTO note(text) VALUES('same')").IsOk());
+    auto q = db->Prepare("INSERT INTO note(text) VALUES(?1)");
+    auto r = q.Bind(1, "same").Run();
+    BOOST_TEST_REQUIRE(!r.IsOk());
+    BOOST_TEST(r.Err().kind == ErrorKind::Constraint);
+}
+
+BOOST_AUTO_TEST_CASE(foreign_keys_are_enforced)
+{
+    auto db = OpenOk(":memory:");
+    auto r = db->Exec("INSERT INTO tag(note_id, name) VALUES(42, 'orphan')");
+    BOOST_TEST_REQUIRE(!r.IsOk());
+    BOOST_TEST(r.Err().kind == ErrorKind::Constraint);
+}
+
+BOOST_AUTO_TEST_CASE(files_use_write_ahead_logging)
+{
+    TempDir dir;
+    auto db = OpenOk(dir / "a.db");
+    auto q = db->Prepare("PRAGMA journal_mode");
+    BOOST_TEST_REQUIRE(q.Step().Value());
+    BOOST_TEST(q.Text(0) == "wal");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(Statements)
+
+BOOST_AUTO_TEST_CASE(cached_statement_is_reset_for_the_next_use)
+{
+    auto db = OpenOk(":memory:");
+    for (int i = 0; i < 3; ++i) {
+        auto q = db->Prepare("INSERT INTO note(text) VALUES(?1)");
+        BOOST_TEST(q.Bind(1, "n" + std::to_string(i)).Run().IsOk());
+    }
+    BOOST_TEST(CountNotes(*db) == 3);
+}
+
+BOOST_AUTO_TEST_CASE(the_same_sql_can_be_used_nested)
+{
+    auto db = OpenOk(":memory:");
+    BOOST_TEST(db->Exec("INSERT INTO note(text) VALUES('a'),('b')").IsOk());
+    int pairs = 0;
+    auto outer = db->Prepare("SELECT id FROM note ORDER BY id");
+    while (outer.Step().Value()) {
+        auto inner = db->Prepare("SELECT id FROM note ORDER BY id");
+        while (inner.Step().Value())
+            ++pairs;
+    }
+    BOOST_TEST(pairs == 4);
+}
+
+BOOST_AUTO_TEST_CASE(text_null_and_numbers_round_trip)
+{
+    auto db = OpenOk(":memory:");
+    auto q = db->Prepare("SELECT ?1, ?2, ?3, ?4");
+    q.Bind(1, "caf\xC3\xA9").BindNull(2).Bind(3, std::int64_t{1} << 40).Bind(4, 2.5);
+    BOOST_TEST_REQUIRE(q.Step().Value());
+    BOOST_TEST(q.Text(0) == "caf\xC3\xA9");
+    BOOST_TEST(q.IsNull(1));
+    BOOST_TEST(!q.OptText(1).has_value());
+    BOOST_TEST(q.Int(2) == (std::int64_t{1} << 40));
+    BOOST_TEST(q.Real(3) == 2.5);
+}
+
+BOOST_AUTO_TEST_CASE(invalid_sql_is_a_bug_and_throws)
+{
+    auto db = OpenOk(":memory:");
+    BOOST_CHECK_THROW(db->Prepare("SELEC nonsense"), std::logic_error);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,374 @@
+#define BOOST_TEST_MODULE ui
+#include <boost/test/unit_test.hpp>
+
+#include "ui/Async.h"
+#include "ui/MainFrame.h"
+#include "ui/Panes.h"
+#include "ui/SettingsDialog.h"
+#include "ui/ShortcutsDialog.h"
+#include "ui/SingleInstance.h"
+#include "ui/Startup.h"
+
+#include "TestSupport.h"
+
+#include <wx/app.h>
+#include <wx/evtloop.h>
+#include <wx/listctrl.h>
+#include <wx/menu.h>
+#include <wx/srchctrl.h>
+#include <wx/stattext.h>
+#include <wx/statusbr.h>
+#include <wx/textctrl.h>
+#include <wx/uiaction.h>
+
+#include <chrono>
+#include <thread>
+
+using namespace civic;
+using namespace civic::ui;
+using civic::test::TempDir;
+
+namespace {
+
+class TestApp : public wxApp
+{
+public:
+    bool OnInit() override { return true; }
+};
+
+// Boots wxWidgets once for the module, with an active event loop so that
+// CallAfter results and GTK events can be pumped by the tests.
+struct WxFixture
+{
+    WxFixture()
+    {
+        wxApp::SetInstance(new TestApp);
+        static int argc = 1;
+        static char arg0[] = "test_ui";
+        static char* argv[] = {arg0, nullptr};
+        BOOST_TEST_REQUIRE(wxEntryStart(argc, argv));
+        wxTheApp->CallOnInit();
+        m_loop = new wxGUIEventLoop;
+        wxEventLoopBase::SetActive(m_loop);
+    }
+    ~WxFixture()
+    {
+        wxEventLoopBase::SetActive(nullptr);
+        delete m_loop;
+        wxTheApp->OnExit();
+        wxEntryCleanup();
+    }
+    wxGUIEventLoop* m_loop;
+};
+BOOST_TEST_GLOBAL_FIXTURE(WxFixture);
+
+void Pump()
+{
+    wxTheApp->ProcessPendingEvents();
+    wxYield();
+}
+
+template <class Pred>
+bool PumpUntil(Pred pred, int timeout_ms = 5000)
+{
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    while (std::chrono::steady_clock::now() < deadline) {
+        Pump();
+        if (pred())
+            return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return pred();
+}
+
+// One console on a private data folder, with its main window.
+struct ConsoleWindow
+{
+    explicit ConsoleWindow(const std::filesystem::path& dir)
+    {
+        auto opened = Console::Open(Paths::FromEnvironment(dir));
+        BOOST_TEST_REQUIRE(opened.IsOk());
+        console = std::move(opened).Value();
+        frame = new MainFrame(*console);
+        frame->Show();
+        PumpUntil([&] { return frame->IsShownOnScreen(); });
+    }
+    ~ConsoleWindow()
+    {
+        if (frame) {
+            frame->Close(true);
+            PumpUntil([] { return wxTopLevelWindows.empty(); });
+        }
+    }
+    void CloseWindow()
+    {
+        frame->Close(true);
+        PumpUntil([] { return wxTopLevelWindows.empty(); });
+        frame = nullptr;
+    }
+    std::unique_ptr<Console> console;
+    MainFrame* frame = nullptr;
+};
+
+wxString Status(MainFrame* f, int field) { return f->GetStatusBar()->GetStatusText(field); }
+
+int MenuIdFor(MainFrame* f, const wxString& menu, const wxString& item)
+{
+    return f->GetMenuBar()->FindMenuItem(menu, item);
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(MainWindow)
+
+BOOST_AUTO_TEST_CASE(shows_three_working_panes_menus_and_status)
+{
+    TempDir dir;
+    ConsoleWindow w(dir.Path());
+    auto& aui = w.frame->Aui();
+    for (const char* name : {"caller", "knowledge", "wrapup"}) {
+        auto& pane = aui.GetPane(name);
+        BOOST_TEST_REQUIRE(pane.IsOk(), name);
+        BOOST_TEST(pane.IsShown(), name);
+        BOOST_TEST(pane.window->IsShownOnScreen(), name);
+        BOOST_TEST(pane.window->GetSize().GetWidth() > 150, name);
+    }
+    auto* bar = w.frame->GetMenuBar();
+    BOOST_TEST_REQUIRE(bar->GetMenuCount() == 3u);
+    BOOST_TEST(bar->GetMenuLabelText(0) == "File");
+    BOOST_TEST(bar->GetMenuLabelText(1) == "View");
+    BOOST_TEST(bar->GetMenuLabelText(2) == "Help");
+    BOOST_TEST(Status(w.frame, kStatusConnection).Contains("Offline"),
+               Status(w.frame, kStatusConnection).utf8_string());
+    BOOST_TEST(PumpUntil([&] { return Status(w.frame, kStatusOutbox) == "Outbox: 0 pending"; }));
+}
+
+BOOST_AUTO_TEST_CASE(outbox_count_in_status_bar_follows_the_store)
+{
+    TempDir dir;
+    ConsoleWindow w(dir.Path());
+    w.console->Store()
+        .Submit([](store::Database& db) {
+            for (const char* key : {"a", "b"}) {
+                auto q = db.Prepare("INSERT INTO outbox(idempotency_key, kind, payload, "
+                                    "created_at, updated_at) VALUES(?1, 'request', '{}', 0, 0)");
+                (void)q.Bind(1, key).Run();
+            }
+            return 0;
+        })
+        .get();
+    w.frame->RefreshStatus();
+    BOOST_TEST(PumpUntil([&] { return Status(w.frame, kStatusOutbox) == "Outbox: 2 pending"; }),
+               Status(w.frame, kStatusOutbox).utf8_string());
+}
+
+BOOST_AUTO_TEST_CASE(view_menu_commands_move_keyboard_focus_between_panes)
+{
+    TempDir dir;
+    ConsoleWindow w(dir.Path());
+    auto fire = [&](const wxString& label) {
+        const int id = MenuIdFor(w.frame, "View", label);
+        BOOST_TEST_REQUIRE(id != wxNOT_FOUND, label.utf8_string());
+        wxCommandEvent ev(wxEVT_MENU, id);
+        w.frame->GetEventHandler()->ProcessEvent(ev);
+        Pump();
+    };
+    fire("Search knowledge");
+    BOOST_TEST(PumpUntil([&] {
+        wxWindow* f = wxWindow::FindFocus();
+        return f && (f == w.frame->Knowledge()->Search() ||
+                     f->GetParent() == w.frame->Knowledge()->Search());
+    }));
+    fire("Wrap-up");
+    BOOST_TEST(PumpUntil([&] { return wxWindow::FindFocus() == w.frame->WrapUp()->Notes(); }));
+}
+
+BOOST_AUTO_TEST_CASE(ctrl_k_typed_on_the_keyboard_focuses_knowledge_search)
+{
+    TempDir dir;
+    ConsoleWindow w(dir.Path());
+    w.frame->Raise();
+    w.frame->WrapUp()->FocusPrimary();
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return wxWindow::FindFocus() == w.frame->WrapUp()->Notes(); }));
+    wxUIActionSimulator sim;
+    sim.Char('k', wxMOD_CONTROL);
+    BOOST_TEST(PumpUntil([&] {
+        wxWindow* f = wxWindow::FindFocus();
+        return f && (f == w.frame->Knowledge()->Search() ||
+                     f->GetParent() == w.frame->Knowledge()->Search());
+    }));
+}
+
+BOOST_AUTO_TEST_CASE(pane_layout_survives_a_restart_and_can_be_reset)
+{
+    TempDir dir;
+    {
+        ConsoleWindow w(dir.Path());
+        auto& caller = w.frame->Aui().GetPane("caller");
+        BOOST_TEST(caller.dock_direction == wxAUI_DOCK_LEFT);
+        caller.Bottom();
+        w.frame->Aui().Update();
+        w.CloseWindow();
+    }
+    {
+        ConsoleWindow w(dir.Path());
+        BOOST_TEST(w.frame->Aui().GetPane("caller").dock_direction == wxAUI_DOCK_BOTTOM);
+        w.frame->ResetLayout();
+        BOOST_TEST(w.frame->Aui().GetPane("caller").dock_direction == wxAUI_DOCK_LEFT);
+        w.CloseWindow();
+    }
+    ConsoleWindow w(dir.Path());
+    BOOST_TEST(w.frame->Aui().GetPane("caller").dock_direction == wxAUI_DOCK_LEFT);
+}
+
+BOOST_AUTO_TEST_CASE(screen_pop_arguments_show_the_caller)
+{
+    TempDir dir;
+    ConsoleWindow w(dir.Path());
+    w.frame->HandleArgs({"--pop", "tel:+12155550100"});
+    BOOST_TEST(w.frame->Caller()->CurrentCaller() == "+12155550100");
+    BOOST_TEST(w.frame->GetTitle().Contains("+12155550100"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(Dialogs)
+
+BOOST_AUTO_TEST_CASE(settings_reject_a_bad_endpoint_beside_the_form)
+{
+    TempDir dir;
+    const auto paths = Paths::FromEnvironment(dir.Path());
+    SettingsDialog dialog(nullptr, paths, Settings{});
+    dialog.AgentName()->ChangeValue("Dana Reyes");
+    dialog.Endpoint()->ChangeValue("ftp://crm");
+    BOOST_TEST(!dialog.TransferDataFromWindow());
+    BOOST_TEST(dialog.ErrorLabel()->GetLabel().Contains("CRM endpoint"));
+
+    dialog.Endpoint()->ChangeValue("https://311.example.gov/open311/v2");
+    dialog.ApiKey()->ChangeValue("abc123");
+    BOOST_TEST(dialog.TransferDataFromWindow());
+    BOOST_TEST(dialog.ErrorLabel()->GetLabel().empty());
+    BOOST_TEST(dialog.GetSettings().agent_name == "Dana Reyes");
+    BOOST_TEST(dialog.ApiKeyChanged());
+    BOOST_TEST(dialog.GetApiKey() == "abc123");
+}
+
+BOOST_AUTO_TEST_CASE(applied_settings_show_in_the_status_bar)
+{
+    TempDir dir;
+    ConsoleWindow w(dir.Path());
+    Settings s;
+    s.agent_name = "Dana Reyes";
+    s.role = Role::WalkInStaff;
+    s.crm_endpoint = "https://311.example.gov/open311/v2";
+    w.frame->ApplySettings(s);
+    BOOST_TEST(Status(w.frame, kStatusAgent).Contains("Dana Reyes"));
+    BOOST_TEST(Status(w.frame, kStatusAgent).Contains("Walk-in staff"));
+    BOOST_TEST(!Status(w.frame, kStatusConnection).Contains("no CRM configured"));
+}
+
+BOOST_AUTO_TEST_CASE(shortcut_list_comes_from_the_menus)
+{
+    TempDir dir;
+    ConsoleWindow w(dir.Path());
+    ShortcutsDialog dialog(w.frame, w.frame->GetMenuBar());
+    auto* list = dialog.List();
+    wxArrayString keys;
+    for (long i = 0; i < list->GetItemCount(); ++i)
+        keys.Add(list->GetItemText(i, 0) + " " + list->GetItemText(i, 1));
+    auto has = [&](const wxString& s) {
+        for (const auto& k : keys)
+            if (k.Contains(s))
+                return true;
+        return false;
+    };
+    BOOST_TEST(has("Ctrl+K Search knowledge"));
+    BOOST_TEST(has("Ctrl+1 Caller and timeline"));
+    BOOST_TEST(has("Ctrl+Q Quit"));
+    BOOST_TEST(has("F1 Keyboard shortcuts"));
+}
+
+BOOST_AUTO_TEST_CASE(startup_error_names_the_damaged_file)
+{
+    const wxString msg = StartupErrorMessage(
+        Error{ErrorKind::Corrupt, "/home/agent/.local/share/civicdesk/console.db is truncated"});
+    BOOST_TEST(msg.Contains("damaged"));
+    BOOST_TEST(msg.Contains("/home/agent/.local/share/civicdesk/console.db"));
+    BOOST_TEST(msg.Contains("has not been changed"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(AsyncResults)
+
+BOOST_AUTO_TEST_CASE(result_reaches_a_live_window_on_the_ui_thread)
+{
+    SerialExecutor ex("test");
+    auto* frame = new wxFrame(nullptr, wxID_ANY, "t");
+    const auto ui_thread = std::this_thread::get_id();
+    std::thread::id worker, delivered_on;
+    int got = 0;
+    RunThenOnWindow(
+        ex, frame, [&] { worker = std::this_thread::get_id(); return 7; },
+        [&](int v) { got = v; delivered_on = std::this_thread::get_id(); });
+    BOOST_TEST(PumpUntil([&] { return got == 7; }));
+    BOOST_TEST((worker != ui_thread));
+    BOOST_TEST((delivered_on == ui_thread));
+    frame->Destroy();
+    Pump();
+}
+
+BOOST_AUTO_TEST_CASE(result_for_a_closed_window_is_dropped)
+{
+    SerialExecutor ex("test");
+    auto* frame = new wxFrame(nullptr, wxID_ANY, "t");
+    std::atomic<bool> release{false};
+    bool called = false;
+    RunThenOnWindow(
+        ex, frame,
+        [&] {
+            while (!release)
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            return 1;
+        },
+        [&](int) { called = true; });
+    delete frame; // closed while the work is still running
+    release = true;
+    ex.Drain();
+    for (int i = 0; i < 20; ++i)
+        Pump();
+    BOOST_TEST(!called);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(SingleInstanceSuite)
+
+// The real executable: a second launch with --pop hands the number to the
+// running console, which shows it in its title, and the second launch exits 0.
+BOOST_AUTO_TEST_CASE(second_launch_hands_a_screen_pop_to_the_running_console)
+{
+    TempDir dir;
+    const std::string app = std::string(CIVICDESK_APP) + " --data-dir " +
+                            test::Quote(dir.Path().string());
+    const std::string pidfile = (dir / "pid").string();
+    BOOST_TEST_REQUIRE(std::system((app + " >/dev/null 2>&1 & echo $! > " + pidfile).c_str()) == 0);
+    const auto socket = dir / "run" / "console.sock";
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return std::filesystem::exists(socket); }, 15000));
+
+    auto second = test::Run("timeout 20 " + app + " --pop tel:+12155550199");
+    BOOST_TEST(second.status == 0, second.output);
+
+    // The primary's window title names the caller once it has the pop.
+    bool titled = PumpUntil(
+        [&] {
+            return test::Run("xwininfo -root -tree").output.find("+12155550199") !=
+                   std::string::npos;
+        },
+        10000);
+    BOOST_TEST(titled);
+    std::system(("kill $(cat " + pidfile + ") 2>/dev/null").c_str());
+    PumpUntil([&] { return !std::filesystem::exists(socket); }, 5000);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
