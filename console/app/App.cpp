@@ -103,7 +103,11 @@ bool App::OnInit()
     auto* frame = new ui::MainFrame(*m_console);
     frame->Show();
     SetTopWindow(frame);
-    frame->HandleArgs(m_forward);
+    // Handled once the main loop runs, like a pop from a second launch.
+    CallAfter([frame = wxWeakRef<ui::MainFrame>(frame), args = m_forward] {
+        if (frame)
+            frame->HandleArgs(args);
+    });
     m_instance->Listen([frame = wxWeakRef<ui::MainFrame>(frame)](std::vector<wxString> args) {
         if (frame)
             frame->HandleArgs(args);

@@ -10,6 +10,7 @@
 
 #include <wx/aboutdlg.h>
 #include <wx/bmpbndl.h>
+#include <wx/evtloop.h>
 #include <wx/fileconf.h>
 #include <wx/iconbndl.h>
 #include <wx/menu.h>
@@ -251,7 +252,8 @@ void MainFrame::HandleArgs(const std::vector<wxString>& args)
     Raise();
     // Flashes the taskbar entry when the window manager would not raise us
     // (focus-stealing prevention). Only a mapped window can ask for attention.
-    if (popped && IsShownOnScreen() && !IsActive())
+    // wxGTK yields inside RequestUserAttention, which needs a running event loop.
+    if (popped && wxEventLoopBase::GetActive() && IsShownOnScreen() && !IsActive())
         RequestUserAttention();
 }
 

@@ -1,0 +1,27 @@
+#!/bin/sh
+# Installs every Debian 12 package CivicDesk needs to build, test, package and
+# run. Idempotent: when everything is present it prints nothing and exits 0.
+set -eu
+
+packages="
+  cmake g++ make pkg-config
+  libwxgtk3.2-dev libsqlite3-dev libsecret-1-dev
+  libboost-test-dev
+  librsvg2-bin gettext
+  xvfb xauth x11-utils
+  appstream desktop-file-utils
+  dpkg-dev file
+"
+
+missing=""
+for p in $packages; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing="$missing $p"
+  fi
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
+echo "install-deps: installing$missing"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
