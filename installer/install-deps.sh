@@ -7,7 +7,7 @@ packages="
   cmake g++ make pkg-config
   libwxgtk3.2-dev libsqlite3-dev libsecret-1-dev
   libboost-test-dev
-  librsvg2-bin gettext
+  librsvg2-bin gettext wx3.2-i18n
   xvfb xauth x11-utils
   appstream desktop-file-utils
   dpkg-dev file
