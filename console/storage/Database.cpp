@@ -36,7 +36,144 @@ std::uint32_t ReadBigEndian(const unsigned char* p, int bytes)
     return v;
 }
 
+fts5_api* FindFts5Api(sqlite3* db)
+{
+    fts5_api* api = nullptr;
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &stmt, nullptr) != SQLITE_OK)
+        return nullptr;
+    sqlite3_bind_pointer(stmt, 1, &api, "fts5_api_ptr", nullptr);
+    sqlite3_step(stmt);
+    sqlite3_finalize(stmt);
+    return api;
+}
+
+// The registered tokenizer's context: lives as long as the connection.
+struct FilterTokenizerContext
+{
+    fts5_api* api;
+    std::function<std::unique_ptr<TokenFilter>()> factory;
+};
+
+// One tokenizer instance: a unicode61 instance plus the filter.
+struct FilterTokenizer
+{
+    fts5_tokenizer base_methods;
+    Fts5Tokenizer* base = nullptr;
+    std::unique_ptr<TokenFilter> filter;
+};
+
+// Passes a filter's terms on to FTS5 with the position of the token they came from.
+class RelaySink : public TokenSink
+{
+public:
+    RelaySink(void* ctx, int (*emit)(void*, int, const char*, int, int, int))
+        : m_ctx(ctx), m_emit(emit)
+    {
+    }
+    void Begin(int start, int end)
+    {
+        m_start = start;
+        m_end = end;
+        m_first = true;
+    }
+    void Add(std::string_view term) override
+    {
+        if (m_rc != SQLITE_OK)
+            return;
+        m_rc = m_emit(m_ctx, m_first ? 0 : FTS5_TOKEN_COLOCATED, term.data(),
+                      static_cast<int>(term.size()), m_start, m_end);
+        m_first = false;
+    }
+    int rc() const { return m_rc; }
+
+private:
+    void* m_ctx;
+    int (*m_emit)(void*, int, const char*, int, int, int);
+    int m_start = 0;
+    int m_end = 0;
+    bool m_first = true;
+    int m_rc = SQLITE_OK;
+};
+
+struct TokenizeCall
+{
+    FilterTokenizer* tokenizer;
+    RelaySink* sink;
+    bool for_query;
+};
+
+int FilterCreate(void* context, const char**, int, Fts5Tokenizer** out)
+{
+    auto* ctx = static_cast<FilterTokenizerContext*>(context);
+    void* user_data = nullptr;
+    auto t = std::make_unique<FilterTokenizer>();
+    int rc = ctx->api->xFindTokenizer(ctx->api, "unicode61", &user_data, &t->base_methods);
+    if (rc != SQLITE_OK)
+        return rc;
+    const char* args[] = {"remove_diacritics", "2"};
+    rc = t->base_methods.xCreate(user_data, args, 2, &t->base);
+    if (rc != SQLITE_OK)
+        return rc;
+    t->filter = ctx->factory();
+    *out = reinterpret_cast<Fts5Tokenizer*>(t.release());
+    return SQLITE_OK;
+}
+
+void FilterDelete(Fts5Tokenizer* p)
+{
+    auto* t = reinterpret_cast<FilterTokenizer*>(p);
+    t->base_methods.xDelete(t->base);
+    delete t;
+}
+
+int FilterOnBaseToken(void* call_ptr, int, const char* token, int n, int start, int end)
+{
+    auto* call = static_cast<TokenizeCall*>(call_ptr);
+    call->sink->Begin(start, end);
+    call->tokenizer->filter->Filter(std::string_view(token, static_cast<size_t>(n)),
+                                    call->for_query, *call->sink);
+    return call->sink->rc();
+}
+
+int FilterTokenize(Fts5Tokenizer* p, void* ctx, int flags, const char* text, int n,
+                   int (*emit)(void*, int, const char*, int, int, int))
+{
+    auto* t = reinterpret_cast<FilterTokenizer*>(p);
+    RelaySink sink(ctx, emit);
+    TokenizeCall call{t, &sink, (flags & FTS5_TOKENIZE_QUERY) != 0};
+    return t->base_methods.xTokenize(t->base, &call, flags, text, n, FilterOnBaseToken);
+}
+
+void CallTextFunction(sqlite3_context* ctx, int, sqlite3_value** argv)
+{
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    auto* fn = static_cast<std::function<std::string(std::string_view)>*>(sqlite3_user_data(ctx));
+    const auto* p = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+    const int n = sqlite3_value_bytes(argv[0]);
+    std::string out = (*fn)(std::string_view(p ? p : "", static_cast<size_t>(n)));
+    sqlite3_result_text64(ctx, out.data(), out.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+}
+
 } // namespace
+
+// FTS5 plumbing owned by one connection: the API pointer and a plain unicode61
+// instance for FoldTokens.
+struct Database::Fts5Support
+{
+    fts5_api* api = nullptr;
+    fts5_tokenizer methods{};
+    Fts5Tokenizer* unicode61 = nullptr;
+
+    ~Fts5Support()
+    {
+        if (unicode61)
+            methods.xDelete(unicode61);
+    }
+};
 
 Result<void> ValidateFileHeader(const std::filesystem::path& path)
 {
@@ -188,6 +325,7 @@ Database::Database(sqlite3* db, std::filesystem::path path) : m_db(db), m_path(s
 
 Database::~Database()
 {
+    m_fts.reset();
     for (auto& [sql, entry] : m_cache)
         sqlite3_finalize(entry.stmt);
     sqlite3_close_v2(m_db);
@@ -203,7 +341,7 @@ Error Database::LastError(ErrorKind kind, std::string_view context) const
 
 Result<std::unique_ptr<Database>> Database::Open(const std::filesystem::path& path,
                                                  std::span<const Migration> migrations,
-                                                 OpenMode mode)
+                                                 OpenMode mode, const Setup& setup)
 {
     const bool in_memory = path == ":memory:";
     if (!in_memory) {
@@ -239,6 +377,10 @@ Result<std::unique_ptr<Database>> Database::Open(const std::filesystem::path& pa
 
     if (auto fk = db->Exec("PRAGMA foreign_keys = ON"); !fk)
         return fk.Err();
+    if (setup) {
+        if (auto r = setup(*db); !r)
+            return r.Err();
+    }
     if (mode == OpenMode::ReadOnly)
         return db;
 
@@ -318,6 +460,63 @@ void Database::Release(sqlite3_stmt* stmt)
             return;
         }
     }
+}
+
+Result<void> Database::RegisterTokenizer(const std::string& name,
+                                         std::function<std::unique_ptr<TokenFilter>()> factory)
+{
+    fts5_api* api = FindFts5Api(m_db);
+    if (!api)
+        return Error{ErrorKind::Invalid, "this SQLite has no FTS5"};
+    auto* ctx = new FilterTokenizerContext{api, std::move(factory)};
+    fts5_tokenizer methods{FilterCreate, FilterDelete, FilterTokenize};
+    const int rc = api->xCreateTokenizer(
+        api, name.c_str(), ctx, &methods,
+        [](void* p) { delete static_cast<FilterTokenizerContext*>(p); });
+    if (rc != SQLITE_OK) {
+        delete ctx;
+        return LastError(ErrorKind::Invalid, "registering tokenizer " + name);
+    }
+    return Ok();
+}
+
+std::vector<Token> Database::FoldTokens(std::string_view text)
+{
+    if (!m_fts) {
+        auto fts = std::make_unique<Fts5Support>();
+        fts->api = FindFts5Api(m_db);
+        void* user_data = nullptr;
+        const char* args[] = {"remove_diacritics", "2"};
+        if (!fts->api ||
+            fts->api->xFindTokenizer(fts->api, "unicode61", &user_data, &fts->methods) !=
+                SQLITE_OK ||
+            fts->methods.xCreate(user_data, args, 2, &fts->unicode61) != SQLITE_OK)
+            throw std::logic_error("FTS5 unicode61 tokenizer unavailable");
+        m_fts = std::move(fts);
+    }
+    std::vector<Token> tokens;
+    m_fts->methods.xTokenize(
+        m_fts->unicode61, &tokens, FTS5_TOKENIZE_DOCUMENT, text.data(),
+        static_cast<int>(text.size()),
+        [](void* out, int, const char* token, int n, int start, int end) {
+            static_cast<std::vector<Token>*>(out)->push_back(
+                Token{std::string(token, static_cast<size_t>(n)), start, end});
+            return SQLITE_OK;
+        });
+    return tokens;
+}
+
+Result<void> Database::RegisterTextFunction(const std::string& name,
+                                            std::function<std::string(std::string_view)> fn)
+{
+    auto* holder = new std::function<std::string(std::string_view)>(std::move(fn));
+    const int rc = sqlite3_create_function_v2(
+        m_db, name.c_str(), 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, holder, CallTextFunction,
+        nullptr, nullptr,
+        [](void* p) { delete static_cast<std::function<std::string(std::string_view)>*>(p); });
+    if (rc != SQLITE_OK)
+        return LastError(ErrorKind::Invalid, "registering function " + name);
+    return Ok();
 }
 
 int Database::SchemaVersion()

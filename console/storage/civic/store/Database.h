@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -33,6 +34,37 @@ struct Migration
 };
 
 class Database;
+
+// Receives the terms a TokenFilter wants indexed for one token.
+class TokenSink
+{
+public:
+    virtual ~TokenSink() = default;
+    // The first call for a token is its main term; later calls for the same token
+    // are indexed at the same position (synonyms, stems).
+    virtual void Add(std::string_view term) = 0;
+};
+
+// Turns each token of SQLite's unicode61 tokenizer (lower-cased, diacritics
+// removed: "Garbáge" -> "garbage") into the terms to index — the token itself,
+// its stems — or into nothing (a stop word). One instance serves one FTS5 table
+// on one connection, so it may keep caches without locking.
+class TokenFilter
+{
+public:
+    virtual ~TokenFilter() = default;
+    // for_query: the text is a MATCH expression, whose terms were already
+    // expanded by the caller; add the token alone.
+    virtual void Filter(std::string_view token, bool for_query, TokenSink& sink) = 0;
+};
+
+// A folded token and where it stands in the original text (byte offsets).
+struct Token
+{
+    std::string text;
+    int start;
+    int end;
+};
 
 // A prepared statement borrowed from the connection's cache. Bind indexes are
 // 1-based as in SQLite; column indexes are 0-based. Destroying the Query resets
@@ -105,13 +137,18 @@ struct CheckReport
 class Database
 {
 public:
+    // Called after the connection is open and before migrations run, so schema
+    // steps may use tokenizers and functions registered here.
+    using Setup = std::function<Result<void>(Database&)>;
+
     // Opens (and in ReadWrite mode creates and migrates) the database at path.
     // Errors: Corrupt (not SQLite, truncated, malformed schema), TooNew
     // (user_version beyond the last migration given), Io, Busy. On error the
     // file is left exactly as it was. Use ":memory:" for a private in-memory store.
     static Result<std::unique_ptr<Database>> Open(const std::filesystem::path& path,
                                                   std::span<const Migration> migrations,
-                                                  OpenMode mode = OpenMode::ReadWrite);
+                                                  OpenMode mode = OpenMode::ReadWrite,
+                                                  const Setup& setup = {});
     ~Database();
     Database(const Database&) = delete;
     Database& operator=(const Database&) = delete;
@@ -122,6 +159,21 @@ public:
     // A cached prepared statement. Preparing invalid SQL is a bug: it throws
     // std::logic_error with SQLite's message.
     Query Prepare(std::string_view sql);
+
+    // Registers an FTS5 tokenizer `name`: unicode61 (remove_diacritics 2) whose
+    // tokens pass through a filter made by factory. Tables using it must be
+    // created and opened on connections where it is registered. Errors: Invalid.
+    Result<void> RegisterTokenizer(const std::string& name,
+                                   std::function<std::unique_ptr<TokenFilter>()> factory);
+
+    // Splits text as the unicode61 tokenizer does (lower-cased, diacritics
+    // removed), without any filter. For building queries that match the index.
+    std::vector<Token> FoldTokens(std::string_view text);
+
+    // Registers a deterministic scalar SQL function of one text argument.
+    // NULL in gives NULL out.
+    Result<void> RegisterTextFunction(const std::string& name,
+                                      std::function<std::string(std::string_view)> fn);
 
     // Full structural check (PRAGMA integrity_check). Reads every page: on a
     // large store this takes seconds, so never call it from the UI thread.
@@ -151,8 +203,11 @@ private:
         bool in_use = false;
     };
 
+    struct Fts5Support;
+
     sqlite3* m_db;
     std::filesystem::path m_path;
+    std::unique_ptr<Fts5Support> m_fts;
     std::map<std::string, CachedStatement, std::less<>> m_cache;
     ThreadCheck m_thread;
 };

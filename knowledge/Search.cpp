@@ -1,0 +1,320 @@
+// Search: turns what an agent types into an FTS5 MATCH expression that finds
+// what they mean — stems, synonyms, one typo per word — then ranks with BM25
+// (title and keywords above summary above body) and cuts snippets.
+#include <civic/kb/KnowledgeBase.h>
+
+#include <algorithm>
+#include <cctype>
+
+namespace civic::kb {
+namespace {
+
+// Typo correction is only tried on words this long: shorter ones have too many
+// neighbours one edit away.
+constexpr size_t kMinTypoLength = 4;
+constexpr size_t kMaxTypoCandidates = 6;
+constexpr size_t kMaxSynonymWords = 4;
+
+std::string Quote(const std::string& term)
+{
+    std::string q = "\"";
+    for (char c : term)
+        q += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return q + "\"";
+}
+
+std::string Phrase(const std::vector<std::string>& words)
+{
+    std::string p;
+    for (const auto& w : words)
+        p += (p.empty() ? "" : " ") + w;
+    return Quote(p);
+}
+
+// Every string one edit away (delete, transpose, replace, insert) over ASCII
+// letters — the index folds diacritics, so "grafíti" is already "grafiti".
+std::vector<std::string> Edits1(const std::string& w)
+{
+    std::vector<std::string> out;
+    static constexpr std::string_view kLetters = "abcdefghijklmnopqrstuvwxyz";
+    for (size_t i = 0; i < w.size(); ++i)
+        out.push_back(w.substr(0, i) + w.substr(i + 1));
+    for (size_t i = 0; i + 1 < w.size(); ++i) {
+        std::string t = w;
+        std::swap(t[i], t[i + 1]);
+        out.push_back(std::move(t));
+    }
+    for (size_t i = 0; i < w.size(); ++i)
+        for (char c : kLetters)
+            if (c != w[i]) {
+                std::string t = w;
+                t[i] = c;
+                out.push_back(std::move(t));
+            }
+    for (size_t i = 0; i <= w.size(); ++i)
+        for (char c : kLetters)
+            out.push_back(w.substr(0, i) + c + w.substr(i));
+    return out;
+}
+
+} // namespace
+
+std::string ReplaceMarks(std::string_view snippet, std::string_view open, std::string_view close)
+{
+    std::string out;
+    out.reserve(snippet.size() + 16);
+    for (char c : snippet) {
+        if (c == kMarkOpen)
+            out += open;
+        else if (c == kMarkClose)
+            out += close;
+        else
+            out += c;
+    }
+    return out;
+}
+
+std::vector<std::string> KnowledgeBase::WordVariants(const std::string& word)
+{
+    std::vector<std::string> v{word};
+    for (const auto& s : m_stemmer->Stems(word))
+        if (std::find(v.begin(), v.end(), s) == v.end())
+            v.push_back(s);
+    return v;
+}
+
+std::string KnowledgeBase::BuildMatch(const std::string& text, bool last_word_complete)
+{
+    std::vector<std::string> words;
+    for (auto& t : m_db->FoldTokens(text))
+        words.push_back(std::move(t.text));
+    // Stop words carry no meaning, unless they are all there is ("to be").
+    std::vector<std::string> kept;
+    for (size_t i = 0; i < words.size(); ++i) {
+        const bool last = i + 1 == words.size();
+        if (!m_stop_words->count(words[i]) || (last && !last_word_complete))
+            kept.push_back(words[i]);
+    }
+    if (kept.empty())
+        kept = words;
+    if (kept.empty())
+        return {};
+
+    std::vector<std::string> groups;
+    for (size_t i = 0; i < kept.size();) {
+        // The longest synonym phrase starting here ("pot hole" before "pot").
+        bool matched = false;
+        for (size_t len = std::min(kMaxSynonymWords, kept.size() - i); len >= 1 && !matched; --len) {
+            if (len == 1 && i + 1 == kept.size() && !last_word_complete)
+                break; // a word still being typed is not a synonym yet
+            const std::vector<std::string> key(kept.begin() + static_cast<long>(i),
+                                               kept.begin() + static_cast<long>(i + len));
+            auto it = m_synonyms.find(key);
+            if (it == m_synonyms.end() && len == 1) {
+                for (const auto& stem : m_stemmer->Stems(key[0]))
+                    if ((it = m_synonyms.find({stem})) != m_synonyms.end())
+                        break;
+            }
+            if (it == m_synonyms.end())
+                continue;
+            std::vector<std::string> alts;
+            auto add = [&](const std::vector<std::string>& member) {
+                if (member.size() == 1) {
+                    for (const auto& v : WordVariants(member[0]))
+                        alts.push_back(Quote(v));
+                } else {
+                    alts.push_back(Phrase(member));
+                }
+            };
+            add(key);
+            for (const auto& other : it->second)
+                add(other);
+            std::sort(alts.begin(), alts.end());
+            alts.erase(std::unique(alts.begin(), alts.end()), alts.end());
+            std::string g;
+            for (const auto& a : alts)
+                g += (g.empty() ? "" : " OR ") + a;
+            groups.push_back("(" + g + ")");
+            i += len;
+            matched = true;
+        }
+        if (matched)
+            continue;
+
+        const std::string& w = kept[i];
+        const bool partial = i + 1 == kept.size() && !last_word_complete;
+        std::vector<std::string> alts;
+        const bool known = m_vocabulary.count(w) > 0;
+        bool prefix_known = false;
+        if (partial) {
+            auto it = m_vocabulary.lower_bound(w);
+            prefix_known = it != m_vocabulary.end() && it->compare(0, w.size(), w) == 0;
+        }
+        if (known || prefix_known || w.size() < kMinTypoLength) {
+            if (partial)
+                alts.push_back(Quote(w) + "*");
+            for (const auto& v : WordVariants(w))
+                if (!partial || v != w)
+                    alts.push_back(Quote(v));
+        } else {
+            // Unknown word: what the agent probably meant, one edit away.
+            std::vector<std::string> candidates;
+            for (const auto& e : Edits1(w))
+                if (m_vocabulary.count(e) &&
+                    std::find(candidates.begin(), candidates.end(), e) == candidates.end())
+                    candidates.push_back(e);
+            // Prefer corrections that keep the first letter: typos there are rarer.
+            std::stable_partition(candidates.begin(), candidates.end(),
+                                  [&](const std::string& c) { return c[0] == w[0]; });
+            if (candidates.size() > kMaxTypoCandidates)
+                candidates.resize(kMaxTypoCandidates);
+            alts.push_back(Quote(w));
+            for (const auto& c : candidates)
+                for (const auto& v : WordVariants(c))
+                    alts.push_back(Quote(v));
+        }
+        std::string g;
+        for (const auto& a : alts)
+            g += (g.empty() ? "" : " OR ") + a;
+        groups.push_back(alts.size() == 1 ? g : "(" + g + ")");
+        ++i;
+    }
+    std::string match;
+    for (const auto& g : groups)
+        match += (match.empty() ? "" : " AND ") + g;
+    return match;
+}
+
+Result<std::vector<SearchHit>> KnowledgeBase::Search(const SearchQuery& query)
+{
+    const bool complete = !query.text.empty() &&
+                          std::isspace(static_cast<unsigned char>(query.text.back()));
+    const std::string match = BuildMatch(query.text, complete || query.record_if_empty);
+    std::vector<SearchHit> hits;
+    if (match.empty())
+        return hits;
+
+    // Rank first, without snippets: SQLite would otherwise cut a snippet for
+    // every match before sorting.
+    auto q = m_db->Prepare(
+        "SELECT a.id, a.uid, a.title, a.language, a.category, a.status, "
+        "       bm25(article_fts, 10.0, 6.0, 3.0, 1.0) AS score "
+        "FROM article_fts JOIN article a ON a.id = article_fts.rowid "
+        "WHERE article_fts MATCH ?1 "
+        "  AND (?2 = '' OR a.language = ?2 OR a.language LIKE ?2 || '-%') "
+        "  AND (?3 = '' OR a.category = ?3 OR a.category LIKE ?3 || '/%') "
+        "  AND (?4 = '' OR a.status = ?4) "
+        "ORDER BY score LIMIT ?5");
+    q.BindAll(match, query.language, query.category,
+              query.status ? std::string(ToString(*query.status)) : std::string(),
+              std::max(1, query.limit));
+    for (;;) {
+        auto row = q.Step();
+        if (!row)
+            return Error{ErrorKind::Invalid, "search failed: " + row.Err().message};
+        if (!row.Value())
+            break;
+        SearchHit h;
+        h.id = q.Int(0);
+        h.uid = q.Text(1);
+        h.title = q.Text(2);
+        h.language = q.Text(3);
+        h.category = q.Text(4);
+        h.status = StatusFromString(q.Text(5)).value_or(Status::Draft);
+        h.score = q.Real(6);
+        hits.push_back(std::move(h));
+    }
+    for (auto& h : hits) {
+        // The body is where the answer is; fall back to the summary.
+        auto s = m_db->Prepare(
+            "SELECT snippet(article_fts, 3, char(2), char(3), '\u2026', 16), "
+            "       snippet(article_fts, 2, char(2), char(3), '\u2026', 16) "
+            "FROM article_fts WHERE article_fts MATCH ?1 AND rowid = ?2");
+        s.BindAll(match, h.id);
+        if (s.Step().Value()) {
+            std::string body = s.Text(0);
+            std::string summary = s.Text(1);
+            h.snippet = body.find(kMarkOpen) != std::string::npos || summary.find(kMarkOpen) == std::string::npos
+                            ? std::move(body)
+                            : std::move(summary);
+        }
+    }
+    if (hits.empty() && query.record_if_empty) {
+        std::string text;
+        for (const auto& t : m_db->FoldTokens(query.text))
+            text += (text.empty() ? "" : " ") + t.text;
+        auto r = m_db->Prepare(
+            "INSERT INTO missed_query(text, language, count, last_at) VALUES(?1, ?2, 1, ?3) "
+            "ON CONFLICT(text, language) DO UPDATE SET count = count + 1, last_at = excluded.last_at");
+        if (!text.empty())
+            (void)r.BindAll(text, query.language, Now()).Run();
+    }
+    return hits;
+}
+
+Result<std::vector<SearchHit>> KnowledgeBase::Suggest(const std::string& text,
+                                                      const std::string& language, int limit)
+{
+    // The rarest words of the notes say most about them.
+    std::vector<std::pair<std::int64_t, std::string>> words;
+    for (auto& t : m_db->FoldTokens(text)) {
+        if (t.text.size() < 3 || m_stop_words->count(t.text) || !m_vocabulary.count(t.text))
+            continue;
+        if (std::any_of(words.begin(), words.end(), [&](const auto& w) { return w.second == t.text; }))
+            continue;
+        auto df = m_db->Prepare("SELECT doc FROM article_vocab WHERE term = ?1");
+        df.Bind(1, t.text);
+        const std::int64_t docs = df.Step().Value() ? df.Int(0) : 0;
+        if (docs > 0)
+            words.emplace_back(docs, t.text);
+    }
+    std::vector<SearchHit> hits;
+    if (words.empty())
+        return hits;
+    std::sort(words.begin(), words.end());
+    if (words.size() > 8)
+        words.resize(8);
+    std::string match;
+    for (const auto& [df, w] : words)
+        for (const auto& v : WordVariants(w))
+            match += (match.empty() ? "" : " OR ") + Quote(v);
+
+    auto q = m_db->Prepare(
+        "SELECT a.id, a.uid, a.title, a.language, a.category, a.status, "
+        "       bm25(article_fts, 10.0, 6.0, 3.0, 1.0) AS score "
+        "FROM article_fts JOIN article a ON a.id = article_fts.rowid "
+        "WHERE article_fts MATCH ?1 AND a.status = 'published' "
+        "  AND (?2 = '' OR a.language = ?2) ORDER BY score LIMIT ?3");
+    q.BindAll(match, language, std::max(1, limit));
+    while (q.Step().Value()) {
+        SearchHit h;
+        h.id = q.Int(0);
+        h.uid = q.Text(1);
+        h.title = q.Text(2);
+        h.language = q.Text(3);
+        h.category = q.Text(4);
+        h.status = Status::Published;
+        h.score = q.Real(6);
+        hits.push_back(std::move(h));
+    }
+    return hits;
+}
+
+Result<std::vector<MissedQuery>> KnowledgeBase::MissedQueries(int limit)
+{
+    std::vector<MissedQuery> out;
+    auto q = m_db->Prepare("SELECT text, language, count, last_at FROM missed_query "
+                           "ORDER BY count DESC, last_at DESC LIMIT ?1");
+    q.Bind(1, limit);
+    for (;;) {
+        auto row = q.Step();
+        if (!row)
+            return row.Err();
+        if (!row.Value())
+            break;
+        out.push_back({q.Text(0), q.Text(1), static_cast<int>(q.Int(2)), q.Int(3)});
+    }
+    return out;
+}
+
+} // namespace civic::kb

@@ -1,0 +1,60 @@
+// Word forms for search: Snowball stemmers (libstemmer) for the languages the
+// knowledge base is written in, and stop words that are not worth indexing.
+//
+// Not thread-safe: each connection's tokenizer and each query builder owns one.
+#pragma once
+
+#include <civic/store/Database.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+struct sb_stemmer;
+
+namespace civic::kb {
+
+// Looked up by string_view on the hot indexing path, without allocating.
+struct StringHash
+{
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+using StopWords = std::unordered_set<std::string, StringHash, std::equal_to<>>;
+
+class Stemmer
+{
+public:
+    // languages: Snowball algorithm names ("english", "spanish"); unknown ones
+    // are skipped.
+    explicit Stemmer(const std::vector<std::string>& languages);
+    ~Stemmer();
+    Stemmer(const Stemmer&) = delete;
+    Stemmer& operator=(const Stemmer&) = delete;
+
+    // The stems of a folded word in every language, without duplicates and
+    // without the word itself. Cached: a knowledge base repeats its words.
+    const std::vector<std::string>& Stems(std::string_view word);
+
+private:
+    std::vector<sb_stemmer*> m_stemmers;
+    std::unordered_map<std::string, std::vector<std::string>> m_cache;
+};
+
+// The token filter of the knowledge index: drops stop words, indexes each word
+// with its stems at the same position.
+class StemFilter : public store::TokenFilter
+{
+public:
+    StemFilter(std::shared_ptr<const StopWords> stop_words, const std::vector<std::string>& languages);
+    void Filter(std::string_view token, bool for_query, store::TokenSink& sink) override;
+
+private:
+    std::shared_ptr<const StopWords> m_stop_words;
+    Stemmer m_stemmer;
+};
+
+} // namespace civic::kb
