@@ -350,6 +350,9 @@ Result<void> KnowledgeBase::LoadCaches()
         std::vector<std::string> words;
         for (auto& t : m_db->FoldTokens(q.Text(1)))
             words.push_back(std::move(t.text));
+        // Synonym words are words agents use: typo correction may aim at them.
+        for (const auto& w : words)
+            m_vocabulary.insert(w);
         if (!words.empty())
             groups[q.Int(0)].push_back(std::move(words));
     }

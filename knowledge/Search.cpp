@@ -156,8 +156,26 @@ std::string KnowledgeBase::BuildMatch(const std::string& text, bool last_word_co
             for (const auto& v : WordVariants(w))
                 if (!partial || v != w)
                     alts.push_back(Quote(v));
+        } else if (partial) {
+            // A word being typed that starts no known word: the agent probably
+            // slipped inside it ("grafi" for "graffi…"). Prefixes one edit away.
+            alts.push_back(Quote(w) + "*");
+            size_t found = 0;
+            for (const auto& e : Edits1(w)) {
+                if (found >= kMaxTypoCandidates)
+                    break;
+                auto it = m_vocabulary.lower_bound(e);
+                if (it == m_vocabulary.end() || it->compare(0, e.size(), e) != 0)
+                    continue;
+                const std::string alt = Quote(e) + "*";
+                if (std::find(alts.begin(), alts.end(), alt) == alts.end()) {
+                    alts.push_back(alt);
+                    ++found;
+                }
+            }
         } else {
-            // Unknown word: what the agent probably meant, one edit away.
+            // Unknown word: its own stems (an unseen inflection still matches),
+            // and what the agent probably meant, one edit away.
             std::vector<std::string> candidates;
             for (const auto& e : Edits1(w))
                 if (m_vocabulary.count(e) &&
@@ -168,10 +186,12 @@ std::string KnowledgeBase::BuildMatch(const std::string& text, bool last_word_co
                                   [&](const std::string& c) { return c[0] == w[0]; });
             if (candidates.size() > kMaxTypoCandidates)
                 candidates.resize(kMaxTypoCandidates);
-            alts.push_back(Quote(w));
+            for (const auto& v : WordVariants(w))
+                alts.push_back(Quote(v));
             for (const auto& c : candidates)
                 for (const auto& v : WordVariants(c))
-                    alts.push_back(Quote(v));
+                    if (std::find(alts.begin(), alts.end(), Quote(v)) == alts.end())
+                        alts.push_back(Quote(v));
         }
         std::string g;
         for (const auto& a : alts)

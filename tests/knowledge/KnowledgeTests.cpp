@@ -1,0 +1,328 @@
+#define BOOST_TEST_MODULE knowledge
+#include <boost/test/unit_test.hpp>
+
+#include "KbFixture.h"
+
+#include <civic/kb/Diff.h>
+
+using namespace civic;
+using namespace civic::kb;
+using civic::test::Has;
+using civic::test::KbFixture;
+
+namespace {
+
+struct SearchFixture : KbFixture
+{
+    SearchFixture()
+    {
+        Publish(Make("Potholes", "Streets crews repair holes in the road within three days.",
+                     "road damage", "en", "Streets/Road repair"));
+        Publish(Make("Missed trash collection",
+                     "If garbage was not collected on the scheduled day, file a request.",
+                     "pickup", "en", "Sanitation/Trash"));
+        Publish(Make("Graffiti removal", "Paint on walls is removed for free with consent.",
+                     "vandalism", "en", "Neighborhoods"));
+        Publish(Make("Snow emergency parking",
+                     "Move cars off snow routes; the collection of abandoned cars is separate.",
+                     "plow", "en", "Emergencies/Snow"));
+        Publish(Make("Recogida de basura",
+                     "Si no se recogi\xC3\xB3 la basura, registre una solicitud. Los baches se reportan aparte.",
+                     "basura", "es", "Sanitation/Trash"));
+        Publish(Make("Veh\xC3\xAD" "culo remolcado por la gr\xC3\xBA" "a",
+                     "Busque la placa para encontrar el carro.", "", "es", "Parking"));
+        BOOST_TEST_REQUIRE(kb->AddSynonyms(manager, {"trash", "garbage", "refuse"}).IsOk());
+        BOOST_TEST_REQUIRE(kb->AddSynonyms(manager, {"pothole", "pot hole"}).IsOk());
+    }
+};
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(Search)
+
+BOOST_FIXTURE_TEST_CASE(title_match_ranks_above_a_body_mention, SearchFixture)
+{
+    Publish(Make("Abandoned vehicles", "Report cars left on the street for five days.", "", "en"));
+    const auto t = Titles("abandoned ");
+    BOOST_TEST_REQUIRE(t.size() >= 2u);
+    BOOST_TEST(t[0] == "Abandoned vehicles");
+    BOOST_TEST(Has(t, "Snow emergency parking"));
+}
+
+BOOST_FIXTURE_TEST_CASE(results_refresh_on_every_keystroke_by_prefix, SearchFixture)
+{
+    BOOST_TEST(Has(Titles("pot"), "Potholes"));
+    BOOST_TEST(Has(Titles("grafi"), "Graffiti removal"));
+    BOOST_TEST(Has(Titles("snow emer"), "Snow emergency parking"));
+}
+
+BOOST_FIXTURE_TEST_CASE(synonyms_find_what_agents_mean, SearchFixture)
+{
+    // The article says "garbage" and "trash" only in its title; "refuse" nowhere.
+    BOOST_TEST(Has(Titles("refuse "), "Missed trash collection"));
+    BOOST_TEST(Has(Titles("garbage "), "Missed trash collection"));
+    // A two-word synonym matches the one-word title.
+    BOOST_TEST(Has(Titles("pot hole "), "Potholes"));
+}
+
+BOOST_FIXTURE_TEST_CASE(one_typo_per_word_is_tolerated, SearchFixture)
+{
+    BOOST_TEST(Has(Titles("potole "), "Potholes"));
+    BOOST_TEST(Has(Titles("grafiti "), "Graffiti removal"));
+    BOOST_TEST(Has(Titles("snwo emergency "), "Snow emergency parking"));
+}
+
+BOOST_FIXTURE_TEST_CASE(english_and_spanish_stems_match_other_forms, SearchFixture)
+{
+    // "collected" and "collection" share the stem "collect".
+    BOOST_TEST(Has(Titles("collected "), "Missed trash collection"));
+    BOOST_TEST(Has(Titles("repairs "), "Potholes"));
+    // Spanish: "solicitudes" finds "solicitud", "bache" finds "baches".
+    BOOST_TEST(Has(Titles("solicitudes ", {.language = "es"}), "Recogida de basura"));
+    BOOST_TEST(Has(Titles("bache ", {.language = "es"}), "Recogida de basura"));
+}
+
+BOOST_FIXTURE_TEST_CASE(diacritics_are_folded, SearchFixture)
+{
+    BOOST_TEST(Has(Titles("grua "), "Veh\xC3\xAD" "culo remolcado por la gr\xC3\xBA" "a"));
+    BOOST_TEST(Has(Titles("VEHICULO "), "Veh\xC3\xAD" "culo remolcado por la gr\xC3\xBA" "a"));
+}
+
+BOOST_FIXTURE_TEST_CASE(filters_narrow_by_language_category_and_status, SearchFixture)
+{
+    BOOST_TEST(Titles("basura ", {.language = "en"}).empty());
+    BOOST_TEST(Has(Titles("basura ", {.language = "es"}), "Recogida de basura"));
+    const auto sanitation = Titles("request ", {.category = "Sanitation"});
+    BOOST_TEST(Has(sanitation, "Missed trash collection"));
+    BOOST_TEST(!Has(sanitation, "Potholes"));
+    auto draft = kb->CreateDraft(manager, Make("Pothole draft", "unfinished pothole text"));
+    BOOST_TEST_REQUIRE(draft.IsOk());
+    BOOST_TEST(!Has(Titles("pothole "), "Pothole draft")); // agents see published only
+    BOOST_TEST(Has(Titles("pothole ", {.status = Status::Draft}), "Pothole draft"));
+}
+
+BOOST_FIXTURE_TEST_CASE(snippets_highlight_the_matched_words, SearchFixture)
+{
+    SearchQuery q;
+    q.text = "road ";
+    auto hits = kb->Search(q);
+    BOOST_TEST_REQUIRE(hits.IsOk());
+    BOOST_TEST_REQUIRE(!hits->empty());
+    const auto shown = ReplaceMarks(hits->front().snippet, "[", "]");
+    BOOST_TEST(shown.find("[road]") != std::string::npos, shown);
+}
+
+BOOST_FIXTURE_TEST_CASE(queries_that_find_nothing_are_recorded_when_finished, SearchFixture)
+{
+    BOOST_TEST(Titles("xylophone").empty()); // still typing: not recorded
+    SearchQuery q;
+    q.text = "Xylophone lessons";
+    q.record_if_empty = true;
+    BOOST_TEST(kb->Search(q)->empty());
+    BOOST_TEST(kb->Search(q)->empty());
+    auto missed = kb->MissedQueries();
+    BOOST_TEST_REQUIRE(missed.IsOk());
+    BOOST_TEST_REQUIRE(missed->size() == 1u);
+    BOOST_TEST(missed->front().text == "xylophone lessons");
+    BOOST_TEST(missed->front().count == 2);
+}
+
+BOOST_FIXTURE_TEST_CASE(suggestions_follow_the_wrap_up_notes, SearchFixture)
+{
+    auto s = kb->Suggest("Caller says the garbage truck skipped the block again, wants pickup", "");
+    BOOST_TEST_REQUIRE(s.IsOk());
+    BOOST_TEST_REQUIRE(!s->empty());
+    BOOST_TEST(s->front().title == "Missed trash collection");
+    auto t = kb->Suggest("big hole in the road on Main St", "");
+    BOOST_TEST_REQUIRE(!t->empty());
+    BOOST_TEST(t->front().title == "Potholes");
+}
+
+BOOST_FIXTURE_TEST_CASE(match_expression_quotes_hostile_input, SearchFixture)
+{
+    // FTS5 syntax characters in what an agent types never break the query.
+    for (const char* text : {"\"", "pot\"hole", "a OR b", "NEAR(x y)", "col:value", "*", "(("})
+        BOOST_TEST(kb->Search(SearchQuery{.text = text}).IsOk(), text);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(Workflow)
+
+BOOST_FIXTURE_TEST_CASE(call_takers_cannot_write_but_can_flag, KbFixture)
+{
+    auto denied = kb->CreateDraft(agent, Make("Nope", "x"));
+    BOOST_TEST_REQUIRE(!denied.IsOk());
+    BOOST_TEST(denied.Err().kind == ErrorKind::Denied);
+    const auto id = Publish(Make("Bulk pickup", "Two items a week."));
+    BOOST_TEST(kb->AddFlag(agent, id, FlagKind::Helpful, "").IsOk());
+    BOOST_TEST(!kb->AddFlag(agent, id, FlagKind::Outdated, "").IsOk()); // needs a comment
+    BOOST_TEST(kb->AddFlag(agent, id, FlagKind::Outdated, "limit is now three").IsOk());
+    auto queue = kb->Queue(manager, "2026-01-01");
+    BOOST_TEST_REQUIRE(queue.IsOk());
+    BOOST_TEST_REQUIRE(queue->flagged.size() == 1u);
+    BOOST_TEST(queue->flagged[0].outdated == 1);
+    BOOST_TEST(queue->flagged[0].helpful == 1);
+    BOOST_TEST(queue->flagged[0].comments.front().find("limit is now three") != std::string::npos);
+}
+
+BOOST_FIXTURE_TEST_CASE(nobody_approves_their_own_submission, KbFixture)
+{
+    auto id = kb->CreateDraft(manager, Make("Noise", "Call police."));
+    BOOST_TEST_REQUIRE(id.IsOk());
+    BOOST_TEST(kb->Submit(manager, id.Value()).IsOk());
+    auto self = kb->Approve(manager, id.Value());
+    BOOST_TEST_REQUIRE(!self.IsOk());
+    BOOST_TEST(self.Err().kind == ErrorKind::Denied);
+    auto queue = kb->Queue(reviewer, "2026-01-01");
+    BOOST_TEST_REQUIRE(queue->awaiting_review.size() == 1u);
+    BOOST_TEST(kb->Queue(manager, "2026-01-01")->awaiting_review.empty());
+    BOOST_TEST(kb->Approve(reviewer, id.Value()).IsOk());
+    BOOST_TEST((kb->Get(id.Value())->status == Status::Published));
+}
+
+BOOST_FIXTURE_TEST_CASE(sending_back_needs_a_comment_the_author_then_sees, KbFixture)
+{
+    auto id = kb->CreateDraft(manager, Make("Noise", "Call police."));
+    BOOST_TEST(kb->Submit(manager, id.Value()).IsOk());
+    BOOST_TEST(!kb->SendBack(reviewer, id.Value(), "  ").IsOk());
+    BOOST_TEST(kb->SendBack(reviewer, id.Value(), "Add the non-emergency number").IsOk());
+    auto a = kb->Get(id.Value());
+    BOOST_TEST((a->status == Status::Draft));
+    BOOST_TEST(a->review_comment == "Add the non-emergency number");
+    auto queue = kb->Queue(manager, "2026-01-01");
+    BOOST_TEST_REQUIRE(queue->sent_back.size() == 1u);
+}
+
+BOOST_FIXTURE_TEST_CASE(editing_a_published_article_keeps_the_old_text_live_until_approved, KbFixture)
+{
+    const auto id = Publish(Make("Leaf collection", "Leaves go in paper bags."));
+    auto copy = kb->StartEdit(manager, id);
+    BOOST_TEST_REQUIRE(copy.IsOk());
+    BOOST_TEST(copy.Value() != id);
+    auto c = kb->Get(copy.Value())->content;
+    c.body = "<p>Leaves go in compostable sacks.</p>";
+    BOOST_TEST(kb->SaveDraft(manager, copy.Value(), c, kb->Get(copy.Value())->revision).IsOk());
+    // Agents still find the published wording, not the draft.
+    BOOST_TEST(Has(Titles("paper "), "Leaf collection"));
+    BOOST_TEST(!Has(Titles("compostable "), "Leaf collection"));
+    BOOST_TEST(kb->Submit(manager, copy.Value()).IsOk());
+    BOOST_TEST(kb->Approve(reviewer, copy.Value()).IsOk());
+    BOOST_TEST(Has(Titles("compostable "), "Leaf collection"));
+    BOOST_TEST(!Has(Titles("paper "), "Leaf collection"));
+    BOOST_TEST(!kb->Get(copy.Value()).IsOk()); // the copy is merged into the live article
+    BOOST_TEST(kb->Get(id)->content.body.find("compostable") != std::string::npos);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_stale_save_is_a_conflict_and_overwrites_nothing, KbFixture)
+{
+    auto id = kb->CreateDraft(manager, Make("Pools", "Open in June."));
+    const int opened = kb->Get(id.Value())->revision;
+    auto first = Make("Pools", "Open in late June.");
+    BOOST_TEST(kb->SaveDraft(reviewer, id.Value(), first, opened).IsOk());
+    auto second = Make("Pools", "Open in July.");
+    auto r = kb->SaveDraft(manager, id.Value(), second, opened);
+    BOOST_TEST_REQUIRE(!r.IsOk());
+    BOOST_TEST(r.Err().kind == ErrorKind::Conflict);
+    BOOST_TEST(kb->Get(id.Value())->content.body.find("late June") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(Revisions)
+
+BOOST_FIXTURE_TEST_CASE(every_save_is_a_revision_and_old_ones_can_be_restored, KbFixture)
+{
+    auto id = kb->CreateDraft(manager, Make("Library", "Cards are free."));
+    auto a = kb->Get(id.Value());
+    BOOST_TEST(kb->SaveDraft(manager, a->id, Make("Library", "Cards cost $5."), a->revision).IsOk());
+    a = kb->Get(id.Value());
+    BOOST_TEST(kb->SaveDraft(manager, a->id, Make("Library cards", "Cards cost $5."), a->revision).IsOk());
+    auto history = kb->History(a->uid);
+    BOOST_TEST_REQUIRE(history.IsOk());
+    BOOST_TEST(history->size() == 3u);
+    BOOST_TEST(history->front().number == 3);
+
+    auto restored = kb->Restore(manager, a->id, 1);
+    BOOST_TEST_REQUIRE(restored.IsOk());
+    a = kb->Get(restored.Value());
+    BOOST_TEST(a->content.title == "Library");
+    BOOST_TEST(a->content.body.find("free") != std::string::npos);
+    BOOST_TEST(kb->History(a->uid)->size() == 4u); // restoring added, lost nothing
+    BOOST_TEST(kb->GetRevision(a->uid, 3)->content.title == "Library cards");
+}
+
+BOOST_FIXTURE_TEST_CASE(saving_unchanged_content_makes_no_revision, KbFixture)
+{
+    auto id = kb->CreateDraft(manager, Make("Pools", "Open in June."));
+    auto a = kb->Get(id.Value());
+    BOOST_TEST(kb->SaveDraft(manager, a->id, a->content, a->revision).IsOk());
+    BOOST_TEST(kb->History(a->uid)->size() == 1u);
+}
+
+BOOST_FIXTURE_TEST_CASE(diff_shows_changed_fields_and_lines, KbFixture)
+{
+    Content a = Make("Pools", "Open in June.");
+    Content b = Make("Public pools", "Open in June.");
+    b.body = "<p>Open in June.</p><p>Closed on Mondays.</p>";
+    const auto d = DiffContent(a, b);
+    auto has = [&](DiffLine::Kind k, const std::string& text) {
+        return std::any_of(d.begin(), d.end(), [&](const DiffLine& l) { return l.kind == k && l.text == text; });
+    };
+    BOOST_TEST(has(DiffLine::Removed, "Title: Pools"));
+    BOOST_TEST(has(DiffLine::Added, "Title: Public pools"));
+    BOOST_TEST(has(DiffLine::Same, "Open in June."));
+    BOOST_TEST(has(DiffLine::Added, "Closed on Mondays."));
+}
+
+BOOST_FIXTURE_TEST_CASE(autosaved_drafts_survive_a_restart, KbFixture)
+{
+    test::TempDir dir;
+    const auto path = dir / "knowledge.db";
+    Autosave d;
+    d.key = "new:1";
+    d.content = Make("Half-written article", "Typed before the power cut");
+    {
+        auto k = KnowledgeBase::Open(path, test::ShippedOptions());
+        BOOST_TEST_REQUIRE(k.IsOk());
+        BOOST_TEST(k.Value()->SaveAutosave(manager, d).IsOk());
+    }
+    auto k = KnowledgeBase::Open(path, test::ShippedOptions());
+    auto saved = k.Value()->Autosaves(manager);
+    BOOST_TEST_REQUIRE(saved.IsOk());
+    BOOST_TEST_REQUIRE(saved->size() == 1u);
+    BOOST_TEST(saved->front().content.title == "Half-written article");
+    BOOST_TEST(k.Value()->Autosaves(reviewer)->empty()); // each editor sees their own
+    BOOST_TEST(k.Value()->DropAutosave(manager, "new:1").IsOk());
+    BOOST_TEST(k.Value()->Autosaves(manager)->empty());
+}
+
+BOOST_FIXTURE_TEST_CASE(overdue_reviews_are_listed_for_their_owner, KbFixture)
+{
+    Content c = Make("Holiday schedule", "Trash moves a day later.");
+    c.review_by = "2026-06-30";
+    Publish(c);
+    auto q = kb->Queue(manager, "2026-07-01");
+    BOOST_TEST_REQUIRE(q->overdue.size() == 1u);
+    BOOST_TEST(q->overdue[0].title == "Holiday schedule");
+    BOOST_TEST(kb->Queue(manager, "2026-06-01")->overdue.empty());
+    BOOST_TEST(kb->Queue(reviewer, "2026-07-01")->overdue.empty());
+}
+
+BOOST_FIXTURE_TEST_CASE(bad_fields_are_refused_with_the_field_named, KbFixture)
+{
+    Content c = Make("", "x");
+    auto r = kb->CreateDraft(manager, c);
+    BOOST_TEST_REQUIRE(!r.IsOk());
+    BOOST_TEST(r.Err().message.find("title") != std::string::npos);
+    c.title = "T";
+    c.review_by = "next tuesday";
+    r = kb->CreateDraft(manager, c);
+    BOOST_TEST_REQUIRE(!r.IsOk());
+    BOOST_TEST(r.Err().message.find("review-by") != std::string::npos);
+    c.review_by.clear();
+    c.language = "english!";
+    BOOST_TEST(kb->CreateDraft(manager, c).Err().message.find("language") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
