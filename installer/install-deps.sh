@@ -6,7 +6,7 @@ set -eu
 packages="
   cmake g++ make pkg-config
   libwxgtk3.2-dev libsqlite3-dev libsecret-1-dev
-  libboost-test-dev
+  libboost-test-dev libcurl4-openssl-dev libpugixml-dev libstemmer-dev nlohmann-json3-dev
   librsvg2-bin gettext wx3.2-i18n
   xvfb xauth x11-utils
   appstream desktop-file-utils

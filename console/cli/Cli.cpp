@@ -64,8 +64,10 @@ void PrintHelp(std::ostream& out)
 
 int Main(std::vector<std::string> args, std::ostream& out, std::ostream& err)
 {
-    if (Registry().empty())
+    if (Registry().empty()) {
         RegisterDbCommands();
+        RegisterKbCommands();
+    }
 
     if (TakeFlag(args, "--version")) {
         out << "civicdesk-cli " << kVersion << "\n";

@@ -46,5 +46,6 @@ bool TakeFlag(std::vector<std::string>& args, const std::string& name);
 int Main(std::vector<std::string> args, std::ostream& out, std::ostream& err);
 
 void RegisterDbCommands();
+void RegisterKbCommands();
 
 } // namespace civic::cli

@@ -2,6 +2,8 @@
 #include "Cli.h"
 
 #include <civic/core/ConsoleStore.h>
+#include <civic/kb/KnowledgeBase.h>
+#include <civic/kb/Open.h>
 #include <civic/store/Database.h>
 
 #include <ostream>
@@ -49,8 +51,10 @@ int DbCheck(Context& ctx, std::vector<std::string>& args)
         ctx.err << "db check: unexpected argument '" << args.front() << "'\n";
         return kUsage;
     }
-    if (dbs.empty())
+    if (dbs.empty()) {
         dbs.push_back({ctx.paths.ConsoleDb(), ConsoleStore::Migrations()});
+        dbs.push_back({ctx.paths.KnowledgeDb(), kb::KnowledgeBase::Migrations()});
+    }
 
     bool all_ok = true;
     for (const auto& db : dbs)

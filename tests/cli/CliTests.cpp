@@ -127,3 +127,58 @@ BOOST_AUTO_TEST_CASE(missing_store_is_not_an_error)
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(Knowledge)
+
+BOOST_AUTO_TEST_CASE(first_use_loads_the_starter_knowledge_base)
+{
+    TempDir dir;
+    auto r = Cli("--data-dir " + Quote(dir.Path().string()) + " kb stats");
+    BOOST_TEST(r.status == 0, r.output);
+    BOOST_TEST(Contains(r.output, "en=66"), r.output);
+    BOOST_TEST(Contains(r.output, "es=17"), r.output);
+}
+
+BOOST_AUTO_TEST_CASE(search_prints_json_with_highlights)
+{
+    TempDir dir;
+    auto r = Cli("--data-dir " + Quote(dir.Path().string()) +
+                 " kb search 'snow emergency' --limit 2 --json");
+    BOOST_TEST(r.status == 0, r.output);
+    BOOST_TEST(Contains(r.output, "\"title\": \"Snow emergency parking rules\""), r.output);
+    BOOST_TEST(Contains(r.output, "<mark>"), r.output);
+}
+
+BOOST_AUTO_TEST_CASE(search_in_spanish_with_a_typo)
+{
+    TempDir dir;
+    auto r = Cli("--data-dir " + Quote(dir.Path().string()) + " kb search 'bashura' --lang es");
+    BOOST_TEST(r.status == 0, r.output);
+    BOOST_TEST(Contains(r.output, "Recogida de basura"), r.output);
+}
+
+BOOST_AUTO_TEST_CASE(a_failed_import_says_where_and_changes_nothing)
+{
+    TempDir dir;
+    const auto d = Quote(dir.Path().string());
+    WriteFile(dir / "bad.xml", "<knowledge-base>\n<article><title>x</title>\n</knowledge-base>\n");
+    auto r = Cli("--data-dir " + d + " kb import " + Quote((dir / "bad.xml").string()));
+    BOOST_TEST(r.status == 1);
+    BOOST_TEST(Contains(r.output, "line 3"), r.output);
+    BOOST_TEST(Contains(r.output, "Nothing was imported"), r.output);
+    BOOST_TEST(Contains(Cli("--data-dir " + d + " kb stats").output, "articles: 83"));
+}
+
+BOOST_AUTO_TEST_CASE(export_and_import_into_another_console)
+{
+    TempDir a, b;
+    const auto xml = (a / "kb.xml").string();
+    BOOST_TEST(Cli("--data-dir " + Quote(a.Path().string()) + " kb export " + Quote(xml)).status == 0);
+    WriteFile(b / "extra.csv", "title,body,status\nCooling centers,Open when it is hot.,published\n");
+    BOOST_TEST(Cli("--data-dir " + Quote(b.Path().string()) + " kb import " + Quote((b / "extra.csv").string())).status == 0);
+    auto r = Cli("--data-dir " + Quote(b.Path().string()) + " kb import " + Quote(xml));
+    BOOST_TEST(r.status == 0, r.output);
+    BOOST_TEST(Contains(Cli("--data-dir " + Quote(b.Path().string()) + " kb stats").output, "articles: 84"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,221 @@
+// civicdesk-cli kb …: the knowledge base from scripts — import, export, search,
+// statistics and the queries that found nothing.
+#include "Cli.h"
+
+#include <civic/core/ConsoleStore.h>
+#include <civic/kb/Open.h>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <ostream>
+
+namespace civic::cli {
+namespace {
+
+// The CLI is an administrator's tool on the agent's own machine: it acts as a
+// supervisor, under the name given with --as, else the configured agent, else
+// the login name. Changes it makes are recorded in revisions under that name.
+kb::Actor CliActor(Context& ctx, std::vector<std::string>& args)
+{
+    kb::Actor actor{"", Role::Supervisor};
+    if (auto as = TakeOption(args, "--as"))
+        actor.name = *as;
+    if (actor.name.empty() && std::filesystem::exists(ctx.paths.ConsoleDb())) {
+        auto db = store::Database::Open(ctx.paths.ConsoleDb(), ConsoleStore::Migrations(),
+                                        store::OpenMode::ReadOnly);
+        if (db) {
+            auto s = Settings::Load(*db.Value());
+            if (s)
+                actor.name = s->agent_name;
+        }
+    }
+    if (actor.name.empty()) {
+        const char* user = std::getenv("USER");
+        actor.name = user && *user ? user : "civicdesk-cli";
+    }
+    return actor;
+}
+
+std::unique_ptr<kb::KnowledgeBase> OpenKb(Context& ctx)
+{
+    if (auto r = ctx.paths.Create(); !r) {
+        ctx.err << "error: " << r.Err().message << "\n";
+        return nullptr;
+    }
+    auto kb = kb::OpenForConsole(ctx.paths);
+    if (!kb) {
+        ctx.err << "error: " << kb.Err().message << "\n";
+        return nullptr;
+    }
+    return std::move(kb).Value();
+}
+
+bool EndsWith(const std::string& s, const std::string& suffix)
+{
+    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+int KbImport(Context& ctx, std::vector<std::string>& args)
+{
+    const auto actor = CliActor(ctx, args);
+    if (args.size() != 1) {
+        ctx.err << "usage: civicdesk-cli kb import FILE.xml|FILE.csv\n";
+        return kUsage;
+    }
+    auto kb = OpenKb(ctx);
+    if (!kb)
+        return kFailed;
+    const std::string file = args[0];
+    auto r = EndsWith(file, ".csv") ? kb->ImportCsv(file, actor) : kb->ImportXml(file, actor);
+    if (!r) {
+        ctx.err << "error: " << r.Err().message << "\nNothing was imported.\n";
+        return kFailed;
+    }
+    ctx.out << "imported " << r.Value() << " article" << (r.Value() == 1 ? "" : "s") << " from "
+            << file << "\n";
+    return kOk;
+}
+
+int KbExport(Context& ctx, std::vector<std::string>& args)
+{
+    if (args.size() != 1) {
+        ctx.err << "usage: civicdesk-cli kb export FILE.xml\n";
+        return kUsage;
+    }
+    auto kb = OpenKb(ctx);
+    if (!kb)
+        return kFailed;
+    auto r = kb->ExportXml(args[0]);
+    if (!r) {
+        ctx.err << "error: " << r.Err().message << "\n";
+        return kFailed;
+    }
+    ctx.out << "exported " << r.Value() << " articles with their revisions to " << args[0] << "\n";
+    return kOk;
+}
+
+int KbSearch(Context& ctx, std::vector<std::string>& args)
+{
+    kb::SearchQuery q;
+    q.record_if_empty = true;
+    if (auto v = TakeOption(args, "--lang"))
+        q.language = *v;
+    if (auto v = TakeOption(args, "--category"))
+        q.category = *v;
+    if (auto v = TakeOption(args, "--status")) {
+        if (*v == "any")
+            q.status.reset();
+        else if (auto s = kb::StatusFromString(*v))
+            q.status = s;
+        else {
+            ctx.err << "kb search: --status is draft, review, published, archived or any\n";
+            return kUsage;
+        }
+    }
+    if (auto v = TakeOption(args, "--limit")) {
+        char* end = nullptr;
+        const long n = std::strtol(v->c_str(), &end, 10);
+        if (!end || *end || n < 1 || n > 1000) {
+            ctx.err << "kb search: --limit takes a number from 1 to 1000\n";
+            return kUsage;
+        }
+        q.limit = static_cast<int>(n);
+    }
+    const bool json = TakeFlag(args, "--json");
+    if (args.size() != 1) {
+        ctx.err << "usage: civicdesk-cli kb search \"QUERY\" [--lang xx] [--limit N] [--json]\n";
+        return kUsage;
+    }
+    q.text = args[0];
+    auto kb = OpenKb(ctx);
+    if (!kb)
+        return kFailed;
+    auto hits = kb->Search(q);
+    if (!hits) {
+        ctx.err << "error: " << hits.Err().message << "\n";
+        return kFailed;
+    }
+    if (json) {
+        auto arr = nlohmann::json::array();
+        for (const auto& h : hits.Value())
+            arr.push_back({{"id", h.id},
+                           {"uid", h.uid},
+                           {"title", h.title},
+                           {"language", h.language},
+                           {"category", h.category},
+                           {"status", std::string(kb::ToString(h.status))},
+                           {"score", h.score},
+                           {"snippet", kb::ReplaceMarks(h.snippet, "<mark>", "</mark>")}});
+        ctx.out << arr.dump(2) << "\n";
+        return kOk;
+    }
+    if (hits->empty())
+        ctx.out << "no articles match \"" << q.text << "\"\n";
+    for (const auto& h : hits.Value())
+        ctx.out << h.id << "  " << h.title << "  [" << h.language << ", " << h.category << "]\n    "
+                << kb::ReplaceMarks(h.snippet, "[", "]") << "\n";
+    return kOk;
+}
+
+int KbStats(Context& ctx, std::vector<std::string>& args)
+{
+    if (!args.empty()) {
+        ctx.err << "usage: civicdesk-cli kb stats\n";
+        return kUsage;
+    }
+    auto kb = OpenKb(ctx);
+    if (!kb)
+        return kFailed;
+    auto s = kb->GetStats();
+    if (!s) {
+        ctx.err << "error: " << s.Err().message << "\n";
+        return kFailed;
+    }
+    ctx.out << "articles: " << s->articles << "\n";
+    for (const auto& [status, n] : s->by_status)
+        ctx.out << "  " << status << ": " << n << "\n";
+    ctx.out << "languages:";
+    for (const auto& [lang, n] : s->by_language)
+        ctx.out << " " << lang << "=" << n;
+    ctx.out << "\nrevisions: " << s->revisions << "\nsynonym groups: " << s->synonyms
+            << "\nopen flags: " << s->open_flags << "\nqueries that found nothing: "
+            << s->missed_queries << "\n";
+    return kOk;
+}
+
+int KbMissed(Context& ctx, std::vector<std::string>& args)
+{
+    if (!args.empty()) {
+        ctx.err << "usage: civicdesk-cli kb missed\n";
+        return kUsage;
+    }
+    auto kb = OpenKb(ctx);
+    if (!kb)
+        return kFailed;
+    auto m = kb->MissedQueries();
+    if (!m) {
+        ctx.err << "error: " << m.Err().message << "\n";
+        return kFailed;
+    }
+    for (const auto& q : m.Value())
+        ctx.out << q.count << "\t" << (q.language.empty() ? "*" : q.language) << "\t" << q.text << "\n";
+    return kOk;
+}
+
+} // namespace
+
+void RegisterKbCommands()
+{
+    auto& r = Registry();
+    r.push_back({{"kb", "import"}, "FILE.xml|FILE.csv [--as NAME]",
+                 "import articles; all or nothing, errors name the line", KbImport});
+    r.push_back({{"kb", "export"}, "FILE.xml", "export every article with revisions and translations",
+                 KbExport});
+    r.push_back({{"kb", "search"}, "\"QUERY\" [--lang xx] [--category C] [--status S|any] [--limit N] [--json]",
+                 "search the knowledge base as agents do", KbSearch});
+    r.push_back({{"kb", "stats"}, "", "counts of articles, revisions, flags and missed queries", KbStats});
+    r.push_back({{"kb", "missed"}, "", "queries that found nothing, most frequent first", KbMissed});
+}
+
+} // namespace civic::cli
