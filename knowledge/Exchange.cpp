@@ -33,11 +33,15 @@ namespace {
 
 std::string ReadAll(const std::filesystem::path& file, bool& ok)
 {
-    std::ifstream in(file, std::ios::binary);
+    std::ifstream in(file, std::ios::binary | std::ios::ate);
     ok = static_cast<bool>(in);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
+    if (!ok)
+        return {};
+    std::string data(static_cast<size_t>(in.tellg()), '\0');
+    in.seekg(0);
+    in.read(data.data(), static_cast<std::streamsize>(data.size()));
+    ok = static_cast<bool>(in);
+    return data;
 }
 
 int LineAt(const std::string& buffer, std::ptrdiff_t offset)
@@ -48,11 +52,33 @@ int LineAt(const std::string& buffer, std::ptrdiff_t offset)
     return 1 + static_cast<int>(std::count(buffer.begin(), end, '\n'));
 }
 
-std::string Where(const std::string& file, const std::string& buffer, const pugi::xml_node& node)
+// Names where a node stands ("kb.xml: line 12, <article>"). Nodes are asked
+// for in document order, so lines are counted once through the file, not from
+// the start for every node.
+class Locator
 {
-    return file + ": line " + std::to_string(LineAt(buffer, node.offset_debug())) + ", <" +
-           node.name() + ">";
-}
+public:
+    Locator(const std::string& file, const std::string& buffer) : m_file(file), m_buffer(buffer) {}
+
+    std::string Where(const pugi::xml_node& node)
+    {
+        const std::ptrdiff_t offset = node.offset_debug();
+        if (offset < m_offset) {
+            m_offset = 0;
+            m_line = 1;
+        }
+        const auto end = std::min<std::ptrdiff_t>(offset, static_cast<std::ptrdiff_t>(m_buffer.size()));
+        m_line += static_cast<int>(std::count(m_buffer.begin() + m_offset, m_buffer.begin() + end, '\n'));
+        m_offset = end;
+        return m_file + ": line " + std::to_string(m_line) + ", <" + node.name() + ">";
+    }
+
+private:
+    const std::string& m_file;
+    const std::string& m_buffer;
+    std::ptrdiff_t m_offset = 0;
+    int m_line = 1;
+};
 
 void ReadContent(const pugi::xml_node& n, Content& c)
 {
@@ -187,11 +213,12 @@ Result<int> KnowledgeBase::ImportXml(const std::filesystem::path& file, const Ac
     if (!parsed)
         return Error{ErrorKind::Parse, name + ": line " + std::to_string(LineAt(buffer, parsed.offset)) +
                                            ": " + parsed.description()};
+    Locator locate(name, buffer);
     const auto root = doc.child("knowledge-base");
     if (!root)
         return Error{ErrorKind::Parse, name + ": the root element must be <knowledge-base>"};
     if (std::string_view(root.attribute("version").as_string("1")) != "1")
-        return Error{ErrorKind::Parse, Where(name, buffer, root) + ": version " +
+        return Error{ErrorKind::Parse, locate.Where(root) + ": version " +
                                            root.attribute("version").as_string() +
                                            " is newer than this CivicDesk reads"};
     ImportBatch batch;
@@ -200,12 +227,12 @@ Result<int> KnowledgeBase::ImportXml(const std::filesystem::path& file, const Ac
         for (auto t : g.children("term"))
             terms.emplace_back(t.text().as_string());
         if (terms.size() < 2)
-            return Error{ErrorKind::Invalid, Where(name, buffer, g) + ": a group needs two terms"};
+            return Error{ErrorKind::Invalid, locate.Where(g) + ": a group needs two terms"};
         batch.synonyms.push_back(std::move(terms));
     }
     for (auto a : root.children("article")) {
         ImportBatch::Item item;
-        item.where = Where(name, buffer, a);
+        item.where = locate.Where(a);
         item.uid = a.attribute("uid").as_string();
         item.group = a.attribute("translation-group").as_string(item.uid.c_str());
         item.content.language = a.attribute("language").as_string("en");
@@ -231,7 +258,7 @@ Result<int> KnowledgeBase::ImportXml(const std::filesystem::path& file, const Ac
             rev.content.audience = AudienceFromString(r.attribute("audience").as_string("agent")).value_or(Audience::Agent);
             ReadContent(r, rev.content);
             if (rev.info.number <= 0)
-                return Error{ErrorKind::Invalid, Where(name, buffer, r) + ": number must be 1 or more"};
+                return Error{ErrorKind::Invalid, locate.Where(r) + ": number must be 1 or more"};
             item.revisions.push_back(std::move(rev));
         }
         for (auto at : a.child("attachments").children("attachment"))
@@ -322,7 +349,11 @@ Result<int> KnowledgeBase::Apply(const ImportBatch& batch, const Actor& actor)
     if (!tx.IsActive())
         return tx.Commit().Err();
     int count = 0;
+    m_importing = true;
     auto fail = [&](const std::string& where, const Error& e) -> Result<int> {
+        m_importing = false;
+        m_uses->delta.clear();
+        ++m_uses->generation;
         (void)LoadCaches(); // the rolled-back words must not stay in memory
         return Error{e.kind, where + ": " + e.message};
     };
@@ -405,6 +436,8 @@ Result<int> KnowledgeBase::Apply(const ImportBatch& batch, const Actor& actor)
                 return fail("synonyms", r.Err());
         }
     }
+    m_importing = false;
+    LearnNewWords();
     if (auto r = tx.Commit(); !r)
         return fail("commit", r.Err());
     if (auto r = LoadCaches(); !r)

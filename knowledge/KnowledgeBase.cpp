@@ -47,7 +47,9 @@ CREATE UNIQUE INDEX article_translation ON article(translation_group, language)
 CREATE INDEX article_by_status ON article(status, language);
 CREATE INDEX article_by_review ON article(owner, review_by);
 
+-- A rowid table: its rows hold whole bodies, which WITHOUT ROWID tables store badly.
 CREATE TABLE revision (
+    id            INTEGER PRIMARY KEY,
     uid           TEXT NOT NULL,
     number        INTEGER NOT NULL,
     status        TEXT NOT NULL,
@@ -64,8 +66,8 @@ CREATE TABLE revision (
     audience      TEXT NOT NULL,
     owner         TEXT NOT NULL,
     review_by     TEXT NOT NULL,
-    PRIMARY KEY (uid, number)
-) WITHOUT ROWID;
+    UNIQUE (uid, number)
+);
 
 CREATE TABLE attachment (
     id   INTEGER PRIMARY KEY,
@@ -112,8 +114,9 @@ CREATE TABLE autosave (
     PRIMARY KEY (agent, key)
 ) WITHOUT ROWID;
 
--- Every folded word in the store: typo correction looks candidates up here.
-CREATE TABLE vocabulary (term TEXT PRIMARY KEY) WITHOUT ROWID;
+-- Every folded word in the store and how often it was indexed: typo
+-- correction and completing half-typed words look here.
+CREATE TABLE vocabulary (term TEXT PRIMARY KEY, uses INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
 
 -- The searchable text: bodies are indexed as plain text, not HTML.
 CREATE VIEW article_text AS
@@ -124,20 +127,9 @@ CREATE VIRTUAL TABLE article_fts USING fts5(
     tokenize = 'civic', prefix = '2 3');
 CREATE VIRTUAL TABLE article_vocab USING fts5vocab(article_fts, 'row');
 
-CREATE TRIGGER article_fts_insert AFTER INSERT ON article BEGIN
-    INSERT INTO article_fts(rowid, title, keywords, summary, body)
-    VALUES (new.id, new.title, new.keywords, new.summary, html_text(new.body));
-END;
-CREATE TRIGGER article_fts_delete AFTER DELETE ON article BEGIN
-    INSERT INTO article_fts(article_fts, rowid, title, keywords, summary, body)
-    VALUES ('delete', old.id, old.title, old.keywords, old.summary, html_text(old.body));
-END;
-CREATE TRIGGER article_fts_update AFTER UPDATE OF title, keywords, summary, body ON article BEGIN
-    INSERT INTO article_fts(article_fts, rowid, title, keywords, summary, body)
-    VALUES ('delete', old.id, old.title, old.keywords, old.summary, html_text(old.body));
-    INSERT INTO article_fts(rowid, title, keywords, summary, body)
-    VALUES (new.id, new.title, new.keywords, new.summary, html_text(new.body));
-END;
+-- The index is kept by the code with single-row statements, not triggers: a
+-- statement that fires a trigger runs in a savepoint, and FTS5 writes its
+-- pending index to disk at every savepoint, one tiny segment per article.
 )sql"},
 }};
 
@@ -284,13 +276,18 @@ Result<std::unique_ptr<KnowledgeBase>> KnowledgeBase::Open(const std::filesystem
 
     auto stop_words = kb->m_stop_words;
     auto languages = kb->m_options.stem_languages;
+    auto uses = kb->m_uses;
     // The tokenizer and html_text() must exist before the schema is created or
     // any article is written: the FTS table and its triggers use them.
-    auto setup = [stop_words, languages](store::Database& db) -> Result<void> {
-        if (auto r = db.RegisterTokenizer("civic", [stop_words, languages] {
-                return std::make_unique<StemFilter>(stop_words, languages);
+    auto setup = [stop_words, languages, uses](store::Database& db) -> Result<void> {
+        if (auto r = db.RegisterTokenizer("civic", [stop_words, languages, uses] {
+                return std::make_unique<StemFilter>(stop_words, languages, uses);
             });
             !r)
+            return r;
+        // Searching touches FTS segments all over the file: a 32 MiB page cache
+        // keeps the hot ones in memory (the default is 2 MiB).
+        if (auto r = db.Exec("PRAGMA cache_size = -32768"); !r)
             return r;
         return db.RegisterTextFunction("html_text", [](std::string_view html) {
             return HtmlToText(html);
@@ -328,14 +325,14 @@ Result<void> KnowledgeBase::LoadCaches()
 {
     m_vocabulary.clear();
     {
-        auto q = m_db->Prepare("SELECT term FROM vocabulary");
+        auto q = m_db->Prepare("SELECT term, uses FROM vocabulary");
         for (;;) {
             auto row = q.Step();
             if (!row)
                 return row.Err();
             if (!row.Value())
                 break;
-            m_vocabulary.insert(q.Text(0));
+            m_vocabulary.emplace(q.Text(0), static_cast<std::uint32_t>(q.Int(1)));
         }
     }
     m_synonyms.clear();
@@ -352,7 +349,7 @@ Result<void> KnowledgeBase::LoadCaches()
             words.push_back(std::move(t.text));
         // Synonym words are words agents use: typo correction may aim at them.
         for (const auto& w : words)
-            m_vocabulary.insert(w);
+            m_vocabulary.emplace(w, 0);
         if (!words.empty())
             groups[q.Int(0)].push_back(std::move(words));
     }
@@ -375,16 +372,33 @@ Result<void> KnowledgeBase::LoadCaches()
     return Ok();
 }
 
-void KnowledgeBase::LearnWords(const Content& c)
+void KnowledgeBase::LearnNewWords()
 {
-    const std::string text = c.title + " " + c.keywords + " " + c.summary + " " + HtmlToText(c.body);
-    for (auto& t : m_db->FoldTokens(text)) {
-        if (t.text.size() < 2 || m_vocabulary.count(t.text))
-            continue;
-        auto q = m_db->Prepare("INSERT OR IGNORE INTO vocabulary(term) VALUES(?1)");
-        (void)q.Bind(1, t.text).Run();
-        m_vocabulary.insert(std::move(t.text));
+    if (m_importing)
+        return;
+    for (auto& [w, n] : m_uses->delta) {
+        auto q = m_db->Prepare("INSERT INTO vocabulary(term, uses) VALUES(?1, ?2) "
+                               "ON CONFLICT(term) DO UPDATE SET uses = uses + excluded.uses");
+        (void)q.BindAll(w, static_cast<std::int64_t>(n)).Run();
+        m_vocabulary[w] += n;
     }
+    m_uses->delta.clear();
+    ++m_uses->generation;
+}
+
+std::vector<std::string> KnowledgeBase::Completions(std::string_view prefix, size_t limit) const
+{
+    std::vector<std::pair<std::uint32_t, const std::string*>> found;
+    for (auto it = m_vocabulary.lower_bound(prefix);
+         it != m_vocabulary.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it)
+        found.emplace_back(it->second, &it->first);
+    const size_t n = std::min(limit, found.size());
+    std::partial_sort(found.begin(), found.begin() + static_cast<long>(n), found.end(),
+                      [](const auto& a, const auto& b) { return a.first > b.first; });
+    std::vector<std::string> out;
+    for (size_t i = 0; i < n; ++i)
+        out.push_back(*found[i].second);
+    return out;
 }
 
 // ---- reading ----------------------------------------------------------------
@@ -519,13 +533,46 @@ Result<std::int64_t> KnowledgeBase::InsertArticle(const std::string& uid, const 
                              "' already exists in this translation group"};
         return r.Err();
     }
-    LearnWords(c);
-    return m_db->LastInsertRowId();
+    const auto id = m_db->LastInsertRowId();
+    if (auto r = Index(id, c, true); !r)
+        return r.Err();
+    LearnNewWords();
+    return id;
+}
+
+Result<void> KnowledgeBase::Index(std::int64_t id, const Content& c, bool add)
+{
+    // A 'delete' must pass exactly the values that were indexed.
+    auto q = m_db->Prepare(add ? "INSERT INTO article_fts(rowid, title, keywords, summary, body) "
+                                 "VALUES(?1, ?2, ?3, ?4, ?5)"
+                               : "INSERT INTO article_fts(article_fts, rowid, title, keywords, "
+                                 "summary, body) VALUES('delete', ?1, ?2, ?3, ?4, ?5)");
+    return q.BindAll(id, c.title, c.keywords, c.summary, HtmlToText(c.body)).Run();
+}
+
+Result<void> KnowledgeBase::DeleteArticle(std::int64_t id)
+{
+    auto old = Get(id);
+    if (!old)
+        return old.Err();
+    if (auto r = Index(id, old->content, false); !r)
+        return r;
+    auto del = m_db->Prepare("DELETE FROM article WHERE id = ?1");
+    return del.Bind(1, id).Run();
 }
 
 Result<void> KnowledgeBase::WriteContent(std::int64_t id, const Content& c, Status status,
                                          int revision)
 {
+    auto old = Get(id);
+    if (!old)
+        return old.Err();
+    const bool text_changed = old->content.title != c.title || old->content.keywords != c.keywords ||
+                              old->content.summary != c.summary || old->content.body != c.body;
+    if (text_changed) {
+        if (auto r = Index(id, old->content, false); !r)
+            return r;
+    }
     auto q = m_db->Prepare(
         "UPDATE article SET language=?2, title=?3, summary=?4, body=?5, keywords=?6, "
         "category=?7, service_codes=?8, audience=?9, status=?10, owner=?11, review_by=?12, "
@@ -534,7 +581,11 @@ Result<void> KnowledgeBase::WriteContent(std::int64_t id, const Content& c, Stat
               ToString(c.audience), ToString(status), c.owner, c.review_by, revision, Now());
     if (auto r = q.Run(); !r)
         return r;
-    LearnWords(c);
+    if (text_changed) {
+        if (auto r = Index(id, c, true); !r)
+            return r;
+    }
+    LearnNewWords();
     return Ok();
 }
 
@@ -670,8 +721,7 @@ Result<void> KnowledgeBase::Approve(const Actor& actor, std::int64_t id)
         // The approved copy replaces what agents read, in place: same id, so
         // links and flags keep pointing at it.
         live = *a->working_copy_of;
-        auto del = m_db->Prepare("DELETE FROM article WHERE id = ?1");
-        if (auto r = del.Bind(1, id).Run(); !r)
+        if (auto r = DeleteArticle(id); !r)
             return r;
     }
     if (auto r = WriteContent(live, a->content, Status::Published, rev.Value()); !r)

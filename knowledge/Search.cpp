@@ -14,6 +14,16 @@ namespace {
 constexpr size_t kMinTypoLength = 4;
 constexpr size_t kMaxTypoCandidates = 6;
 constexpr size_t kMaxSynonymWords = 4;
+// A word being typed shorter than this matches too many bodies to rank while
+// the agent types; it is looked for in titles and keywords only.
+constexpr size_t kMinBodyPrefix = 3;
+constexpr int kRankWindow = 2000;
+// A word being typed is completed to its most used known words, as
+// autocomplete does: FTS5 then reads a few doclists, not every word's with
+// that prefix.
+constexpr size_t kCompletions = 10;
+// The FTS table's prefix indexes cover prefixes up to this length (prefix='2 3').
+constexpr size_t kPrefixIndexMax = 3;
 
 std::string Quote(const std::string& term)
 {
@@ -89,14 +99,19 @@ std::string KnowledgeBase::BuildMatch(const std::string& text, bool last_word_co
     for (auto& t : m_db->FoldTokens(text))
         words.push_back(std::move(t.text));
     // Stop words carry no meaning, unless they are all there is ("to be").
+    // Stop words are not in the index, so they are left out of the query; a
+    // stop word still being typed stays when it begins other words ("wat" ->
+    // "water").
     std::vector<std::string> kept;
     for (size_t i = 0; i < words.size(); ++i) {
-        const bool last = i + 1 == words.size();
-        if (!m_stop_words->count(words[i]) || (last && !last_word_complete))
+        const bool partial = i + 1 == words.size() && !last_word_complete;
+        if (partial && words[i].size() < 2)
+            continue; // one letter typed so far says nothing yet
+        if (!m_stop_words->count(words[i]))
+            kept.push_back(words[i]);
+        else if (partial && !Completions(words[i], 1).empty())
             kept.push_back(words[i]);
     }
-    if (kept.empty())
-        kept = words;
     if (kept.empty())
         return {};
 
@@ -145,16 +160,25 @@ std::string KnowledgeBase::BuildMatch(const std::string& text, bool last_word_co
         const bool partial = i + 1 == kept.size() && !last_word_complete;
         std::vector<std::string> alts;
         const bool known = m_vocabulary.count(w) > 0;
-        bool prefix_known = false;
-        if (partial) {
-            auto it = m_vocabulary.lower_bound(w);
-            prefix_known = it != m_vocabulary.end() && it->compare(0, w.size(), w) == 0;
-        }
-        if (known || prefix_known || w.size() < kMinTypoLength) {
+        // Three letters: the prefix index holds one merged doclist for them.
+        const auto completions = partial && w.size() > kPrefixIndexMax
+                                     ? Completions(w, kCompletions)
+                                     : std::vector<std::string>{};
+        if (partial && w.size() < kMinBodyPrefix) {
+            alts.push_back("{title keywords} : " + Quote(w) + "*");
+        } else if (partial && w.size() <= kPrefixIndexMax) {
+            alts.push_back(Quote(w) + "*");
+        } else if (partial && !completions.empty()) {
+            if (known)
+                alts.push_back(Quote(w));
+            for (const auto& c : completions)
+                if (c != w)
+                    alts.push_back(Quote(c));
+        } else if (known || w.size() < kMinTypoLength) {
             if (partial)
                 alts.push_back(Quote(w) + "*");
-            for (const auto& v : WordVariants(w))
-                if (!partial || v != w)
+            else
+                for (const auto& v : WordVariants(w))
                     alts.push_back(Quote(v));
         } else if (partial) {
             // A word being typed that starts no known word: the agent probably
@@ -165,7 +189,7 @@ std::string KnowledgeBase::BuildMatch(const std::string& text, bool last_word_co
                 if (found >= kMaxTypoCandidates)
                     break;
                 auto it = m_vocabulary.lower_bound(e);
-                if (it == m_vocabulary.end() || it->compare(0, e.size(), e) != 0)
+                if (it == m_vocabulary.end() || it->first.compare(0, e.size(), e) != 0)
                     continue;
                 const std::string alt = Quote(e) + "*";
                 if (std::find(alts.begin(), alts.end(), alt) == alts.end()) {
@@ -215,19 +239,25 @@ Result<std::vector<SearchHit>> KnowledgeBase::Search(const SearchQuery& query)
         return hits;
 
     // Rank first, without snippets: SQLite would otherwise cut a snippet for
-    // every match before sorting.
+    // every match before sorting. Only the first kRankWindow matches are
+    // ranked: a word in nearly every article (a prefix being typed, a common
+    // word) would otherwise cost a BM25 score per article, and such words
+    // carry little information anyway. Queries with fewer matches are ranked
+    // in full.
     auto q = m_db->Prepare(
-        "SELECT a.id, a.uid, a.title, a.language, a.category, a.status, "
-        "       bm25(article_fts, 10.0, 6.0, 3.0, 1.0) AS score "
-        "FROM article_fts JOIN article a ON a.id = article_fts.rowid "
-        "WHERE article_fts MATCH ?1 "
-        "  AND (?2 = '' OR a.language = ?2 OR a.language LIKE ?2 || '-%') "
-        "  AND (?3 = '' OR a.category = ?3 OR a.category LIKE ?3 || '/%') "
-        "  AND (?4 = '' OR a.status = ?4) "
+        "SELECT * FROM ("
+        "  SELECT a.id, a.uid, a.title, a.language, a.category, a.status, "
+        "         bm25(article_fts, 10.0, 6.0, 3.0, 1.0) AS score "
+        "  FROM article_fts JOIN article a ON a.id = article_fts.rowid "
+        "  WHERE article_fts MATCH ?1 "
+        "    AND (?2 = '' OR a.language = ?2 OR a.language LIKE ?2 || '-%') "
+        "    AND (?3 = '' OR a.category = ?3 OR a.category LIKE ?3 || '/%') "
+        "    AND (?4 = '' OR a.status = ?4) "
+        "  LIMIT ?6) "
         "ORDER BY score LIMIT ?5");
     q.BindAll(match, query.language, query.category,
               query.status ? std::string(ToString(*query.status)) : std::string(),
-              std::max(1, query.limit));
+              std::max(1, query.limit), kRankWindow);
     for (;;) {
         auto row = q.Step();
         if (!row)
@@ -245,18 +275,19 @@ Result<std::vector<SearchHit>> KnowledgeBase::Search(const SearchQuery& query)
         hits.push_back(std::move(h));
     }
     for (auto& h : hits) {
-        // The body is where the answer is; fall back to the summary.
-        auto s = m_db->Prepare(
-            "SELECT snippet(article_fts, 3, char(2), char(3), '\u2026', 16), "
-            "       snippet(article_fts, 2, char(2), char(3), '\u2026', 16) "
+        // The body is where the answer is; fall back to the summary when the
+        // body does not hold the words (a title or keyword match).
+        auto body = m_db->Prepare(
+            "SELECT snippet(article_fts, 3, char(2), char(3), '\u2026', 16) "
             "FROM article_fts WHERE article_fts MATCH ?1 AND rowid = ?2");
-        s.BindAll(match, h.id);
-        if (s.Step().Value()) {
-            std::string body = s.Text(0);
-            std::string summary = s.Text(1);
-            h.snippet = body.find(kMarkOpen) != std::string::npos || summary.find(kMarkOpen) == std::string::npos
-                            ? std::move(body)
-                            : std::move(summary);
+        body.BindAll(match, h.id);
+        if (body.Step().Value())
+            h.snippet = body.Text(0);
+        if (h.snippet.find(kMarkOpen) == std::string::npos) {
+            auto summary = m_db->Prepare("SELECT summary FROM article WHERE id = ?1");
+            summary.Bind(1, h.id);
+            if (summary.Step().Value() && !summary.Text(0).empty())
+                h.snippet = summary.Text(0);
         }
     }
     if (hits.empty() && query.record_if_empty) {
@@ -276,17 +307,13 @@ Result<std::vector<SearchHit>> KnowledgeBase::Suggest(const std::string& text,
                                                       const std::string& language, int limit)
 {
     // The rarest words of the notes say most about them.
-    std::vector<std::pair<std::int64_t, std::string>> words;
+    std::vector<std::pair<std::uint32_t, std::string>> words;
     for (auto& t : m_db->FoldTokens(text)) {
         if (t.text.size() < 3 || m_stop_words->count(t.text) || !m_vocabulary.count(t.text))
             continue;
         if (std::any_of(words.begin(), words.end(), [&](const auto& w) { return w.second == t.text; }))
             continue;
-        auto df = m_db->Prepare("SELECT doc FROM article_vocab WHERE term = ?1");
-        df.Bind(1, t.text);
-        const std::int64_t docs = df.Step().Value() ? df.Int(0) : 0;
-        if (docs > 0)
-            words.emplace_back(docs, t.text);
+        words.emplace_back(m_vocabulary.find(t.text)->second, t.text);
     }
     std::vector<SearchHit> hits;
     if (words.empty())

@@ -26,11 +26,15 @@ Stemmer::~Stemmer()
 
 const std::vector<std::string>& Stemmer::Stems(std::string_view word)
 {
-    std::string key(word);
-    if (auto it = m_cache.find(key); it != m_cache.end())
+    if (auto it = m_cache.find(word); it != m_cache.end())
         return it->second;
     if (m_cache.size() >= kMaxCachedWords)
         m_cache.clear();
+    return m_cache.emplace(std::string(word), StemsOf(word)).first->second;
+}
+
+std::vector<std::string> Stemmer::StemsOf(std::string_view word)
+{
     std::vector<std::string> stems;
     for (sb_stemmer* s : m_stemmers) {
         const sb_symbol* out = sb_stemmer_stem(s, reinterpret_cast<const sb_symbol*>(word.data()),
@@ -42,26 +46,48 @@ const std::vector<std::string>& Stemmer::Stems(std::string_view word)
         if (stem != word && std::find(stems.begin(), stems.end(), stem) == stems.end())
             stems.push_back(std::move(stem));
     }
-    return m_cache.emplace(std::move(key), std::move(stems)).first->second;
+    return stems;
 }
 
 StemFilter::StemFilter(std::shared_ptr<const StopWords> stop_words,
-                       const std::vector<std::string>& languages)
-    : m_stop_words(std::move(stop_words)), m_stemmer(languages)
+                       const std::vector<std::string>& languages, std::shared_ptr<WordUses> uses)
+    : m_stop_words(std::move(stop_words)), m_stemmer(languages), m_uses(std::move(uses))
 {
 }
 
-void StemFilter::Filter(std::string_view token, bool for_query, store::TokenSink& sink)
+void StemFilter::Filter(std::string_view token, Mode mode, store::TokenSink& sink)
 {
-    if (for_query) {
+    if (mode == Mode::Query) {
         sink.Add(token); // the query builder has expanded the words already
         return;
     }
-    if (m_stop_words && m_stop_words->find(token) != m_stop_words->end())
+    auto it = m_words.find(token);
+    if (it == m_words.end()) {
+        if (m_words.size() >= kMaxCachedWords)
+            m_words.clear();
+        Word w;
+        w.stop = m_stop_words && m_stop_words->find(token) != m_stop_words->end();
+        if (!w.stop)
+            w.stems = m_stemmer.StemsOf(token);
+        it = m_words.emplace(std::string(token), std::move(w)).first;
+    }
+    Word& w = it->second;
+    if (w.stop)
         return;
     sink.Add(token);
-    for (const auto& stem : m_stemmer.Stems(token))
+    if (mode == Mode::Aux)
+        return; // snippets need positions, not stems
+    for (const auto& stem : w.stems)
         sink.Add(stem);
+    if (m_uses && token.size() >= 2) {
+        // The knowledge base empties the delta map after collecting it, which
+        // invalidates the cached counter: look it up again then.
+        if (!w.uses || m_uses->delta.empty() || m_uses->generation != w.generation) {
+            w.uses = &m_uses->delta[it->first];
+            w.generation = m_uses->generation;
+        }
+        ++*w.uses;
+    }
 }
 
 } // namespace civic::kb

@@ -100,7 +100,7 @@ struct TokenizeCall
 {
     FilterTokenizer* tokenizer;
     RelaySink* sink;
-    bool for_query;
+    TokenFilter::Mode mode;
 };
 
 int FilterCreate(void* context, const char**, int, Fts5Tokenizer** out)
@@ -131,8 +131,8 @@ int FilterOnBaseToken(void* call_ptr, int, const char* token, int n, int start, 
 {
     auto* call = static_cast<TokenizeCall*>(call_ptr);
     call->sink->Begin(start, end);
-    call->tokenizer->filter->Filter(std::string_view(token, static_cast<size_t>(n)),
-                                    call->for_query, *call->sink);
+    call->tokenizer->filter->Filter(std::string_view(token, static_cast<size_t>(n)), call->mode,
+                                    *call->sink);
     return call->sink->rc();
 }
 
@@ -141,7 +141,10 @@ int FilterTokenize(Fts5Tokenizer* p, void* ctx, int flags, const char* text, int
 {
     auto* t = reinterpret_cast<FilterTokenizer*>(p);
     RelaySink sink(ctx, emit);
-    TokenizeCall call{t, &sink, (flags & FTS5_TOKENIZE_QUERY) != 0};
+    const auto mode = (flags & FTS5_TOKENIZE_QUERY) ? TokenFilter::Mode::Query
+                      : (flags & FTS5_TOKENIZE_AUX) ? TokenFilter::Mode::Aux
+                                                    : TokenFilter::Mode::Document;
+    TokenizeCall call{t, &sink, mode};
     return t->base_methods.xTokenize(t->base, &call, flags, text, n, FilterOnBaseToken);
 }
 

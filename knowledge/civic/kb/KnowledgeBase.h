@@ -217,9 +217,15 @@ private:
                                        const Content& c, Status status, int revision,
                                        std::optional<std::int64_t> working_copy_of,
                                        std::int64_t created_at);
+    // Adds (or with add=false removes) a row's text in the search index.
+    Result<void> Index(std::int64_t id, const Content& c, bool add);
+    Result<void> DeleteArticle(std::int64_t id);
     Result<void> SetStatus(std::int64_t id, Status status, const std::string& submitted_by,
                            const std::string& comment);
-    void LearnWords(const Content& c);
+    // Adds the words the index counted since the last call to the vocabulary.
+    void LearnNewWords();
+    // The most used known words starting with prefix, most used first.
+    std::vector<std::string> Completions(std::string_view prefix, size_t limit) const;
     Result<void> LoadCaches();
     std::vector<std::string> WordVariants(const std::string& word);
     std::string NewUid();
@@ -227,9 +233,13 @@ private:
     std::unique_ptr<store::Database> m_db;
     KnowledgeOptions m_options;
     std::shared_ptr<StopWords> m_stop_words;
+    std::shared_ptr<WordUses> m_uses = std::make_shared<WordUses>();
     std::unique_ptr<Stemmer> m_stemmer;
-    // Every folded word in the store, for typo correction and prefix checks.
-    std::set<std::string, std::less<>> m_vocabulary;
+    // Every folded word in the store and how often it is used: for typo
+    // correction and completing the word being typed.
+    std::map<std::string, std::uint32_t, std::less<>> m_vocabulary;
+    // Imports collect word counts once at the end, not after every article.
+    bool m_importing = false;
     // Synonym lookup: folded token sequence -> the group's other terms.
     std::map<std::vector<std::string>, std::vector<std::vector<std::string>>> m_synonyms;
     bool m_bulk = false;

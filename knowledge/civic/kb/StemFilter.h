@@ -6,6 +6,7 @@
 
 #include <civic/store/Database.h>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -39,9 +40,23 @@ public:
     // without the word itself. Cached: a knowledge base repeats its words.
     const std::vector<std::string>& Stems(std::string_view word);
 
+    // Computes stems without the cache.
+    std::vector<std::string> StemsOf(std::string_view word);
+
 private:
     std::vector<sb_stemmer*> m_stemmers;
-    std::unordered_map<std::string, std::vector<std::string>> m_cache;
+    std::unordered_map<std::string, std::vector<std::string>, StringHash, std::equal_to<>> m_cache;
+};
+
+// How often the index saw each word since the knowledge base last collected
+// the counts: it learns its vocabulary (for typo correction and completing
+// half-typed words) without tokenizing every article twice.
+struct WordUses
+{
+    std::unordered_map<std::string, std::uint32_t, StringHash, std::equal_to<>> delta;
+    // Changes whenever delta is emptied, so filters know their cached
+    // pointers into it are stale.
+    std::uint64_t generation = 0;
 };
 
 // The token filter of the knowledge index: drops stop words, indexes each word
@@ -49,12 +64,25 @@ private:
 class StemFilter : public store::TokenFilter
 {
 public:
-    StemFilter(std::shared_ptr<const StopWords> stop_words, const std::vector<std::string>& languages);
-    void Filter(std::string_view token, bool for_query, store::TokenSink& sink) override;
+    StemFilter(std::shared_ptr<const StopWords> stop_words, const std::vector<std::string>& languages,
+               std::shared_ptr<WordUses> uses);
+    void Filter(std::string_view token, Mode mode, store::TokenSink& sink) override;
 
 private:
+    // Everything the filter needs to know about a word, found with one lookup
+    // per token: indexing calls this for every word of every article.
+    struct Word
+    {
+        bool stop = false;
+        std::vector<std::string> stems;
+        std::uint32_t* uses = nullptr; // the counter in m_uses->delta, if any
+        std::uint64_t generation = 0;  // of m_uses when `uses` was taken
+    };
+
     std::shared_ptr<const StopWords> m_stop_words;
     Stemmer m_stemmer;
+    std::shared_ptr<WordUses> m_uses;
+    std::unordered_map<std::string, Word, StringHash, std::equal_to<>> m_words;
 };
 
 } // namespace civic::kb

@@ -53,9 +53,14 @@ class TokenFilter
 {
 public:
     virtual ~TokenFilter() = default;
-    // for_query: the text is a MATCH expression, whose terms were already
-    // expanded by the caller; add the token alone.
-    virtual void Filter(std::string_view token, bool for_query, TokenSink& sink) = 0;
+    enum class Mode
+    {
+        Document, // indexing: add every term to index
+        Query,    // a MATCH expression whose terms the caller expanded: the token alone
+        Aux,      // re-reading a row for snippet() or highlight(): positions only, so
+                  // add the main term and skip the rest (it must drop what Document drops)
+    };
+    virtual void Filter(std::string_view token, Mode mode, TokenSink& sink) = 0;
 };
 
 // A folded token and where it stands in the original text (byte offsets).
