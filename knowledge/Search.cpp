@@ -18,6 +18,10 @@ constexpr size_t kMaxSynonymWords = 4;
 // the agent types; it is looked for in titles and keywords only.
 constexpr size_t kMinBodyPrefix = 3;
 constexpr int kRankWindow = 2000;
+// How many of the best BM25 candidates are re-ranked by title coverage, and
+// how much a title fully covered by the query multiplies the score.
+constexpr int kRerankCandidates = 30;
+constexpr double kTitleCoverageWeight = 1.0;
 // A word being typed is completed to its most used known words, as
 // autocomplete does: FTS5 then reads a few doclists, not every word's with
 // that prefix.
@@ -86,14 +90,39 @@ std::string ReplaceMarks(std::string_view snippet, std::string_view open, std::s
 
 std::vector<std::string> KnowledgeBase::WordVariants(const std::string& word)
 {
-    std::vector<std::string> v{word};
-    for (const auto& s : m_stemmer->Stems(word))
-        if (std::find(v.begin(), v.end(), s) == v.end())
-            v.push_back(s);
-    return v;
+    // The index holds every word's stems beside it, so a word's stems match
+    // the word and all its inflections alike. Querying the word as well would
+    // score its exact form twice and rank "pothole" above "potholes".
+    const auto& stems = m_stemmer->Stems(word);
+    if (stems.empty())
+        return {word};
+    return stems;
 }
 
 std::string KnowledgeBase::BuildMatch(const std::string& text, bool last_word_complete)
+{
+    return BuildMatch(text, last_word_complete, nullptr);
+}
+
+double KnowledgeBase::TitleCoverage(const std::string& title, const QueryTerms& q)
+{
+    int words = 0, covered = 0;
+    for (const auto& t : m_db->FoldTokens(title)) {
+        if (m_stop_words->count(t.text))
+            continue;
+        ++words;
+        bool hit = std::find(q.terms.begin(), q.terms.end(), t.text) != q.terms.end();
+        for (const auto& stem : m_stemmer->Stems(t.text))
+            hit = hit || std::find(q.terms.begin(), q.terms.end(), stem) != q.terms.end();
+        for (const auto& p : q.prefixes)
+            hit = hit || t.text.compare(0, p.size(), p) == 0;
+        covered += hit ? 1 : 0;
+    }
+    return words ? static_cast<double>(covered) / words : 0.0;
+}
+
+std::string KnowledgeBase::BuildMatch(const std::string& text, bool last_word_complete,
+                                      QueryTerms* collected)
 {
     std::vector<std::string> words;
     for (auto& t : m_db->FoldTokens(text))
@@ -144,6 +173,11 @@ std::string KnowledgeBase::BuildMatch(const std::string& text, bool last_word_co
             add(key);
             for (const auto& other : it->second)
                 add(other);
+            if (collected)
+                for (const auto& member : std::vector<std::vector<std::string>>{key})
+                    for (const auto& w : member)
+                        for (const auto& v : WordVariants(w))
+                            collected->terms.push_back(v);
             std::sort(alts.begin(), alts.end());
             alts.erase(std::unique(alts.begin(), alts.end()), alts.end());
             std::string g;
@@ -217,6 +251,18 @@ std::string KnowledgeBase::BuildMatch(const std::string& text, bool last_word_co
                     if (std::find(alts.begin(), alts.end(), Quote(v)) == alts.end())
                         alts.push_back(Quote(v));
         }
+        if (collected)
+            for (const auto& a : alts) {
+                // Alternatives are quoted terms, "term"* prefixes or a column filter.
+                const auto open = a.find('"'), close = a.rfind('"');
+                if (open == std::string::npos || close <= open)
+                    continue;
+                const std::string term = a.substr(open + 1, close - open - 1);
+                if (a.back() == '*')
+                    collected->prefixes.push_back(term);
+                else
+                    collected->terms.push_back(term);
+            }
         std::string g;
         for (const auto& a : alts)
             g += (g.empty() ? "" : " OR ") + a;
@@ -233,7 +279,8 @@ Result<std::vector<SearchHit>> KnowledgeBase::Search(const SearchQuery& query)
 {
     const bool complete = !query.text.empty() &&
                           std::isspace(static_cast<unsigned char>(query.text.back()));
-    const std::string match = BuildMatch(query.text, complete || query.record_if_empty);
+    QueryTerms terms;
+    const std::string match = BuildMatch(query.text, complete || query.record_if_empty, &terms);
     std::vector<SearchHit> hits;
     if (match.empty())
         return hits;
@@ -255,9 +302,10 @@ Result<std::vector<SearchHit>> KnowledgeBase::Search(const SearchQuery& query)
         "    AND (?4 = '' OR a.status = ?4) "
         "  LIMIT ?6) "
         "ORDER BY score LIMIT ?5");
+    const int limit = std::max(1, query.limit);
     q.BindAll(match, query.language, query.category,
               query.status ? std::string(ToString(*query.status)) : std::string(),
-              std::max(1, query.limit), kRankWindow);
+              std::max(limit * 3, kRerankCandidates), kRankWindow);
     for (;;) {
         auto row = q.Step();
         if (!row)
@@ -274,6 +322,16 @@ Result<std::vector<SearchHit>> KnowledgeBase::Search(const SearchQuery& query)
         h.score = q.Real(6);
         hits.push_back(std::move(h));
     }
+    // FTS5's bm25() normalises by the length of the whole article, not of each
+    // column, so a short article that merely mentions a word in its title beats
+    // the one whose title is that word. The candidates are re-ranked by how much
+    // of their title the query covers.
+    for (auto& h : hits)
+        h.score *= 1.0 + kTitleCoverageWeight * TitleCoverage(h.title, terms);
+    std::stable_sort(hits.begin(), hits.end(),
+                     [](const SearchHit& a, const SearchHit& b) { return a.score < b.score; });
+    if (hits.size() > static_cast<size_t>(limit))
+        hits.resize(static_cast<size_t>(limit));
     for (auto& h : hits) {
         // The body is where the answer is; fall back to the summary when the
         // body does not hold the words (a title or keyword match).

@@ -1,6 +1,7 @@
 #include "ui/MainFrame.h"
 
 #include "ui/Async.h"
+#include "ui/KnowledgePane.h"
 #include "ui/Panes.h"
 #include "ui/SettingsDialog.h"
 #include "ui/ShortcutsDialog.h"
@@ -47,7 +48,9 @@ wxString RoleLabel(Role role)
 
 MainFrame::MainFrame(Console& console)
     : wxFrame(nullptr, wxID_ANY, kAppName, wxDefaultPosition, wxSize(1200, 760)),
-      m_console(console), m_status_timer(this)
+      m_console(console),
+      m_knowledge_service(std::make_unique<kb::KnowledgeService>(console.GetPaths())),
+      m_status_timer(this)
 {
     SetName("civicdesk_main");
     SetMinSize(FromDIP(wxSize(800, 500)));
@@ -128,8 +131,16 @@ void MainFrame::BuildPanes()
 {
     m_aui.SetManagedWindow(this);
     m_caller = new CallerPane(this);
-    m_knowledge = new KnowledgePane(this);
-    m_wrapup = new WrapUpPane(this);
+    auto actor = [this] {
+        const auto s = m_console.GetSettings();
+        return kb::Actor{s.agent_name, s.role};
+    };
+    m_knowledge = new KnowledgePane(this, *m_knowledge_service, actor, [this](const wxString& text) {
+        m_wrapup->AppendToNotes(text);
+    });
+    m_wrapup = new WrapUpPane(this, *m_knowledge_service, [this](std::int64_t id) {
+        m_knowledge->OpenArticle(id);
+    });
 
     // Pane names are the keys of the saved layout: never translate or rename them.
     m_aui.AddPane(m_caller, wxAuiPaneInfo()

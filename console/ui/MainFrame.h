@@ -7,6 +7,7 @@
 #pragma once
 
 #include <civic/core/Console.h>
+#include <civic/kb/KnowledgeService.h>
 
 #include <wx/aui/framemanager.h>
 #include <wx/frame.h>
@@ -50,6 +51,7 @@ public:
     wxAuiManager& Aui() { return m_aui; }
     CallerPane* Caller() { return m_caller; }
     KnowledgePane* Knowledge() { return m_knowledge; }
+    kb::KnowledgeService& KnowledgeService() { return *m_knowledge_service; }
     WrapUpPane* WrapUp() { return m_wrapup; }
 
 private:
@@ -63,6 +65,8 @@ private:
     void FocusPane(wxWindow* pane);
 
     Console& m_console;
+    // Before the panes that use it; destroyed (joined) before they are.
+    std::unique_ptr<kb::KnowledgeService> m_knowledge_service;
     wxAuiManager m_aui;
     std::unique_ptr<wxFileConfig> m_config;
     wxString m_default_perspective;

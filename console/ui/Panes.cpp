@@ -1,10 +1,13 @@
 #include "ui/Panes.h"
 
+#include "ui/Async.h"
+
 #include <wx/font.h>
 #include <wx/settings.h>
 #include <wx/sizer.h>
 #include <wx/srchctrl.h>
 #include <wx/stattext.h>
+#include <wx/listbox.h>
 #include <wx/textctrl.h>
 
 #include <algorithm>
@@ -63,25 +66,8 @@ void CallerPane::ShowIncoming(const wxString& identifier)
 
 wxString CallerPane::CurrentCaller() const { return m_find->GetValue(); }
 
-KnowledgePane::KnowledgePane(wxWindow* parent) : wxPanel(parent, wxID_ANY)
-{
-    SetName("knowledge_pane");
-    auto* sizer = new wxBoxSizer(wxVERTICAL);
-    m_search = new wxSearchCtrl(this, wxID_ANY);
-    m_search->SetName("knowledge_search");
-    m_search->SetDescriptiveText(_("Search the knowledge base (Ctrl+K)"));
-    sizer->Add(m_search, 0, wxEXPAND | wxALL, FromDIP(6));
-    sizer->AddStretchSpacer();
-    SetSizer(sizer);
-}
-
-void KnowledgePane::FocusPrimary()
-{
-    m_search->SetFocus();
-    m_search->SelectAll();
-}
-
-WrapUpPane::WrapUpPane(wxWindow* parent) : wxPanel(parent, wxID_ANY)
+WrapUpPane::WrapUpPane(wxWindow* parent, kb::KnowledgeService& service, OpenFn open_article)
+    : wxPanel(parent, wxID_ANY), m_service(service), m_open(std::move(open_article)), m_typing(this)
 {
     SetName("wrapup_pane");
     auto* sizer = new wxBoxSizer(wxVERTICAL);
@@ -89,10 +75,56 @@ WrapUpPane::WrapUpPane(wxWindow* parent) : wxPanel(parent, wxID_ANY)
     m_notes = new wxTextCtrl(this, wxID_ANY, wxEmptyString, wxDefaultPosition, wxDefaultSize,
                              wxTE_MULTILINE);
     m_notes->SetName("wrapup_notes");
-    sizer->Add(m_notes, 1, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, FromDIP(6));
+    sizer->Add(m_notes, 3, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, FromDIP(6));
+    sizer->Add(new wxStaticText(this, wxID_ANY, _("Suggested articles")), 0, wxLEFT | wxRIGHT,
+               FromDIP(6));
+    m_suggestions = new wxListBox(this, wxID_ANY);
+    m_suggestions->SetName("wrapup_suggestions");
+    sizer->Add(m_suggestions, 1, wxEXPAND | wxALL, FromDIP(6));
     SetSizer(sizer);
+
+    // Suggest once the agent pauses, not on every keystroke.
+    m_notes->Bind(wxEVT_TEXT, [this](wxCommandEvent&) { m_typing.StartOnce(600); });
+    m_typing.Bind(wxEVT_TIMER, [this](wxTimerEvent&) { Suggest(); });
+    auto open = [this](wxCommandEvent&) {
+        const int sel = m_suggestions->GetSelection();
+        if (sel >= 0 && static_cast<size_t>(sel) < m_suggested.size() && m_open)
+            m_open(m_suggested[static_cast<size_t>(sel)]);
+    };
+    m_suggestions->Bind(wxEVT_LISTBOX_DCLICK, open);
+    m_suggestions->Bind(wxEVT_LISTBOX, open);
 }
 
 void WrapUpPane::FocusPrimary() { m_notes->SetFocus(); }
+
+void WrapUpPane::AppendToNotes(const wxString& text)
+{
+    if (!m_notes->IsEmpty() && !m_notes->GetValue().EndsWith("\n"))
+        m_notes->AppendText("\n");
+    m_notes->AppendText(text + "\n");
+}
+
+void WrapUpPane::Suggest()
+{
+    const std::string text = m_notes->GetValue().utf8_string();
+    RunThenOnWindow(
+        m_service.Executor(), this,
+        [svc = &m_service, text]() -> Result<std::vector<kb::SearchHit>> {
+            auto* kb = svc->Kb();
+            if (!kb)
+                return *svc->OpenError();
+            return kb->Suggest(text, "", 5);
+        },
+        [this](Result<std::vector<kb::SearchHit>> hits) {
+            m_suggestions->Clear();
+            m_suggested.clear();
+            if (!hits)
+                return;
+            for (const auto& h : hits.Value()) {
+                m_suggestions->Append(wxString::FromUTF8(h.title));
+                m_suggested.push_back(h.id);
+            }
+        });
+}
 
 } // namespace civic::ui

@@ -3,11 +3,18 @@
 // when the agent jumps to it (Ctrl+1, Ctrl+2, Ctrl+3).
 #pragma once
 
+#include <civic/kb/KnowledgeService.h>
+
 #include <wx/panel.h>
+#include <wx/timer.h>
+
+#include <functional>
+#include <vector>
 
 class wxSearchCtrl;
 class wxStaticText;
 class wxTextCtrl;
+class wxListBox;
 
 namespace civic::ui {
 
@@ -25,26 +32,26 @@ private:
     wxSearchCtrl* m_find;
 };
 
-class KnowledgePane : public wxPanel
-{
-public:
-    explicit KnowledgePane(wxWindow* parent);
-    void FocusPrimary();
-    wxSearchCtrl* Search() { return m_search; }
-
-private:
-    wxSearchCtrl* m_search;
-};
-
+// Call notes, with articles suggested from what is being typed.
 class WrapUpPane : public wxPanel
 {
 public:
-    explicit WrapUpPane(wxWindow* parent);
+    using OpenFn = std::function<void(std::int64_t article)>;
+    WrapUpPane(wxWindow* parent, kb::KnowledgeService& service, OpenFn open_article);
     void FocusPrimary();
+    void AppendToNotes(const wxString& text);
     wxTextCtrl* Notes() { return m_notes; }
+    wxListBox* Suggestions() { return m_suggestions; }
 
 private:
+    void Suggest();
+
+    kb::KnowledgeService& m_service;
+    OpenFn m_open;
     wxTextCtrl* m_notes;
+    wxListBox* m_suggestions;
+    wxTimer m_typing;
+    std::vector<std::int64_t> m_suggested;
 };
 
 } // namespace civic::ui

@@ -2,6 +2,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "ui/Async.h"
+#include "ui/KnowledgePane.h"
 #include "ui/MainFrame.h"
 #include "ui/Panes.h"
 #include "ui/SettingsDialog.h"

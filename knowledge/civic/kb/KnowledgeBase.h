@@ -179,6 +179,14 @@ public:
     // empty when the text has no searchable word.
     std::string BuildMatch(const std::string& text, bool last_word_complete);
 
+    // The terms a query looks for, for re-ranking by title: whole terms, and
+    // prefixes of the word being typed.
+    struct QueryTerms
+    {
+        std::vector<std::string> terms;
+        std::vector<std::string> prefixes;
+    };
+
     // ---- synonyms (kept by knowledge managers)
     // Terms may be phrases ("pot hole"). Errors: Denied, Invalid.
     Result<std::int64_t> AddSynonyms(const Actor& actor, const std::vector<std::string>& terms);
@@ -228,6 +236,9 @@ private:
     std::vector<std::string> Completions(std::string_view prefix, size_t limit) const;
     Result<void> LoadCaches();
     std::vector<std::string> WordVariants(const std::string& word);
+    std::string BuildMatch(const std::string& text, bool last_word_complete, QueryTerms* terms);
+    // Share of the title's words the query covers (0..1).
+    double TitleCoverage(const std::string& title, const QueryTerms& terms);
     std::string NewUid();
 
     std::unique_ptr<store::Database> m_db;
