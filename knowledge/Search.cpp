@@ -380,9 +380,12 @@ Result<std::vector<SearchHit>> KnowledgeBase::Suggest(const std::string& text,
     if (words.size() > 8)
         words.resize(8);
     std::string match;
+    QueryTerms terms;
     for (const auto& [df, w] : words)
-        for (const auto& v : WordVariants(w))
+        for (const auto& v : WordVariants(w)) {
             match += (match.empty() ? "" : " OR ") + Quote(v);
+            terms.terms.push_back(v);
+        }
 
     auto q = m_db->Prepare(
         "SELECT a.id, a.uid, a.title, a.language, a.category, a.status, "
@@ -390,7 +393,7 @@ Result<std::vector<SearchHit>> KnowledgeBase::Suggest(const std::string& text,
         "FROM article_fts JOIN article a ON a.id = article_fts.rowid "
         "WHERE article_fts MATCH ?1 AND a.status = 'published' "
         "  AND (?2 = '' OR a.language = ?2) ORDER BY score LIMIT ?3");
-    q.BindAll(match, language, std::max(1, limit));
+    q.BindAll(match, language, std::max(limit * 3, kRerankCandidates));
     while (q.Step().Value()) {
         SearchHit h;
         h.id = q.Int(0);
@@ -402,6 +405,12 @@ Result<std::vector<SearchHit>> KnowledgeBase::Suggest(const std::string& text,
         h.score = q.Real(6);
         hits.push_back(std::move(h));
     }
+    for (auto& h : hits)
+        h.score *= 1.0 + kTitleCoverageWeight * TitleCoverage(h.title, terms);
+    std::stable_sort(hits.begin(), hits.end(),
+                     [](const SearchHit& a, const SearchHit& b) { return a.score < b.score; });
+    if (hits.size() > static_cast<size_t>(limit))
+        hits.resize(static_cast<size_t>(limit));
     return hits;
 }
 

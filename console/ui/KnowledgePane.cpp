@@ -166,10 +166,14 @@ KnowledgePane::KnowledgePane(wxWindow* parent, kb::KnowledgeService& service, Ac
         e.Skip();
     });
     m_language->Bind(wxEVT_CHOICE, [this](wxCommandEvent&) { RunSearch(false); });
-    m_pause.Bind(wxEVT_TIMER, [this](wxTimerEvent&) {
-        if (m_hits.empty() && !m_search->IsEmpty())
-            RunSearch(true); // records the query for the knowledge managers
-    });
+    // A timer with an owner notifies the owner, not itself.
+    Bind(
+        wxEVT_TIMER,
+        [this](wxTimerEvent&) {
+            if (m_hits.empty() && !m_search->IsEmpty())
+                RunSearch(true); // records the query for the knowledge managers
+        },
+        m_pause.GetId());
     m_insert_button->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
         if (m_shown && m_insert)
             m_insert(NoteTextForShown());

@@ -48,6 +48,7 @@ public:
     wxString ShownTitle() const;
     wxString StatusText() const;
     wxHtmlListBox* Results();
+    wxButton* InsertButton() { return m_insert_button; }
 
     // The text "Insert into notes" adds for the shown article.
     wxString NoteTextForShown() const;

@@ -85,7 +85,8 @@ WrapUpPane::WrapUpPane(wxWindow* parent, kb::KnowledgeService& service, OpenFn o
 
     // Suggest once the agent pauses, not on every keystroke.
     m_notes->Bind(wxEVT_TEXT, [this](wxCommandEvent&) { m_typing.StartOnce(600); });
-    m_typing.Bind(wxEVT_TIMER, [this](wxTimerEvent&) { Suggest(); });
+    // A timer with an owner notifies the owner, not itself.
+    Bind(wxEVT_TIMER, [this](wxTimerEvent&) { Suggest(); }, m_typing.GetId());
     auto open = [this](wxCommandEvent&) {
         const int sel = m_suggestions->GetSelection();
         if (sel >= 0 && static_cast<size_t>(sel) < m_suggested.size() && m_open)

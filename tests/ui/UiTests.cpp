@@ -14,6 +14,8 @@
 
 #include <wx/app.h>
 #include <wx/evtloop.h>
+#include <wx/button.h>
+#include <wx/listbox.h>
 #include <wx/listctrl.h>
 #include <wx/menu.h>
 #include <wx/srchctrl.h>
@@ -229,6 +231,102 @@ BOOST_AUTO_TEST_CASE(screen_pop_arguments_show_the_caller)
     w.frame->HandleArgs({"--pop", "tel:+12155550100"});
     BOOST_TEST(w.frame->Caller()->CurrentCaller() == "+12155550100");
     BOOST_TEST(w.frame->GetTitle().Contains("+12155550100"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(KnowledgeInConsole)
+
+namespace {
+// Types into the knowledge search as an agent would, one keystroke at a time.
+void TypeInto(wxSearchCtrl* search, const wxString& text)
+{
+    search->Clear();
+    for (size_t i = 1; i <= text.length(); ++i) {
+        search->ChangeValue(text.Left(i));
+        wxCommandEvent ev(wxEVT_TEXT, search->GetId());
+        ev.SetEventObject(search);
+        search->GetEventHandler()->ProcessEvent(ev);
+        Pump();
+    }
+}
+} // namespace
+
+BOOST_AUTO_TEST_CASE(typing_shows_ranked_results_with_the_words_in_bold)
+{
+    TempDir dir;
+    ConsoleWindow w(dir.Path());
+    auto* kp = w.frame->Knowledge();
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return kp->StatusText().Contains("Type to search"); }, 15000),
+                       kp->StatusText().utf8_string());
+    TypeInto(kp->Search(), "potole");
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return kp->ResultCount() > 0 && kp->ResultTitle(0) == "Potholes"; }),
+                       kp->ResultTitle(0).utf8_string());
+    BOOST_TEST(kp->ResultHtml(0).Contains("<b><font"));
+    BOOST_TEST(kp->StatusText().Contains("article"));
+}
+
+BOOST_AUTO_TEST_CASE(the_last_keystroke_wins_over_earlier_results)
+{
+    TempDir dir;
+    ConsoleWindow w(dir.Path());
+    auto* kp = w.frame->Knowledge();
+    PumpUntil([&] { return kp->StatusText().Contains("Type to search"); }, 15000);
+    kp->Search()->SetValue("snow emergency");
+    kp->Search()->SetValue("graffiti");
+    BOOST_TEST(PumpUntil([&] { return kp->ResultCount() > 0; }));
+    for (int i = 0; i < 20; ++i)
+        Pump();
+    BOOST_TEST(kp->ResultTitle(0) == "Graffiti removal");
+}
+
+BOOST_AUTO_TEST_CASE(enter_opens_the_top_answer_and_it_goes_into_the_notes)
+{
+    TempDir dir;
+    ConsoleWindow w(dir.Path());
+    auto* kp = w.frame->Knowledge();
+    PumpUntil([&] { return kp->StatusText().Contains("Type to search"); }, 15000);
+    TypeInto(kp->Search(), "missed trash");
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return kp->ResultCount() > 0; }));
+    wxCommandEvent enter(wxEVT_TEXT_ENTER, kp->Search()->GetId());
+    enter.SetEventObject(kp->Search());
+    kp->Search()->GetEventHandler()->ProcessEvent(enter);
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return kp->ShownTitle() == "Missed trash collection"; }),
+                       kp->ShownTitle().utf8_string());
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return kp->InsertButton()->IsEnabled(); }));
+    wxCommandEvent click(wxEVT_BUTTON, kp->InsertButton()->GetId());
+    click.SetEventObject(kp->InsertButton());
+    kp->InsertButton()->GetEventHandler()->ProcessEvent(click);
+    const wxString notes = w.frame->WrapUp()->Notes()->GetValue();
+    BOOST_TEST(notes.Contains("[KB kb-seed-trash-missed-en] Missed trash collection"), notes.utf8_string());
+}
+
+BOOST_AUTO_TEST_CASE(a_search_that_finds_nothing_is_recorded_when_the_agent_pauses)
+{
+    TempDir dir;
+    ConsoleWindow w(dir.Path());
+    auto* kp = w.frame->Knowledge();
+    PumpUntil([&] { return kp->StatusText().Contains("Type to search"); }, 15000);
+    TypeInto(kp->Search(), "xylophone lessons");
+    BOOST_TEST(PumpUntil([&] { return kp->StatusText().Contains("No article matches"); }));
+    auto missed = [&] {
+        return w.frame->KnowledgeService()
+            .Submit([](kb::KnowledgeBase* k) { return k->MissedQueries()->size(); })
+            .get();
+    };
+    BOOST_TEST(missed() == 0u); // not while typing
+    BOOST_TEST(PumpUntil([&] { return missed() == 1u; }, 5000));
+}
+
+BOOST_AUTO_TEST_CASE(notes_being_typed_bring_suggested_articles)
+{
+    TempDir dir;
+    ConsoleWindow w(dir.Path());
+    auto* wrap = w.frame->WrapUp();
+    PumpUntil([&] { return w.frame->Knowledge()->StatusText().Contains("Type to search"); }, 15000);
+    wrap->Notes()->SetValue("Caller reports a big pothole on Main St near the school");
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return wrap->Suggestions()->GetCount() > 0; }, 5000));
+    BOOST_TEST(wrap->Suggestions()->GetString(0) == "Potholes");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
