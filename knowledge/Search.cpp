@@ -1,6 +1,7 @@
 // Search: turns what an agent types into an FTS5 MATCH expression that finds
 // what they mean — stems, synonyms, one typo per word — then ranks with BM25
 // (title and keywords above summary above body) and cuts snippets.
+#include <civic/kb/Html.h>
 #include <civic/kb/KnowledgeBase.h>
 
 #include <algorithm>
@@ -17,7 +18,7 @@ constexpr size_t kMaxSynonymWords = 4;
 // A word being typed shorter than this matches too many bodies to rank while
 // the agent types; it is looked for in titles and keywords only.
 constexpr size_t kMinBodyPrefix = 3;
-constexpr int kRankWindow = 2000;
+constexpr int kRankWindow = 400;
 // How many of the best BM25 candidates are re-ranked by title coverage, and
 // how much a title fully covered by the query multiplies the score.
 constexpr int kRerankCandidates = 30;
@@ -104,6 +105,19 @@ std::string KnowledgeBase::BuildMatch(const std::string& text, bool last_word_co
     return BuildMatch(text, last_word_complete, nullptr);
 }
 
+bool KnowledgeBase::MatchesTerm(const std::string& word, const QueryTerms& q)
+{
+    if (std::find(q.terms.begin(), q.terms.end(), word) != q.terms.end())
+        return true;
+    for (const auto& p : q.prefixes)
+        if (word.compare(0, p.size(), p) == 0)
+            return true;
+    for (const auto& stem : m_stemmer->Stems(word))
+        if (std::find(q.terms.begin(), q.terms.end(), stem) != q.terms.end())
+            return true;
+    return false;
+}
+
 double KnowledgeBase::TitleCoverage(const std::string& title, const QueryTerms& q)
 {
     int words = 0, covered = 0;
@@ -111,14 +125,93 @@ double KnowledgeBase::TitleCoverage(const std::string& title, const QueryTerms& 
         if (m_stop_words->count(t.text))
             continue;
         ++words;
-        bool hit = std::find(q.terms.begin(), q.terms.end(), t.text) != q.terms.end();
-        for (const auto& stem : m_stemmer->Stems(t.text))
-            hit = hit || std::find(q.terms.begin(), q.terms.end(), stem) != q.terms.end();
-        for (const auto& p : q.prefixes)
-            hit = hit || t.text.compare(0, p.size(), p) == 0;
-        covered += hit ? 1 : 0;
+        covered += MatchesTerm(t.text, q) ? 1 : 0;
     }
     return words ? static_cast<double>(covered) / words : 0.0;
+}
+
+std::string KnowledgeBase::SnippetIn(std::string_view text, bool cut_before, bool cut_after,
+                                     const QueryTerms& q)
+{
+    constexpr size_t kBefore = 5, kWords = 18;
+    struct Span
+    {
+        int start, end;
+        bool mark;
+    };
+    // The last few words before the first match, then the words after it.
+    std::vector<Span> spans;
+    bool found = false, more = false;
+    std::string word;
+    m_db->ScanTokens(text, [&](std::string_view token, int start, int end) {
+        if (found && spans.size() >= kWords) {
+            more = true;
+            return false;
+        }
+        word.assign(token);
+        const bool mark = !m_stop_words->count(word) && MatchesTerm(word, q);
+        if (!found && !mark) {
+            if (spans.size() == kBefore)
+                spans.erase(spans.begin());
+            spans.push_back({start, end, false});
+            return true;
+        }
+        found = true;
+        spans.push_back({start, end, mark});
+        return true;
+    });
+    if (!found)
+        return {};
+    std::string out = cut_before || spans.front().start > 0 ? "\u2026" : "";
+    size_t pos = static_cast<size_t>(spans.front().start);
+    for (const auto& sp : spans) {
+        out.append(text.substr(pos, static_cast<size_t>(sp.start) - pos));
+        if (sp.mark)
+            out += kMarkOpen;
+        out.append(text.substr(static_cast<size_t>(sp.start), static_cast<size_t>(sp.end - sp.start)));
+        if (sp.mark)
+            out += kMarkClose;
+        pos = static_cast<size_t>(sp.end);
+    }
+    if (more || (cut_after && spans.size() >= kWords))
+        out += "\u2026";
+    return out;
+}
+
+std::string KnowledgeBase::MakeSnippet(const std::string& text, const QueryTerms& q)
+{
+    // Tokenizing a whole body to find its first match costs more than the
+    // search itself. Query terms and stems are lower-case prefixes of the words
+    // they match, so a byte search finds where to look and only a window there
+    // is tokenized. When that finds nothing (accented text, which folded terms
+    // do not match byte for byte), the whole text is scanned.
+    std::string lower(text);
+    for (char& c : lower)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    size_t best = std::string::npos;
+    auto look = [&](const std::string& term) {
+        for (size_t at = lower.find(term); at != std::string::npos && at < best;
+             at = lower.find(term, at + 1))
+            if (at == 0 || !std::isalnum(static_cast<unsigned char>(lower[at - 1]))) {
+                best = at;
+                return;
+            }
+    };
+    for (const auto& t : q.terms)
+        look(t);
+    for (const auto& p : q.prefixes)
+        look(p);
+    if (best != std::string::npos) {
+        constexpr size_t kLead = 240, kSpan = 900;
+        size_t from = best > kLead ? text.find(' ', best - kLead) : 0;
+        if (from == std::string::npos || from > best)
+            from = best;
+        const std::string_view window = std::string_view(text).substr(from, kSpan);
+        auto snippet = SnippetIn(window, from > 0, from + window.size() < text.size(), q);
+        if (!snippet.empty())
+            return snippet;
+    }
+    return SnippetIn(text, false, false, q);
 }
 
 std::string KnowledgeBase::BuildMatch(const std::string& text, bool last_word_complete,
@@ -173,11 +266,15 @@ std::string KnowledgeBase::BuildMatch(const std::string& text, bool last_word_co
             add(key);
             for (const auto& other : it->second)
                 add(other);
-            if (collected)
-                for (const auto& member : std::vector<std::vector<std::string>>{key})
+            if (collected) {
+                for (const auto& w : key)
+                    for (const auto& v : WordVariants(w))
+                        collected->terms.push_back(v);
+                for (const auto& member : it->second)
                     for (const auto& w : member)
                         for (const auto& v : WordVariants(w))
                             collected->terms.push_back(v);
+            }
             std::sort(alts.begin(), alts.end());
             alts.erase(std::unique(alts.begin(), alts.end()), alts.end());
             std::string g;
@@ -333,20 +430,20 @@ Result<std::vector<SearchHit>> KnowledgeBase::Search(const SearchQuery& query)
     if (hits.size() > static_cast<size_t>(limit))
         hits.resize(static_cast<size_t>(limit));
     for (auto& h : hits) {
-        // The body is where the answer is; fall back to the summary when the
-        // body does not hold the words (a title or keyword match).
-        auto body = m_db->Prepare(
-            "SELECT snippet(article_fts, 3, char(2), char(3), '\u2026', 16) "
-            "FROM article_fts WHERE article_fts MATCH ?1 AND rowid = ?2");
-        body.BindAll(match, h.id);
-        if (body.Step().Value())
-            h.snippet = body.Text(0);
-        if (h.snippet.find(kMarkOpen) == std::string::npos) {
-            auto summary = m_db->Prepare("SELECT summary FROM article WHERE id = ?1");
-            summary.Bind(1, h.id);
-            if (summary.Step().Value() && !summary.Text(0).empty())
-                h.snippet = summary.Text(0);
-        }
+        // The summary when it holds a query word (it is short and written to be
+        // read out), else the body around its first such word. Cut here rather
+        // than with FTS5's snippet(), which re-runs the query for every row and
+        // cost four fifths of a search.
+        auto text = m_db->Prepare("SELECT summary, body FROM article WHERE id = ?1");
+        text.Bind(1, h.id);
+        if (!text.Step().Value())
+            continue;
+        const std::string summary = text.Text(0);
+        h.snippet = MakeSnippet(summary, terms);
+        if (h.snippet.empty())
+            h.snippet = MakeSnippet(HtmlToText(text.Text(1)), terms);
+        if (h.snippet.empty())
+            h.snippet = summary; // matched in the title or keywords only
     }
     if (hits.empty() && query.record_if_empty) {
         std::string text;

@@ -485,6 +485,17 @@ Result<void> Database::RegisterTokenizer(const std::string& name,
 
 std::vector<Token> Database::FoldTokens(std::string_view text)
 {
+    std::vector<Token> tokens;
+    ScanTokens(text, [&](std::string_view token, int start, int end) {
+        tokens.push_back(Token{std::string(token), start, end});
+        return true;
+    });
+    return tokens;
+}
+
+void Database::ScanTokens(std::string_view text,
+                          const std::function<bool(std::string_view, int, int)>& fn)
+{
     if (!m_fts) {
         auto fts = std::make_unique<Fts5Support>();
         fts->api = FindFts5Api(m_db);
@@ -497,16 +508,15 @@ std::vector<Token> Database::FoldTokens(std::string_view text)
             throw std::logic_error("FTS5 unicode61 tokenizer unavailable");
         m_fts = std::move(fts);
     }
-    std::vector<Token> tokens;
+    // SQLITE_DONE from the callback stops the tokenizer early; it is not an error.
     m_fts->methods.xTokenize(
-        m_fts->unicode61, &tokens, FTS5_TOKENIZE_DOCUMENT, text.data(),
-        static_cast<int>(text.size()),
-        [](void* out, int, const char* token, int n, int start, int end) {
-            static_cast<std::vector<Token>*>(out)->push_back(
-                Token{std::string(token, static_cast<size_t>(n)), start, end});
-            return SQLITE_OK;
+        m_fts->unicode61, const_cast<void*>(static_cast<const void*>(&fn)), FTS5_TOKENIZE_DOCUMENT,
+        text.data(), static_cast<int>(text.size()),
+        [](void* ctx, int, const char* token, int n, int start, int end) {
+            const auto& f = *static_cast<const std::function<bool(std::string_view, int, int)>*>(ctx);
+            return f(std::string_view(token, static_cast<size_t>(n)), start, end) ? SQLITE_OK
+                                                                                  : SQLITE_DONE;
         });
-    return tokens;
 }
 
 Result<void> Database::RegisterTextFunction(const std::string& name,

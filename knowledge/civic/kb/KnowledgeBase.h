@@ -237,6 +237,12 @@ private:
     Result<void> LoadCaches();
     std::vector<std::string> WordVariants(const std::string& word);
     std::string BuildMatch(const std::string& text, bool last_word_complete, QueryTerms* terms);
+    // A short passage of text around its first word the query looks for,
+    // with that word and its neighbours marked; empty when no word matches.
+    std::string MakeSnippet(const std::string& text, const QueryTerms& terms);
+    std::string SnippetIn(std::string_view text, bool cut_before, bool cut_after,
+                          const QueryTerms& terms);
+    bool MatchesTerm(const std::string& word, const QueryTerms& terms);
     // Share of the title's words the query covers (0..1).
     double TitleCoverage(const std::string& title, const QueryTerms& terms);
     std::string NewUid();

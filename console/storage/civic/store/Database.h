@@ -175,6 +175,11 @@ public:
     // removed), without any filter. For building queries that match the index.
     std::vector<Token> FoldTokens(std::string_view text);
 
+    // The same, streamed: fn(token, start, end) for each token until it
+    // returns false. Nothing is allocated per token.
+    void ScanTokens(std::string_view text,
+                    const std::function<bool(std::string_view token, int start, int end)>& fn);
+
     // Registers a deterministic scalar SQL function of one text argument.
     // NULL in gives NULL out.
     Result<void> RegisterTextFunction(const std::string& name,
