@@ -326,14 +326,11 @@ Result<void> KnowledgeBase::LoadCaches()
     m_vocabulary.clear();
     {
         auto q = m_db->Prepare("SELECT term, uses FROM vocabulary");
-        for (;;) {
-            auto row = q.Step();
-            if (!row)
-                return row.Err();
-            if (!row.Value())
-                break;
-            m_vocabulary.emplace(q.Text(0), static_cast<std::uint32_t>(q.Int(1)));
-        }
+        auto r = q.ForEach([&](store::Query& row) {
+            m_vocabulary.emplace(row.Text(0), static_cast<std::uint32_t>(row.Int(1)));
+        });
+        if (!r)
+            return r;
     }
     m_synonyms.clear();
     std::map<std::int64_t, std::vector<std::vector<std::string>>> groups;
@@ -776,16 +773,13 @@ Result<std::vector<RevisionInfo>> KnowledgeBase::History(const std::string& uid)
     std::vector<RevisionInfo> out;
     auto q = m_db->Prepare("SELECT number, status, author, at, note FROM revision WHERE uid = ?1 "
                            "ORDER BY number DESC");
-    q.Bind(1, uid);
-    for (;;) {
-        auto row = q.Step();
-        if (!row)
-            return row.Err();
-        if (!row.Value())
-            break;
-        out.push_back({static_cast<int>(q.Int(0)), StatusFromString(q.Text(1)).value_or(Status::Draft),
-                       q.Text(2), q.Int(3), q.Text(4)});
-    }
+    auto r = q.Bind(1, uid).ForEach([&](store::Query& row) {
+        out.push_back({static_cast<int>(row.Int(0)),
+                       StatusFromString(row.Text(1)).value_or(Status::Draft), row.Text(2), row.Int(3),
+                       row.Text(4)});
+    });
+    if (!r)
+        return r.Err();
     return out;
 }
 
@@ -1031,14 +1025,9 @@ Result<std::map<std::int64_t, std::vector<std::string>>> KnowledgeBase::Synonyms
 {
     std::map<std::int64_t, std::vector<std::string>> out;
     auto q = m_db->Prepare("SELECT group_id, term FROM synonym ORDER BY group_id, term");
-    for (;;) {
-        auto row = q.Step();
-        if (!row)
-            return row.Err();
-        if (!row.Value())
-            break;
-        out[q.Int(0)].push_back(q.Text(1));
-    }
+    auto r = q.ForEach([&](store::Query& row) { out[row.Int(0)].push_back(row.Text(1)); });
+    if (!r)
+        return r.Err();
     return out;
 }
 

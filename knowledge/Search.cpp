@@ -403,32 +403,10 @@ Result<std::vector<SearchHit>> KnowledgeBase::Search(const SearchQuery& query)
     q.BindAll(match, query.language, query.category,
               query.status ? std::string(ToString(*query.status)) : std::string(),
               std::max(limit * 3, kRerankCandidates), kRankWindow);
-    for (;;) {
-        auto row = q.Step();
-        if (!row)
-            return Error{ErrorKind::Invalid, "search failed: " + row.Err().message};
-        if (!row.Value())
-            break;
-        SearchHit h;
-        h.id = q.Int(0);
-        h.uid = q.Text(1);
-        h.title = q.Text(2);
-        h.language = q.Text(3);
-        h.category = q.Text(4);
-        h.status = StatusFromString(q.Text(5)).value_or(Status::Draft);
-        h.score = q.Real(6);
-        hits.push_back(std::move(h));
-    }
-    // FTS5's bm25() normalises by the length of the whole article, not of each
-    // column, so a short article that merely mentions a word in its title beats
-    // the one whose title is that word. The candidates are re-ranked by how much
-    // of their title the query covers.
-    for (auto& h : hits)
-        h.score *= 1.0 + kTitleCoverageWeight * TitleCoverage(h.title, terms);
-    std::stable_sort(hits.begin(), hits.end(),
-                     [](const SearchHit& a, const SearchHit& b) { return a.score < b.score; });
-    if (hits.size() > static_cast<size_t>(limit))
-        hits.resize(static_cast<size_t>(limit));
+    auto ranked = RankHits(q, terms, limit);
+    if (!ranked)
+        return Error{ErrorKind::Invalid, "search failed: " + ranked.Err().message};
+    hits = std::move(ranked).Value();
     for (auto& h : hits) {
         // The summary when it holds a query word (it is short and written to be
         // read out), else the body around its first such word. Cut here rather
@@ -491,17 +469,31 @@ Result<std::vector<SearchHit>> KnowledgeBase::Suggest(const std::string& text,
         "WHERE article_fts MATCH ?1 AND a.status = 'published' "
         "  AND (?2 = '' OR a.language = ?2) ORDER BY score LIMIT ?3");
     q.BindAll(match, language, std::max(limit * 3, kRerankCandidates));
-    while (q.Step().Value()) {
+    return RankHits(q, terms, limit);
+}
+
+Result<std::vector<SearchHit>> KnowledgeBase::RankHits(store::Query& q, const QueryTerms& terms,
+                                                       int limit)
+{
+    // Columns: id, uid, title, language, category, status, bm25 score.
+    std::vector<SearchHit> hits;
+    auto r = q.ForEach([&](store::Query& row) {
         SearchHit h;
-        h.id = q.Int(0);
-        h.uid = q.Text(1);
-        h.title = q.Text(2);
-        h.language = q.Text(3);
-        h.category = q.Text(4);
-        h.status = Status::Published;
-        h.score = q.Real(6);
+        h.id = row.Int(0);
+        h.uid = row.Text(1);
+        h.title = row.Text(2);
+        h.language = row.Text(3);
+        h.category = row.Text(4);
+        h.status = StatusFromString(row.Text(5)).value_or(Status::Draft);
+        h.score = row.Real(6);
         hits.push_back(std::move(h));
-    }
+    });
+    if (!r)
+        return r.Err();
+    // FTS5's bm25() normalises by the length of the whole article, not of each
+    // column, so a short article that merely mentions a word in its title beats
+    // the one whose title is that word. The candidates are re-ranked by how much
+    // of their title the query covers.
     for (auto& h : hits)
         h.score *= 1.0 + kTitleCoverageWeight * TitleCoverage(h.title, terms);
     std::stable_sort(hits.begin(), hits.end(),
@@ -516,15 +508,11 @@ Result<std::vector<MissedQuery>> KnowledgeBase::MissedQueries(int limit)
     std::vector<MissedQuery> out;
     auto q = m_db->Prepare("SELECT text, language, count, last_at FROM missed_query "
                            "ORDER BY count DESC, last_at DESC LIMIT ?1");
-    q.Bind(1, limit);
-    for (;;) {
-        auto row = q.Step();
-        if (!row)
-            return row.Err();
-        if (!row.Value())
-            break;
-        out.push_back({q.Text(0), q.Text(1), static_cast<int>(q.Int(2)), q.Int(3)});
-    }
+    auto r = q.Bind(1, limit).ForEach([&](store::Query& row) {
+        out.push_back({row.Text(0), row.Text(1), static_cast<int>(row.Int(2)), row.Int(3)});
+    });
+    if (!r)
+        return r.Err();
     return out;
 }
 

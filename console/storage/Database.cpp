@@ -298,6 +298,18 @@ Result<void> Query::Run()
     }
 }
 
+Result<void> Query::ForEach(const std::function<void(Query&)>& fn)
+{
+    for (;;) {
+        auto row = Step();
+        if (!row)
+            return row.Err();
+        if (!row.Value())
+            return Ok();
+        fn(*this);
+    }
+}
+
 std::int64_t Query::Int(int column) const { return sqlite3_column_int64(m_stmt, column); }
 double Query::Real(int column) const { return sqlite3_column_double(m_stmt, column); }
 

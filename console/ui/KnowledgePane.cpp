@@ -137,12 +137,11 @@ KnowledgePane::KnowledgePane(wxWindow* parent, kb::KnowledgeService& service, Ac
     m_search->Bind(wxEVT_TEXT, [this](wxCommandEvent&) { OnSearchText(); });
     m_search->Bind(wxEVT_SEARCHCTRL_CANCEL_BTN, [this](wxCommandEvent&) { m_search->Clear(); });
     // Enter opens the top hit; Down moves into the results.
+    // Enter opens the top hit of the text as typed now — not of results still
+    // showing from an earlier keystroke — so it waits for this search.
     m_search->Bind(wxEVT_TEXT_ENTER, [this](wxCommandEvent&) {
         RunSearch(true);
-        if (!m_hits.empty()) {
-            m_results->SetSelection(0);
-            ShowSelected();
-        }
+        m_open_top_of = m_generation->load();
     });
     m_search->Bind(wxEVT_KEY_DOWN, [this](wxKeyEvent& e) {
         if (e.GetKeyCode() == WXK_DOWN && !m_hits.empty()) {
@@ -324,6 +323,10 @@ void KnowledgePane::RunSearch(bool finished)
                 return;
             }
             ShowHits(std::move(*hits).Value());
+            if (m_open_top_of == generation && !m_hits.empty()) {
+                m_results->SetSelection(0);
+                ShowSelected();
+            }
         });
 }
 

@@ -87,6 +87,7 @@ private:
     // is skipped on the worker and its result dropped on arrival.
     std::shared_ptr<std::atomic<std::uint64_t>> m_generation =
         std::make_shared<std::atomic<std::uint64_t>>(0);
+    std::uint64_t m_open_top_of = 0; // the search whose top hit Enter asked to open
 };
 
 } // namespace civic::ui

@@ -44,6 +44,14 @@ inline const char* Option(int argc, char** argv, const char* name)
     return nullptr;
 }
 
+inline bool HasFlag(int argc, char** argv, const char* name)
+{
+    for (int i = 1; i < argc; ++i)
+        if (std::strcmp(argv[i], name) == 0)
+            return true;
+    return false;
+}
+
 // Resident set size of this process (VmRSS) or its peak (VmHWM), in MiB.
 inline double MemoryMb(const char* field = "VmRSS:")
 {

@@ -243,6 +243,9 @@ private:
     std::string SnippetIn(std::string_view text, bool cut_before, bool cut_after,
                           const QueryTerms& terms);
     bool MatchesTerm(const std::string& word, const QueryTerms& terms);
+    // Reads ranked candidates (id, uid, title, language, category, status,
+    // score) and re-ranks them by title coverage; keeps the best `limit`.
+    Result<std::vector<SearchHit>> RankHits(store::Query& q, const QueryTerms& terms, int limit);
     // Share of the title's words the query covers (0..1).
     double TitleCoverage(const std::string& title, const QueryTerms& terms);
     std::string NewUid();

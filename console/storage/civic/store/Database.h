@@ -107,6 +107,8 @@ public:
     Result<bool> Step();
     // Steps to the end, for statements that return no rows.
     Result<void> Run();
+    // Calls fn with this query positioned on each row, in order.
+    Result<void> ForEach(const std::function<void(Query&)>& fn);
 
     std::int64_t Int(int column) const;
     double Real(int column) const;
