@@ -8,7 +8,7 @@ packages="
   libwxgtk3.2-dev libsqlite3-dev libsecret-1-dev
   libboost-test-dev libcurl4-openssl-dev libpugixml-dev libstemmer-dev nlohmann-json3-dev
   librsvg2-bin gettext wx3.2-i18n
-  xvfb xauth x11-utils
+  xvfb xauth x11-utils apache2
   appstream desktop-file-utils
   dpkg-dev file
 "

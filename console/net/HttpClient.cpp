@@ -1,0 +1,119 @@
+#include <civic/net/HttpClient.h>
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cctype>
+#include <memory>
+#include <mutex>
+
+namespace civic::net {
+namespace {
+
+void GlobalInit()
+{
+    // curl_global_init is not thread-safe; do it once, before any request.
+    static std::once_flag once;
+    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+struct Collected
+{
+    Response* response;
+    size_t limit;
+    bool too_big = false;
+};
+
+size_t OnBody(char* data, size_t size, size_t n, void* user)
+{
+    auto* c = static_cast<Collected*>(user);
+    const size_t bytes = size * n;
+    if (c->response->body.size() + bytes > c->limit) {
+        c->too_big = true;
+        return 0; // aborts the transfer
+    }
+    c->response->body.append(data, bytes);
+    return bytes;
+}
+
+size_t OnHeader(char* data, size_t size, size_t n, void* user)
+{
+    auto* c = static_cast<Collected*>(user);
+    const std::string line(data, size * n);
+    const auto colon = line.find(':');
+    if (colon != std::string::npos) {
+        std::string name = line.substr(0, colon);
+        std::transform(name.begin(), name.end(), name.begin(),
+                       [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+        std::string value = line.substr(colon + 1);
+        value.erase(0, value.find_first_not_of(" \t"));
+        value.erase(value.find_last_not_of(" \t\r\n") + 1);
+        c->response->headers[name] = value;
+    } else if (line.rfind("HTTP/", 0) == 0) {
+        c->response->headers.clear(); // a new response (after 100 Continue or a redirect)
+    }
+    return size * n;
+}
+
+} // namespace
+
+Result<Response> Perform(const Request& request)
+{
+    GlobalInit();
+    std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
+    if (!curl)
+        return Error{ErrorKind::Io, "cannot start an HTTP request"};
+    Response response;
+    Collected collected{&response, request.max_response_bytes};
+    CURL* h = curl.get();
+    curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
+    if (request.method == "HEAD")
+        curl_easy_setopt(h, CURLOPT_NOBODY, 1L); // or curl waits for a body that never comes
+    else
+        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L); // timeouts without SIGALRM: safe in threads
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, request.connect_timeout_ms);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, request.timeout_ms);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, OnBody);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &collected);
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, OnHeader);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, &collected);
+    curl_easy_setopt(h, CURLOPT_USERAGENT, "CivicDesk");
+    if (!request.body.empty() || request.method == "POST" || request.method == "PUT" ||
+        request.method == "PROPFIND") {
+        curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
+        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+    }
+    if (!request.user.empty()) {
+        curl_easy_setopt(h, CURLOPT_HTTPAUTH, CURLAUTH_BASIC | CURLAUTH_DIGEST);
+        curl_easy_setopt(h, CURLOPT_USERNAME, request.user.c_str());
+        curl_easy_setopt(h, CURLOPT_PASSWORD, request.password.c_str());
+    }
+    struct curl_slist* headers = nullptr;
+    // curl would otherwise send "Expect: 100-continue" and wait for large bodies.
+    headers = curl_slist_append(headers, "Expect:");
+    for (const auto& [name, value] : request.headers)
+        headers = curl_slist_append(headers, (name + ": " + value).c_str());
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+    const CURLcode rc = curl_easy_perform(h);
+    curl_slist_free_all(headers);
+
+    if (collected.too_big)
+        return Error{ErrorKind::Invalid, request.url + ": the reply is larger than " +
+                                             std::to_string(request.max_response_bytes) + " bytes"};
+    if (rc != CURLE_OK) {
+        const bool offline = rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST ||
+                             rc == CURLE_OPERATION_TIMEDOUT || rc == CURLE_COULDNT_RESOLVE_PROXY ||
+                             rc == CURLE_GOT_NOTHING || rc == CURLE_RECV_ERROR ||
+                             rc == CURLE_SEND_ERROR;
+        return Error{offline ? ErrorKind::Offline : ErrorKind::Io,
+                     request.url + ": " + curl_easy_strerror(rc)};
+    }
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &response.status);
+    return response;
+}
+
+} // namespace civic::net
