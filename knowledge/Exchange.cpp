@@ -521,6 +521,69 @@ Result<int> KnowledgeBase::ExportXml(const std::filesystem::path& file)
     return count;
 }
 
+std::string KnowledgeBase::WriteShared(const SharedArticle& a)
+{
+    pugi::xml_document doc;
+    auto decl = doc.append_child(pugi::node_declaration);
+    decl.append_attribute("version") = "1.0";
+    decl.append_attribute("encoding") = "UTF-8";
+    auto n = doc.append_child("shared-article");
+    n.append_attribute("version") = "1";
+    n.append_attribute("uid") = a.uid.c_str();
+    n.append_attribute("translation-group") = a.translation_group.c_str();
+    n.append_attribute("language") = a.content.language.c_str();
+    n.append_attribute("status") = std::string(ToString(a.status)).c_str();
+    n.append_attribute("audience") = std::string(ToString(a.content.audience)).c_str();
+    n.append_attribute("author") = a.author.c_str();
+    n.append_attribute("at") = static_cast<long long>(a.at);
+    n.append_attribute("stamp") = a.stamp.c_str();
+    if (!a.based_on.empty())
+        n.append_attribute("based-on") = a.based_on.c_str();
+    WriteXmlContent(n, a.content);
+    std::ostringstream out;
+    doc.save(out, "  ", pugi::format_default, pugi::encoding_utf8);
+    return out.str();
+}
+
+Result<SharedArticle> KnowledgeBase::ParseShared(const std::string& xml, const std::string& name)
+{
+    pugi::xml_document doc;
+    const auto parsed = doc.load_buffer(xml.data(), xml.size());
+    if (!parsed)
+        return Error{ErrorKind::Parse, name + ": line " + std::to_string(LineAt(xml, parsed.offset)) +
+                                           ": " + parsed.description()};
+    Locator locate(name, xml);
+    const auto n = doc.child("shared-article");
+    if (!n)
+        return Error{ErrorKind::Parse, name + ": the root element must be <shared-article>"};
+    if (std::string_view(n.attribute("version").as_string("1")) != "1")
+        return Error{ErrorKind::Parse, locate.Where(n) + ": version " + n.attribute("version").as_string() +
+                                           " is newer than this CivicDesk reads"};
+    SharedArticle a;
+    a.uid = n.attribute("uid").as_string();
+    a.translation_group = n.attribute("translation-group").as_string(a.uid.c_str());
+    a.content.language = n.attribute("language").as_string("en");
+    a.author = n.attribute("author").as_string();
+    a.at = n.attribute("at").as_llong(0);
+    a.stamp = n.attribute("stamp").as_string();
+    a.based_on = n.attribute("based-on").as_string();
+    ReadContent(n, a.content);
+    const auto status = StatusFromString(n.attribute("status").as_string("published"));
+    const auto audience = AudienceFromString(n.attribute("audience").as_string("agent"));
+    if (a.uid.empty() || a.stamp.empty())
+        return Error{ErrorKind::Parse, locate.Where(n) + ": uid and stamp are required"};
+    if (a.content.title.empty())
+        return Error{ErrorKind::Parse, locate.Where(n) + ": an article needs a <title>"};
+    if (!status || (*status != Status::Published && *status != Status::Archived))
+        return Error{ErrorKind::Parse, locate.Where(n) + ": status must be published or archived"};
+    if (!audience)
+        return Error{ErrorKind::Parse, locate.Where(n) + ": audience must be agent or public"};
+    a.status = *status;
+    a.content.audience = *audience;
+    a.content.body = SanitizeHtml(a.content.body);
+    return a;
+}
+
 Result<int> KnowledgeBase::SeedIfEmpty(const std::filesystem::path& seed_xml)
 {
     auto q = m_db->Prepare("SELECT count(*) FROM article");

@@ -13,7 +13,7 @@
 namespace civic::kb {
 namespace {
 
-constexpr std::array<store::Migration, 1> kMigrations{{
+constexpr std::array<store::Migration, 2> kMigrations{{
     {1, R"sql(
 -- One row per live article (working_copy_of IS NULL) and one per working copy
 -- of a published article being edited. Only rows are searched; revisions keep
@@ -130,6 +130,26 @@ CREATE VIRTUAL TABLE article_vocab USING fts5vocab(article_fts, 'row');
 -- The index is kept by the code with single-row statements, not triggers: a
 -- statement that fires a trigger runs in a savepoint, and FTS5 writes its
 -- pending index to disk at every savepoint, one tiny segment per article.
+)sql"},
+    {2, R"sql(
+-- The shared knowledge base (KnowledgeSync.h). Per uid: the entity tag and
+-- stamp of the version this console and the shared store last agreed on, and
+-- the local revision that was. A live revision above it is a change to push.
+CREATE TABLE sync_state (
+    uid      TEXT PRIMARY KEY,
+    etag     TEXT NOT NULL,
+    stamp    TEXT NOT NULL,
+    revision INTEGER NOT NULL
+) WITHOUT ROWID;
+
+-- Both sides changed: the shared version waits here, untouched, until a
+-- manager keeps this console's, takes the shared one, or merges them.
+CREATE TABLE sync_conflict (
+    uid      TEXT PRIMARY KEY,
+    etag     TEXT NOT NULL,
+    body     TEXT NOT NULL,
+    found_at INTEGER NOT NULL
+) WITHOUT ROWID;
 )sql"},
 }};
 
@@ -759,9 +779,11 @@ Result<void> KnowledgeBase::Archive(const Actor& actor, std::int64_t id)
     if (a->working_copy_of)
         return Error{ErrorKind::Invalid, "archive the published article, not a working copy"};
     store::Transaction tx(*m_db);
-    if (auto r = AddRevision(a->uid, a->content, Status::Archived, actor.name, "archived"); !r)
-        return r.Err();
-    if (auto r = SetStatus(id, Status::Archived, "", ""); !r)
+    auto rev = AddRevision(a->uid, a->content, Status::Archived, actor.name, "archived");
+    if (!rev)
+        return rev.Err();
+    // The revision number moves too: the sync shares an archiving like an edit.
+    if (auto r = WriteContent(id, a->content, Status::Archived, rev.Value()); !r)
         return r;
     return tx.Commit();
 }

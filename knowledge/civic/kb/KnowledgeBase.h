@@ -106,6 +106,24 @@ struct Autosave
     std::int64_t saved_at = 0;
 };
 
+// One article as the shared knowledge base holds it (one file per uid; the
+// format is documented in README.md, "Shared knowledge base"). stamp names
+// this version, so a console recognises its own push under a new entity tag.
+struct SharedArticle
+{
+    std::string uid;
+    std::string translation_group;
+    Content content;
+    Status status = Status::Published;
+    std::string author;
+    std::int64_t at = 0;
+    std::string stamp;
+    std::string based_on; // the stamp of the version this one replaced
+
+    // Same text and status: two consoles that made the same change agree.
+    bool SameAs(const Article& a) const { return content == a.content && status == a.status; }
+};
+
 struct KnowledgeOptions
 {
     // Snowball languages stemmed at indexing and query time.
@@ -204,6 +222,21 @@ public:
     Result<int> SeedIfEmpty(const std::filesystem::path& seed_xml);
 
     Result<Stats> GetStats();
+
+    // ---- shared knowledge base (Sync.cpp; the engine is KnowledgeSync.h)
+    static std::string WriteShared(const SharedArticle& a);
+    // Errors: Parse, naming `name` and the line or element.
+    static Result<SharedArticle> ParseShared(const std::string& xml, const std::string& name);
+    // The live article as a shared version (author: its latest revision's).
+    Result<SharedArticle> SharedFromLive(const std::string& uid);
+    // Makes a shared version the live article (inserting it when new) and a
+    // revision in its history with `note`. A working copy being edited stays.
+    // Returns the new revision number. Call it inside a store::Transaction,
+    // with whatever records the agreement. Errors: Constraint, store errors.
+    Result<int> ApplyShared(const SharedArticle& a, const std::string& note);
+    // Reloads the vocabulary and synonyms after another connection (the sync)
+    // changed the store.
+    Result<void> Refresh() { return LoadCaches(); }
 
     // Bulk loading (imports, benchmarks): defers FTS merging to the end.
     Result<void> BeginBulk();
