@@ -1,9 +1,12 @@
 // civicdesk-cli kb …: the knowledge base from scripts — import, export, search,
-// statistics and the queries that found nothing.
+// statistics, the queries that found nothing, and the shared knowledge base.
 #include "Cli.h"
 
 #include <civic/core/ConsoleStore.h>
+#include <civic/core/Secrets.h>
+#include <civic/kb/KnowledgeSync.h>
 #include <civic/kb/Open.h>
+#include <civic/webdav/WebDavSource.h>
 
 #include <nlohmann/json.hpp>
 
@@ -35,6 +38,20 @@ kb::Actor CliActor(Context& ctx, std::vector<std::string>& args)
         actor.name = user && *user ? user : "civicdesk-cli";
     }
     return actor;
+}
+
+std::optional<Settings> LoadSettings(Context& ctx)
+{
+    if (!std::filesystem::exists(ctx.paths.ConsoleDb()))
+        return Settings{};
+    auto db = store::Database::Open(ctx.paths.ConsoleDb(), ConsoleStore::Migrations(),
+                                    store::OpenMode::ReadOnly);
+    if (!db)
+        return std::nullopt;
+    auto s = Settings::Load(*db.Value());
+    if (!s)
+        return std::nullopt;
+    return std::move(s).Value();
 }
 
 std::unique_ptr<kb::KnowledgeBase> OpenKb(Context& ctx)
@@ -203,6 +220,88 @@ int KbMissed(Context& ctx, std::vector<std::string>& args)
     return kOk;
 }
 
+int KbSync(Context& ctx, std::vector<std::string>& args)
+{
+    auto url = TakeOption(args, "--url");
+    auto user = TakeOption(args, "--user");
+    if (!args.empty()) {
+        ctx.err << "usage: civicdesk-cli kb sync [--url URL] [--user NAME]\n";
+        return kUsage;
+    }
+    const auto settings = LoadSettings(ctx).value_or(Settings{});
+    webdav::Options o;
+    o.collection_url = url.value_or(settings.kb_source_url);
+    o.user = user.value_or(settings.kb_source_user);
+    if (o.collection_url.empty()) {
+        ctx.err << "kb sync: no shared knowledge base is configured (Settings, or --url)\n";
+        return kFailed;
+    }
+    if (const char* pw = std::getenv("CIVICDESK_KB_PASSWORD"))
+        o.password = pw;
+    else if (auto saved = LoadApiKey(ctx.paths, o.collection_url))
+        o.password = *saved;
+    auto kb = OpenKb(ctx);
+    if (!kb)
+        return kFailed;
+    webdav::WebDavSource source(o);
+    auto report = kb::KnowledgeSync(*kb).Run(source);
+    if (!report) {
+        ctx.err << "kb sync: " << report.Err().message << "\n";
+        return kFailed;
+    }
+    ctx.out << "shared files: " << report->listed << "\nfetched: " << report->fetched
+            << "\napplied here: " << report->pulled << "\npushed: " << report->pushed
+            << "\nnew conflicts: " << report->conflicts << "\nwaiting for the next round: "
+            << report->retry_later << "\n";
+    for (const auto& p : report->problems)
+        ctx.err << "problem: " << p << "\n";
+    return report->problems.empty() ? kOk : kFailed;
+}
+
+int KbConflicts(Context& ctx, std::vector<std::string>& args)
+{
+    if (!args.empty()) {
+        ctx.err << "usage: civicdesk-cli kb conflicts\n";
+        return kUsage;
+    }
+    auto kb = OpenKb(ctx);
+    if (!kb)
+        return kFailed;
+    auto conflicts = kb::KnowledgeSync(*kb).Conflicts();
+    if (!conflicts) {
+        ctx.err << "error: " << conflicts.Err().message << "\n";
+        return kFailed;
+    }
+    for (const auto& c : conflicts.Value())
+        ctx.out << c.uid << "  here: \"" << c.local.content.title << "\"  shared (by "
+                << c.shared.author << "): \"" << c.shared.content.title << "\"\n";
+    return kOk;
+}
+
+int KbResolve(Context& ctx, std::vector<std::string>& args)
+{
+    const bool keep = TakeFlag(args, "--keep-mine");
+    const bool take = TakeFlag(args, "--take-shared");
+    const kb::Actor actor = CliActor(ctx, args);
+    if (args.size() != 1 || keep == take) {
+        ctx.err << "usage: civicdesk-cli kb resolve UID --keep-mine|--take-shared [--as NAME]\n";
+        return kUsage;
+    }
+    auto kb = OpenKb(ctx);
+    if (!kb)
+        return kFailed;
+    kb::KnowledgeSync sync(*kb);
+    auto r = keep ? sync.KeepMine(actor, args[0]) : sync.TakeShared(actor, args[0]);
+    if (!r) {
+        ctx.err << "error: " << r.Err().message << "\n";
+        return kFailed;
+    }
+    ctx.out << args[0] << ": " << (keep ? "this console's version kept; sent at the next sync"
+                                         : "the shared version taken")
+            << "\n";
+    return kOk;
+}
+
 } // namespace
 
 void RegisterKbCommands()
@@ -216,6 +315,13 @@ void RegisterKbCommands()
                  "search the knowledge base as agents do", KbSearch});
     r.push_back({{"kb", "stats"}, "", "counts of articles, revisions, flags and missed queries", KbStats});
     r.push_back({{"kb", "missed"}, "", "queries that found nothing, most frequent first", KbMissed});
+    r.push_back({{"kb", "sync"}, "[--url URL] [--user NAME]",
+                 "pull and push the shared knowledge base (password: $CIVICDESK_KB_PASSWORD or saved)",
+                 KbSync});
+    r.push_back({{"kb", "conflicts"}, "", "articles changed both here and in the shared knowledge base",
+                 KbConflicts});
+    r.push_back({{"kb", "resolve"}, "UID --keep-mine|--take-shared [--as NAME]",
+                 "settle a sync conflict; both versions stay in the history", KbResolve});
 }
 
 } // namespace civic::cli

@@ -60,6 +60,10 @@ Result<Settings> Settings::Load(store::Database& db)
             s.jurisdiction_id = std::move(value);
         else if (key == "ui_language")
             s.ui_language = std::move(value);
+        else if (key == "kb_source_url")
+            s.kb_source_url = std::move(value);
+        else if (key == "kb_source_user")
+            s.kb_source_user = std::move(value);
     }
     return s;
 }
@@ -67,12 +71,14 @@ Result<Settings> Settings::Load(store::Database& db)
 Result<void> Settings::Save(store::Database& db) const
 {
     store::Transaction tx(db);
-    const std::array<std::pair<std::string_view, std::string_view>, 5> values{{
+    const std::array<std::pair<std::string_view, std::string_view>, 7> values{{
         {"agent_name", agent_name},
         {"role", ToString(role)},
         {"crm_endpoint", crm_endpoint},
         {"jurisdiction_id", jurisdiction_id},
         {"ui_language", ui_language},
+        {"kb_source_url", kb_source_url},
+        {"kb_source_user", kb_source_user},
     }};
     for (const auto& [key, value] : values) {
         auto q = db.Prepare("INSERT INTO settings(key, value) VALUES(?1, ?2) "
@@ -93,6 +99,13 @@ Result<void> Settings::Validate() const
                          "CRM endpoint: must start with https:// (or http:// on a local network)"};
         if (crm_endpoint.find_first_of(" \t\r\n") != std::string::npos)
             return Error{ErrorKind::Invalid, "CRM endpoint: must not contain spaces"};
+    }
+    if (!kb_source_url.empty()) {
+        if (!StartsWith(kb_source_url, "https://") && !StartsWith(kb_source_url, "http://"))
+            return Error{ErrorKind::Invalid,
+                         "shared knowledge base: must start with https:// (or http:// on a local network)"};
+        if (kb_source_url.find_first_of(" \t\r\n") != std::string::npos)
+            return Error{ErrorKind::Invalid, "shared knowledge base: must not contain spaces"};
     }
     for (char c : ui_language) {
         const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '_';

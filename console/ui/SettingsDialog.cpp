@@ -70,6 +70,20 @@ SettingsDialog::SettingsDialog(wxWindow* parent, const Paths& paths, const Setti
     }
     add_row(_("Interface &language:"), m_language);
 
+    m_kb_url = new wxTextCtrl(this, wxID_ANY, wxString::FromUTF8(current.kb_source_url));
+    m_kb_url->SetName("kb_source_url");
+    m_kb_url->SetHint("https://dav.example.gov/knowledge/");
+    add_row(_("&Shared knowledge base:"), m_kb_url);
+
+    m_kb_user = new wxTextCtrl(this, wxID_ANY, wxString::FromUTF8(current.kb_source_user));
+    m_kb_user->SetHint(_("if the store asks for one"));
+    add_row(_("Knowledge base &user:"), m_kb_user);
+
+    m_kb_password = new wxTextCtrl(this, wxID_ANY, wxEmptyString, wxDefaultPosition,
+                                   wxDefaultSize, wxTE_PASSWORD);
+    m_kb_password->SetHint(_("unchanged"));
+    add_row(_("Knowledge base &password:"), m_kb_password);
+
     m_error = new wxStaticText(this, wxID_ANY, wxEmptyString);
     m_error->SetName("settings_error");
     m_error->SetForegroundColour(*wxRED);
@@ -99,6 +113,8 @@ bool SettingsDialog::TransferDataFromWindow()
     s.jurisdiction_id = m_jurisdiction->GetValue().Strip(wxString::both).utf8_string();
     const int lang = m_language->GetSelection();
     s.ui_language = lang <= 0 ? std::string() : m_languages[static_cast<size_t>(lang - 1)].first;
+    s.kb_source_url = m_kb_url->GetValue().Strip(wxString::both).utf8_string();
+    s.kb_source_user = m_kb_user->GetValue().Strip(wxString::both).utf8_string();
 
     if (auto valid = s.Validate(); !valid) {
         // The core's message names the field; show it where the agent looks.
@@ -111,6 +127,8 @@ bool SettingsDialog::TransferDataFromWindow()
     m_result = s;
     m_api_key = m_key->GetValue().utf8_string();
     m_api_key_changed = !m_key->IsEmpty();
+    m_kb_password_text = m_kb_password->GetValue().utf8_string();
+    m_kb_password_changed = !m_kb_password->IsEmpty();
     return true;
 }
 

@@ -277,4 +277,29 @@ BOOST_AUTO_TEST_CASE(the_shared_format_round_trips_and_is_sanitised_on_the_way_i
     BOOST_TEST(draft.Err().message.find("kb-2.xml: line 1, <shared-article>") == 0u, draft.Err().message);
 }
 
+BOOST_AUTO_TEST_CASE(two_fresh_consoles_share_the_starter_articles_without_conflicts)
+{
+    // Both seed the same starter knowledge base: the second finds every file
+    // already there with the same text and simply agrees.
+    Apache apache;
+    test::TempDir a, b;
+    auto sync = [&](const test::TempDir& dir) {
+        return test::Run(std::string(CIVICDESK_CLI) + " --data-dir " + test::Quote(dir.Path().string()) +
+                         " kb sync --url " + apache.Url() + " 2>&1");
+    };
+    const auto first = sync(a);
+    BOOST_TEST_REQUIRE(first.status == 0, first.output);
+    BOOST_TEST(first.output.find("pushed: 83") != std::string::npos, first.output);
+    const auto second = sync(b);
+    BOOST_TEST_REQUIRE(second.status == 0, second.output);
+    BOOST_TEST(second.output.find("fetched: 83") != std::string::npos, second.output);
+    BOOST_TEST(second.output.find("new conflicts: 0") != std::string::npos, second.output);
+    BOOST_TEST(second.output.find("pushed: 0") != std::string::npos, second.output);
+
+    const auto offline = test::Run(std::string(CIVICDESK_CLI) + " --data-dir " + test::Quote(a.Path().string()) +
+                                   " kb sync --url http://127.0.0.1:" + std::to_string(test::FreePort()) + "/ 2>&1");
+    BOOST_TEST(offline.status == 1);
+    BOOST_TEST(offline.output.find("kb sync: ") == 0u, offline.output);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -12,6 +12,7 @@
 #include <civic/core/Executor.h>
 #include <civic/core/Paths.h>
 #include <civic/kb/KnowledgeBase.h>
+#include <civic/kb/KnowledgeSync.h>
 
 #include <functional>
 #include <memory>
@@ -36,6 +37,14 @@ public:
 
     SerialExecutor& Executor() { return *m_executor; }
 
+    // The shared knowledge base: sync rounds run on a thread of their own with
+    // a connection of their own, so searching never waits on the network.
+    SerialExecutor& SyncExecutor() { return *m_sync_executor; }
+    // One round (KnowledgeSync::Run). When it brought changes, the service's
+    // knowledge base reloads its word lists before later tasks run.
+    // Sync thread only: it blocks on the network.
+    Result<SyncReport> SyncOnce(KnowledgeSource& source);
+
     // On the service thread: the knowledge base (nullptr if opening failed) and
     // why it failed.
     KnowledgeBase* Kb() { return m_kb.get(); }
@@ -45,6 +54,9 @@ private:
     std::unique_ptr<SerialExecutor> m_executor;
     std::unique_ptr<KnowledgeBase> m_kb; // service thread only
     std::optional<Error> m_error;        // service thread only
+    Paths m_paths;
+    std::unique_ptr<SerialExecutor> m_sync_executor;
+    std::unique_ptr<KnowledgeBase> m_sync_kb; // sync thread only
 };
 
 } // namespace civic::kb

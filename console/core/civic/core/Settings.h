@@ -33,8 +33,14 @@ struct Settings
     std::string crm_endpoint;    // Open311 base URL; empty = offline
     std::string jurisdiction_id; // optional
     std::string ui_language;     // BCP 47 ("es"); empty = follow the system
+    // The shared knowledge base: a WebDAV collection (or any HTTP store with
+    // ETags and conditional PUT); empty = this console's articles only. Its
+    // password is kept like the API key, under the URL.
+    std::string kb_source_url;
+    std::string kb_source_user;
 
     bool HasCrm() const { return !crm_endpoint.empty(); }
+    bool HasKnowledgeSource() const { return !kb_source_url.empty(); }
 
     // Reads every key; absent keys keep their defaults. Errors: store errors.
     static Result<Settings> Load(store::Database& db);
