@@ -4,6 +4,8 @@
 
 #include <array>
 #include <fstream>
+#include <map>
+#include <mutex>
 #include <stdexcept>
 #include <system_error>
 
@@ -338,12 +340,43 @@ int Query::ColumnCount() const { return sqlite3_column_count(m_stmt); }
 
 Database::Database(sqlite3* db, std::filesystem::path path) : m_db(db), m_path(std::move(path)) {}
 
+namespace {
+
+// Database files this process has open, and how many times. POSIX drops every
+// lock a process holds on a file when any descriptor of it is closed; reading
+// the header of a file SQLite already has open would silently unlock the
+// other connection, and another process could then delete its WAL. So the
+// header is read only before the first connection opens the file.
+std::mutex g_open_mutex;
+std::map<std::string, int> g_open_files;
+
+std::string OpenKey(const std::filesystem::path& path)
+{
+    std::error_code ec;
+    auto canonical = std::filesystem::weakly_canonical(path, ec);
+    return (ec ? path : canonical).string();
+}
+
+bool IsOpenInThisProcess(const std::string& key)
+{
+    std::lock_guard lock(g_open_mutex);
+    auto it = g_open_files.find(key);
+    return it != g_open_files.end() && it->second > 0;
+}
+
+} // namespace
+
 Database::~Database()
 {
     m_fts.reset();
     for (auto& [sql, entry] : m_cache)
         sqlite3_finalize(entry.stmt);
     sqlite3_close_v2(m_db);
+    if (!m_open_key.empty()) {
+        std::lock_guard lock(g_open_mutex);
+        if (--g_open_files[m_open_key] <= 0)
+            g_open_files.erase(m_open_key);
+    }
 }
 
 Error Database::LastError(ErrorKind kind, std::string_view context) const
@@ -354,14 +387,17 @@ Error Database::LastError(ErrorKind kind, std::string_view context) const
     return Error{kind, std::move(msg)};
 }
 
+
 Result<std::unique_ptr<Database>> Database::Open(const std::filesystem::path& path,
                                                  std::span<const Migration> migrations,
                                                  OpenMode mode, const Setup& setup)
 {
     const bool in_memory = path == ":memory:";
     if (!in_memory) {
-        if (auto valid = ValidateFileHeader(path); !valid)
-            return valid.Err();
+        if (!IsOpenInThisProcess(OpenKey(path))) {
+            if (auto valid = ValidateFileHeader(path); !valid)
+                return valid.Err();
+        }
         if (mode == OpenMode::ReadOnly && !std::filesystem::exists(path))
             return Error{ErrorKind::NotFound, path.string() + " does not exist"};
     }
@@ -374,6 +410,11 @@ Result<std::unique_ptr<Database>> Database::Open(const std::filesystem::path& pa
     std::unique_ptr<Database> db(new Database(raw, path));
     if (rc != SQLITE_OK)
         return db->LastError(KindFor(rc), "open");
+    if (!in_memory) {
+        db->m_open_key = OpenKey(path);
+        std::lock_guard lock(g_open_mutex);
+        ++g_open_files[db->m_open_key];
+    }
     sqlite3_extended_result_codes(raw, 1);
     sqlite3_busy_timeout(raw, 5000);
 

@@ -1,6 +1,7 @@
 #include "ui/KnowledgePane.h"
 
 #include "ui/Async.h"
+#include "ui/HtmlViews.h"
 
 #include <civic/kb/Html.h>
 
@@ -8,6 +9,7 @@
 #include <wx/choicdlg.h>
 #include <wx/choice.h>
 #include <wx/clipbrd.h>
+#include <wx/filename.h>
 #include <wx/html/htmlwin.h>
 #include <wx/sizer.h>
 #include <wx/splitter.h>
@@ -23,8 +25,6 @@ namespace {
 
 constexpr int kPauseMs = 1500;
 
-wxString U(const std::string& s) { return wxString::FromUTF8(s); }
-
 wxString LanguageName(const std::string& code)
 {
     const wxLanguageInfo* info = wxUILocale::FindLanguageInfo(U(code));
@@ -32,40 +32,6 @@ wxString LanguageName(const std::string& code)
         return U(code);
     return info->DescriptionNative.empty() ? info->Description : info->DescriptionNative;
 }
-
-// Article bodies are sanitised when stored; the view still refuses to fetch
-// anything (wxHtmlWindow would load <img> sources) and hands links to the
-// desktop instead of following them.
-class ArticleView : public wxHtmlWindow
-{
-public:
-    ArticleView(wxWindow* parent, std::function<void(std::int64_t)> open_article)
-        : wxHtmlWindow(parent, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxHW_SCROLLBAR_AUTO),
-          m_open(std::move(open_article))
-    {
-        SetName("article_view");
-    }
-
-    wxHtmlOpeningStatus OnOpeningURL(wxHtmlURLType, const wxString&, wxString*) const override
-    {
-        return wxHTML_BLOCK;
-    }
-
-    void OnLinkClicked(const wxHtmlLinkInfo& link) override
-    {
-        const wxString href = link.GetHref();
-        wxString id;
-        long n = 0;
-        if (href.StartsWith("article:", &id) && id.ToLong(&n))
-            m_open(n);
-        else if (href.StartsWith("http://") || href.StartsWith("https://") ||
-                 href.StartsWith("mailto:"))
-            wxLaunchDefaultBrowser(href);
-    }
-
-private:
-    std::function<void(std::int64_t)> m_open;
-};
 
 } // namespace
 
@@ -109,7 +75,19 @@ KnowledgePane::KnowledgePane(wxWindow* parent, kb::KnowledgeService& service, Ac
     top->Add(m_language, 0, wxALIGN_CENTER_VERTICAL);
 
     m_results = new ResultList(this);
-    m_view = new ArticleView(this, [this](std::int64_t id) { OpenArticle(id); });
+    m_view = new SafeHtmlView(this, "article_view", [this](const wxString& href) {
+        wxString rest;
+        long n = 0;
+        if (href.StartsWith("article:", &rest) && rest.ToLong(&n)) {
+            OpenArticle(n);
+            return true;
+        }
+        if (href.StartsWith("attachment:", &rest) && rest.ToLong(&n)) {
+            OpenAttachment(static_cast<size_t>(n));
+            return true;
+        }
+        return false;
+    });
 
     m_insert_button = new wxButton(this, wxID_ANY, _("&Insert into notes"));
     m_copy_button = new wxButton(this, wxID_COPY, _("&Copy"));
@@ -395,6 +373,13 @@ void KnowledgePane::ShowArticle(const kb::Article& a, const std::vector<kb::Arti
                                      static_cast<long long>(t.id), LanguageName(t.content.language));
         html += "<br>";
     }
+    if (!a.attachments.empty()) {
+        html += _("Attachments:");
+        for (size_t i = 0; i < a.attachments.size(); ++i)
+            html += wxString::Format(" <a href=\"attachment:%zu\">%s</a>", i,
+                                     U(kb::EscapeHtml(a.attachments[i].name)));
+        html += "<br>";
+    }
     html += U(kb::EscapeHtml(c.category));
     if (!c.service_codes.empty())
         html += " \u00b7 " + wxString::Format(_("Service: %s"), U(kb::EscapeHtml(c.service_codes)));
@@ -405,6 +390,16 @@ void KnowledgePane::ShowArticle(const kb::Article& a, const std::vector<kb::Arti
     m_view->SetPage(html);
     for (wxButton* b : {m_insert_button, m_copy_button, m_helpful, m_not_helpful, m_problem})
         b->Enable();
+}
+
+void KnowledgePane::OpenAttachment(size_t index)
+{
+    if (!m_shown || index >= m_shown->attachments.size())
+        return;
+    const auto& path = m_shown->attachments[index].path;
+    // The system viewer opens it; an attachment is never run by the console.
+    if (!wxFileName::FileExists(U(path)) || !wxLaunchDefaultApplication(U(path)))
+        SetStatus(wxString::Format(_("The attachment %s could not be opened."), U(path)));
 }
 
 void KnowledgePane::Flag(kb::FlagKind kind)

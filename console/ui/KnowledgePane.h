@@ -62,6 +62,7 @@ private:
     void ShowSelected();
     void ShowArticle(const kb::Article& a, const std::vector<kb::Article>& translations);
     void Flag(kb::FlagKind kind);
+    void OpenAttachment(size_t index);
     void SetStatus(const wxString& text);
 
     kb::KnowledgeService& m_service;

@@ -1,15 +1,20 @@
 #include "ui/MainFrame.h"
 
+#include "ui/ArticleEditor.h"
 #include "ui/Async.h"
+#include "ui/HistoryDialog.h"
 #include "ui/KnowledgePane.h"
 #include "ui/Panes.h"
+#include "ui/ReviewQueue.h"
 #include "ui/SettingsDialog.h"
 #include "ui/ShortcutsDialog.h"
 
 #include <civic/core/Secrets.h>
 #include <civic/core/Version.h>
+#include <civic/webdav/WebDavSource.h>
 
 #include <wx/aboutdlg.h>
+#include <wx/datetime.h>
 #include <wx/bmpbndl.h>
 #include <wx/evtloop.h>
 #include <wx/fileconf.h>
@@ -29,9 +34,20 @@ enum MenuId
     ID_SEARCH_KNOWLEDGE,
     ID_RESET_LAYOUT,
     ID_SHORTCUTS,
+    ID_NEW_ARTICLE,
+    ID_EDIT_ARTICLE,
+    ID_ARTICLE_HISTORY,
+    ID_REVIEW_QUEUE,
+    ID_SYNC_KNOWLEDGE,
 };
 
 constexpr int kStatusRefreshMs = 5000;
+// The shared knowledge base is polled this often (and at start, and on F5):
+// only changed files are downloaded, so a quiet round costs one listing.
+constexpr int kKnowledgeSyncMs = 5 * 60 * 1000;
+constexpr int kFirstSyncDelayMs = 3000;
+
+bool CanEditKnowledge(Role role) { return role == Role::KnowledgeManager || role == Role::Supervisor; }
 
 wxString RoleLabel(Role role)
 {
@@ -50,7 +66,8 @@ MainFrame::MainFrame(Console& console)
     : wxFrame(nullptr, wxID_ANY, kAppName, wxDefaultPosition, wxSize(1200, 760)),
       m_console(console),
       m_knowledge_service(std::make_unique<kb::KnowledgeService>(console.GetPaths())),
-      m_status_timer(this)
+      m_status_timer(this),
+      m_sync_timer(this)
 {
     SetName("civicdesk_main");
     SetMinSize(FromDIP(wxSize(800, 500)));
@@ -73,21 +90,25 @@ MainFrame::MainFrame(Console& console)
 
     BuildMenus();
     CreateStatusBar(kStatusFieldCount);
-    const int widths[kStatusFieldCount] = {-2, -2, -1};
+    const int widths[kStatusFieldCount] = {-3, -3, -2, -5};
     GetStatusBar()->SetStatusWidths(kStatusFieldCount, widths);
     BuildPanes();
     ApplySettings(console.GetSettings());
 
     Bind(wxEVT_CLOSE_WINDOW, &MainFrame::OnClose, this);
-    Bind(wxEVT_TIMER, [this](wxTimerEvent&) { RefreshStatus(); });
+    Bind(wxEVT_TIMER, [this](wxTimerEvent&) { RefreshStatus(); }, m_status_timer.GetId());
+    Bind(wxEVT_TIMER, [this](wxTimerEvent&) { SyncKnowledge(); }, m_sync_timer.GetId());
     m_status_timer.Start(kStatusRefreshMs);
+    m_sync_timer.StartOnce(kFirstSyncDelayMs);
     RefreshStatus();
+    OfferAutosavedDrafts();
     m_caller->FocusPrimary();
 }
 
 MainFrame::~MainFrame()
 {
     m_status_timer.Stop();
+    m_sync_timer.Stop();
     m_aui.UnInit();
 }
 
@@ -106,6 +127,14 @@ void MainFrame::BuildMenus()
     view->AppendSeparator();
     view->Append(ID_RESET_LAYOUT, _("&Reset layout"));
 
+    auto* knowledge = new wxMenu;
+    knowledge->Append(ID_NEW_ARTICLE, _("&New article...\tCtrl+N"));
+    knowledge->Append(ID_EDIT_ARTICLE, _("&Edit shown article...\tCtrl+E"));
+    knowledge->Append(ID_ARTICLE_HISTORY, _("Article &history...\tCtrl+H"));
+    knowledge->AppendSeparator();
+    knowledge->Append(ID_REVIEW_QUEUE, _("&Review queue...\tCtrl+Shift+R"));
+    knowledge->Append(ID_SYNC_KNOWLEDGE, _("&Sync with the shared knowledge base\tF5"));
+
     auto* help = new wxMenu;
     help->Append(ID_SHORTCUTS, _("&Keyboard shortcuts\tF1"));
     help->Append(wxID_ABOUT, _("&About CivicDesk"));
@@ -113,6 +142,7 @@ void MainFrame::BuildMenus()
     auto* bar = new wxMenuBar;
     bar->Append(file, _("&File"));
     bar->Append(view, _("&View"));
+    bar->Append(knowledge, _("&Knowledge"));
     bar->Append(help, _("&Help"));
     SetMenuBar(bar);
 
@@ -124,6 +154,23 @@ void MainFrame::BuildMenus()
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { FocusPane(m_wrapup); }, ID_FOCUS_WRAPUP);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { ResetLayout(); }, ID_RESET_LAYOUT);
     Bind(wxEVT_MENU, &MainFrame::OnShortcuts, this, ID_SHORTCUTS);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) { OpenEditor(0); }, ID_NEW_ARTICLE);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) {
+        if (auto id = m_knowledge->ShownArticle())
+            OpenEditor(*id);
+        else
+            SetStatusText(_("Open an article in the knowledge pane first."), kStatusKnowledge);
+    }, ID_EDIT_ARTICLE);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) {
+        if (auto id = m_knowledge->ShownArticle()) {
+            HistoryDialog dialog(this, *m_knowledge_service, [this] { return Actor(); }, *id);
+            dialog.ShowModal();
+        } else {
+            SetStatusText(_("Open an article in the knowledge pane first."), kStatusKnowledge);
+        }
+    }, ID_ARTICLE_HISTORY);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) { OpenReviewQueue(); }, ID_REVIEW_QUEUE);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) { SyncKnowledge(); }, ID_SYNC_KNOWLEDGE);
     Bind(wxEVT_MENU, &MainFrame::OnAbout, this, wxID_ABOUT);
 }
 
@@ -131,10 +178,7 @@ void MainFrame::BuildPanes()
 {
     m_aui.SetManagedWindow(this);
     m_caller = new CallerPane(this);
-    auto actor = [this] {
-        const auto s = m_console.GetSettings();
-        return kb::Actor{s.agent_name, s.role};
-    };
+    auto actor = [this] { return Actor(); };
     m_knowledge = new KnowledgePane(this, *m_knowledge_service, actor, [this](const wxString& text) {
         m_wrapup->AppendToNotes(text);
     });
@@ -224,6 +268,122 @@ void MainFrame::ApplySettings(const Settings& s)
     // offline by design and says why.
     SetStatusText(s.HasCrm() ? _("Offline") : _("Offline: no CRM configured"),
                   kStatusConnection);
+    if (!s.HasKnowledgeSource())
+        SetStatusText(_("Knowledge: this console only"), kStatusKnowledge);
+    const bool manager = CanEditKnowledge(s.role);
+    for (int id : {ID_NEW_ARTICLE, ID_EDIT_ARTICLE, ID_REVIEW_QUEUE})
+        GetMenuBar()->Enable(id, manager);
+    GetMenuBar()->Enable(ID_SYNC_KNOWLEDGE, s.HasKnowledgeSource());
+}
+
+kb::Actor MainFrame::Actor() const
+{
+    const auto s = m_console.GetSettings();
+    return kb::Actor{s.agent_name, s.role};
+}
+
+ArticleEditor* MainFrame::OpenEditor(std::int64_t article_id, std::optional<kb::Autosave> restored)
+{
+    // Modeless: a manager keeps the console usable while writing, and may
+    // have several articles open.
+    auto* editor = new ArticleEditor(this, *m_knowledge_service, [this] { return Actor(); }, article_id,
+                                     std::move(restored));
+    editor->Show();
+    return editor;
+}
+
+void MainFrame::OpenReviewQueue()
+{
+    ReviewQueueDialog queue(this, *m_knowledge_service, [this] { return Actor(); },
+                            [this] { SyncKnowledge(); });
+    queue.ShowModal();
+}
+
+void MainFrame::OfferAutosavedDrafts()
+{
+    const kb::Actor actor = Actor();
+    if (!CanEditKnowledge(actor.role) || actor.name.empty())
+        return;
+    RunThenOnWindow(
+        m_knowledge_service->Executor(), this,
+        [&service = *m_knowledge_service, actor]() -> Result<std::vector<kb::Autosave>> {
+            if (!service.Kb())
+                return *service.OpenError();
+            return service.Kb()->Autosaves(actor);
+        },
+        [this](Result<std::vector<kb::Autosave>> drafts) {
+            if (!drafts || drafts->empty())
+                return;
+            wxString titles;
+            for (const auto& d : drafts.Value())
+                titles += L"\n \u2022 " + wxString::FromUTF8(d.content.title.empty() ? "(untitled)" : d.content.title);
+            const int answer = wxMessageBox(
+                wxString::Format(wxPLURAL("CivicDesk closed before this article was saved:%s\n\nOpen it to continue?",
+                                          "CivicDesk closed before these articles were saved:%s\n\nOpen them to continue?",
+                                          static_cast<int>(drafts->size())),
+                                 titles),
+                _("Unsaved articles"), wxYES_NO | wxICON_QUESTION, this);
+            if (answer != wxYES)
+                return; // kept: offered again at the next start
+            for (auto& d : drafts.Value())
+                OpenEditor(d.article_id, d);
+        });
+}
+
+void MainFrame::SyncKnowledge()
+{
+    m_sync_timer.StartOnce(kKnowledgeSyncMs);
+    const Settings s = m_console.GetSettings();
+    if (!s.HasKnowledgeSource() || m_syncing)
+        return;
+    m_syncing = true;
+    SetStatusText(_("Knowledge: syncing..."), kStatusKnowledge);
+    RunThenOnWindow(
+        m_knowledge_service->SyncExecutor(), this,
+        [&service = *m_knowledge_service, paths = m_console.GetPaths(), s]() -> Result<SyncSummary> {
+            webdav::Options o;
+            o.collection_url = s.kb_source_url;
+            o.user = s.kb_source_user;
+            o.password = LoadApiKey(paths, s.kb_source_url).value_or("");
+            o.timeout_ms = 15000;
+            webdav::WebDavSource source(o);
+            auto report = service.SyncOnce(source);
+            if (!report)
+                return report.Err();
+            // Conflicts waiting, counted on the knowledge thread's connection.
+            auto waiting = service.Submit([](kb::KnowledgeBase* kb) -> int {
+                                      if (!kb)
+                                          return 0;
+                                      auto c = kb::KnowledgeSync(*kb).Conflicts();
+                                      return c ? static_cast<int>(c->size()) : 0;
+                                  }).get();
+            return SyncSummary{std::move(report).Value(), waiting};
+        },
+        [this](Result<SyncSummary> r) {
+            m_syncing = false;
+            const wxString at = wxDateTime::Now().Format("%H:%M");
+            if (!r) {
+                SetStatusText(wxString::Format(r.Err().kind == ErrorKind::Offline
+                                                   ? _("Knowledge: shared store unreachable at %s; retrying")
+                                                   : _("Knowledge: sync failed at %s"),
+                                               at),
+                              kStatusKnowledge);
+                GetStatusBar()->SetToolTip(wxString::FromUTF8(r.Err().message));
+                return;
+            }
+            wxString text = wxString::Format(_("Knowledge: synced %s"), at);
+            if (r->report.pulled > 0)
+                text += wxString::Format(_(", %d updated"), r->report.pulled);
+            if (r->conflicts > 0)
+                text += wxString::Format(_(", %d conflicts to resolve (Review queue)"), r->conflicts);
+            if (!r->report.problems.empty())
+                text += wxString::Format(_(", %zu files unreadable"), r->report.problems.size());
+            SetStatusText(text, kStatusKnowledge);
+            wxString tip;
+            for (const auto& p : r->report.problems)
+                tip += wxString::FromUTF8(p) + "\n";
+            GetStatusBar()->SetToolTip(tip);
+        });
 }
 
 void MainFrame::RefreshStatus()
@@ -276,6 +436,16 @@ void MainFrame::OnSettings(wxCommandEvent&)
     const Settings s = dialog.GetSettings();
     m_console.SaveSettings(s);
     ApplySettings(s);
+    if (dialog.KbPasswordChanged()) {
+        RunThenOnWindow(
+            m_console.Network(), this,
+            [paths = m_console.GetPaths(), account = s.kb_source_url, pw = dialog.GetKbPassword()] {
+                return SaveApiKey(paths, account, pw);
+            },
+            [this](Result<SecretSaved>) { SyncKnowledge(); });
+    } else {
+        SyncKnowledge();
+    }
     if (!dialog.ApiKeyChanged())
         return;
 

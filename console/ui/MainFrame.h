@@ -14,12 +14,14 @@
 #include <wx/timer.h>
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 class wxFileConfig;
 
 namespace civic::ui {
 
+class ArticleEditor;
 class CallerPane;
 class KnowledgePane;
 class WrapUpPane;
@@ -29,6 +31,7 @@ enum StatusField
     kStatusAgent = 0,
     kStatusConnection,
     kStatusOutbox,
+    kStatusKnowledge,
     kStatusFieldCount
 };
 
@@ -54,6 +57,13 @@ public:
     kb::KnowledgeService& KnowledgeService() { return *m_knowledge_service; }
     WrapUpPane* WrapUp() { return m_wrapup; }
 
+    // Knowledge managers' work: the editor (0 = a new article), the review
+    // queue, and a sync round with the shared knowledge base (F5, timer).
+    ArticleEditor* OpenEditor(std::int64_t article_id, std::optional<kb::Autosave> restored = std::nullopt);
+    void OpenReviewQueue();
+    void SyncKnowledge();
+    kb::Actor Actor() const;
+
 private:
     void BuildMenus();
     void BuildPanes();
@@ -63,6 +73,13 @@ private:
     void OnShortcuts(wxCommandEvent& event);
     void OnAbout(wxCommandEvent& event);
     void FocusPane(wxWindow* pane);
+    void OfferAutosavedDrafts();
+
+    struct SyncSummary
+    {
+        kb::SyncReport report;
+        int conflicts = 0; // waiting for a manager, old and new
+    };
 
     Console& m_console;
     // Before the panes that use it; destroyed (joined) before they are.
@@ -74,6 +91,8 @@ private:
     KnowledgePane* m_knowledge = nullptr;
     WrapUpPane* m_wrapup = nullptr;
     wxTimer m_status_timer;
+    wxTimer m_sync_timer;
+    bool m_syncing = false;
 };
 
 } // namespace civic::ui

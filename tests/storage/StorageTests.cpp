@@ -7,6 +7,8 @@
 
 #include <array>
 
+#include <cstdlib>
+
 using namespace civic;
 using namespace civic::store;
 using civic::test::ReadFile;
@@ -238,6 +240,43 @@ BOOST_AUTO_TEST_CASE(files_use_write_ahead_logging)
     auto q = db->Prepare("PRAGMA journal_mode");
     BOOST_TEST_REQUIRE(q.Step().Value());
     BOOST_TEST(q.Text(0) == "wal");
+}
+
+// Run by the test above in a process of its own; disabled on its own.
+BOOST_AUTO_TEST_CASE(helper_open_count_and_close, *boost::unit_test::disabled())
+{
+    const char* path = std::getenv("CIVICDESK_HELPER_DB");
+    BOOST_TEST_REQUIRE(path != nullptr);
+    auto db = OpenOk(path);
+    BOOST_TEST(CountNotes(*db) >= 1);
+}
+
+BOOST_AUTO_TEST_CASE(a_second_connection_keeps_the_first_ones_writes_safe_from_other_processes)
+{
+    // The console opens knowledge.db twice (search, sync). Opening the second
+    // must not drop the first one's file locks: otherwise the next process to
+    // open and close the file (the CLI, a backup) deletes the live WAL, and
+    // every later write of the first connection goes to a deleted file.
+    TempDir dir;
+    const auto path = dir / "shared.db";
+    auto first = OpenOk(path);
+    Fill(*first, 1);
+    auto second = OpenOk(path);
+
+    // Another process (fork would copy SQLite's in-process lock table, so a
+    // fresh one): this test program, running only the helper below.
+    const auto self = std::filesystem::read_symlink("/proc/self/exe");
+    const auto other = test::Run("CIVICDESK_HELPER_DB=" + test::Quote(path.string()) + " " +
+                                 test::Quote(self.string()) +
+                                 " --run_test=Transactions/helper_open_count_and_close 2>&1");
+    BOOST_TEST_REQUIRE(other.status == 0, other.output);
+
+    BOOST_TEST_REQUIRE(first->Prepare("INSERT INTO note(text) VALUES('after')").Run().IsOk());
+    BOOST_TEST(std::filesystem::exists(path.string() + "-wal"));
+    first.reset();
+    second.reset();
+    auto reopened = OpenOk(path);
+    BOOST_TEST(CountNotes(*reopened) == 2);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

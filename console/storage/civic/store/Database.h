@@ -222,6 +222,7 @@ private:
     std::unique_ptr<Fts5Support> m_fts;
     std::map<std::string, CachedStatement, std::less<>> m_cache;
     ThreadCheck m_thread;
+    std::string m_open_key; // this file in the registry of open files (Database.cpp)
 };
 
 // An IMMEDIATE transaction: takes the write lock at once, so a conflict shows
