@@ -109,9 +109,19 @@ void HistoryDialog::Loaded(std::vector<kb::RevisionInfo> revisions)
     }
     SetTitle(wxString::Format(_("Article history — %s (%zu revisions)"), U(m_uid), m_revisions.size()));
     if (m_revisions.size() >= 2) {
-        // Newest first: show what the latest revision changed.
-        m_list->SetItemState(1, wxLIST_STATE_SELECTED | wxLIST_STATE_FOCUSED,
+        // Newest first. Saving, submitting and approving each add a revision with the same
+        // text, so show what changed since the version agents read before: the previous
+        // published one, or the one before the newest when nothing older was published.
+        long row = 1;
+        for (size_t i = 1; i < m_revisions.size(); ++i) {
+            if (m_revisions[i].status == kb::Status::Published) {
+                row = static_cast<long>(i);
+                break;
+            }
+        }
+        m_list->SetItemState(row, wxLIST_STATE_SELECTED | wxLIST_STATE_FOCUSED,
                              wxLIST_STATE_SELECTED | wxLIST_STATE_FOCUSED);
+        m_list->EnsureVisible(row);
     } else if (!m_revisions.empty()) {
         m_diff->SetPage("<html><body><i>" + _("Only one revision so far.") + "</i></body></html>");
     }

@@ -1,7 +1,10 @@
 #define BOOST_TEST_MODULE ui
 #include <boost/test/unit_test.hpp>
 
+#include "ui/ArticleEditor.h"
 #include "ui/Async.h"
+#include "ui/HistoryDialog.h"
+#include "ui/ReviewQueue.h"
 #include "ui/KnowledgePane.h"
 #include "ui/MainFrame.h"
 #include "ui/Panes.h"
@@ -22,9 +25,12 @@
 #include <wx/stattext.h>
 #include <wx/statusbr.h>
 #include <wx/textctrl.h>
+#include <wx/msgdlg.h>
+#include <wx/testing.h>
 #include <wx/uiaction.h>
 
 #include <chrono>
+#include <optional>
 #include <thread>
 
 using namespace civic;
@@ -137,10 +143,11 @@ BOOST_AUTO_TEST_CASE(shows_three_working_panes_menus_and_status)
         BOOST_TEST(pane.window->GetSize().GetWidth() > 150, name);
     }
     auto* bar = w.frame->GetMenuBar();
-    BOOST_TEST_REQUIRE(bar->GetMenuCount() == 3u);
+    BOOST_TEST_REQUIRE(bar->GetMenuCount() == 4u);
     BOOST_TEST(bar->GetMenuLabelText(0) == "File");
     BOOST_TEST(bar->GetMenuLabelText(1) == "View");
-    BOOST_TEST(bar->GetMenuLabelText(2) == "Help");
+    BOOST_TEST(bar->GetMenuLabelText(2) == "Knowledge");
+    BOOST_TEST(bar->GetMenuLabelText(3) == "Help");
     BOOST_TEST(Status(w.frame, kStatusConnection).Contains("Offline"),
                Status(w.frame, kStatusConnection).utf8_string());
     BOOST_TEST(PumpUntil([&] { return Status(w.frame, kStatusOutbox) == "Outbox: 0 pending"; }));
@@ -327,6 +334,167 @@ BOOST_AUTO_TEST_CASE(notes_being_typed_bring_suggested_articles)
     wrap->Notes()->SetValue("Caller reports a big pothole on Main St near the school");
     BOOST_TEST_REQUIRE(PumpUntil([&] { return wrap->Suggestions()->GetCount() > 0; }, 5000));
     BOOST_TEST(wrap->Suggestions()->GetString(0) == "Potholes");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(KnowledgeManagers)
+
+namespace {
+
+const kb::Actor kAna{"Ana Manager", Role::KnowledgeManager};
+const kb::Actor kDana{"Dana Lee", Role::KnowledgeManager};
+
+void BecomeManager(ConsoleWindow& w)
+{
+    Settings s = w.console->GetSettings();
+    s.agent_name = kAna.name;
+    s.role = kAna.role;
+    w.console->SaveSettings(s);
+    w.frame->ApplySettings(s);
+}
+
+template <class F>
+auto OnKb(ConsoleWindow& w, F f)
+{
+    return w.frame->KnowledgeService().Submit([f](kb::KnowledgeBase* k) { return f(*k); }).get();
+}
+
+std::int64_t SeedId(ConsoleWindow& w, const std::string& uid)
+{
+    return OnKb(w, [uid](kb::KnowledgeBase& k) { return k.GetByUid(uid)->id; });
+}
+
+template <class T>
+T* FindTopLevel()
+{
+    for (wxWindow* win : wxTopLevelWindows)
+        if (auto* t = dynamic_cast<T*>(win))
+            return t;
+    return nullptr;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(typing_is_autosaved_and_offered_back_after_a_crash)
+{
+    TempDir dir;
+    {
+        ConsoleWindow w(dir.Path());
+        BecomeManager(w);
+        const auto id = SeedId(w, "kb-seed-pothole-en");
+        ArticleEditor* editor = w.frame->OpenEditor(id);
+        BOOST_TEST_REQUIRE(PumpUntil([&] { return editor->Revision() > 0; }));
+        BOOST_TEST(editor->ArticleId() != id); // a working copy, not the published article
+        editor->BodyCtrl()->AppendText("<p>Crews now fill potholes within 48 hours.</p>");
+        BOOST_TEST(editor->IsDirty());
+        editor->AutosaveNow();
+        BOOST_TEST_REQUIRE(PumpUntil([&] {
+            return OnKb(w, [](kb::KnowledgeBase& k) { return k.Autosaves(kAna)->size(); }) == 1u;
+        }));
+        // The console goes away without saving (a crash leaves nothing else).
+    }
+    // The offer comes as soon as the drafts are read, so the window opens under the dialog tester.
+    std::optional<ConsoleWindow> again;
+    ArticleEditor* restored = nullptr;
+    wxTEST_DIALOG(
+        {
+            again.emplace(dir.Path());
+            PumpUntil([&] {
+                restored = FindTopLevel<ArticleEditor>();
+                return restored && restored->BodyCtrl()->GetValue().Contains("48 hours");
+            }, 10000);
+        },
+        wxExpectModal<wxMessageDialog>(wxYES).Describe("the offer to reopen unsaved articles"));
+    BOOST_TEST_REQUIRE(restored != nullptr);
+    BOOST_TEST(restored->BodyCtrl()->GetValue().Contains("48 hours"));
+    BOOST_TEST(restored->MessageLabel()->GetLabel().Contains("Restored"), restored->MessageLabel()->GetLabel().utf8_string());
+
+    // Saving makes it a revision and the autosave has done its job.
+    bool saved = false;
+    restored->Save([&] { saved = true; });
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return saved; }), restored->MessageLabel()->GetLabel().utf8_string());
+    BOOST_TEST(OnKb(*again, [](kb::KnowledgeBase& k) { return k.Autosaves(kAna)->size(); }) == 0u);
+    const auto body = OnKb(*again, [id = restored->ArticleId()](kb::KnowledgeBase& k) { return k.Get(id)->content.body; });
+    BOOST_TEST(body.find("48 hours") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(history_shows_the_difference_and_restores_an_old_revision)
+{
+    TempDir dir;
+    ConsoleWindow w(dir.Path());
+    BecomeManager(w);
+    const auto id = SeedId(w, "kb-seed-graffiti-en");
+    // Dana edits and Ana approves: revision 2 is published.
+    OnKb(w, [id](kb::KnowledgeBase& k) {
+        auto copy = k.StartEdit(kDana, id).Value();
+        auto a = k.Get(copy).Value();
+        a.content.body += "<p>Murals registered with the arts program are never removed.</p>";
+        (void)k.SaveDraft(kDana, copy, a.content, a.revision);
+        (void)k.Submit(kDana, copy);
+        return k.Approve(kAna, copy).IsOk();
+    });
+    auto* history = new HistoryDialog(w.frame, w.frame->KnowledgeService(), [] { return kAna; }, id);
+    history->Show();
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return history->RevisionCount() >= 3u; }));
+    // Newest first; the latest change is compared on opening.
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return history->DiffPage().Contains("Murals registered"); }),
+                       history->DiffPage().utf8_string());
+    BOOST_TEST(history->DiffPage().Contains("#dcf5dc"), history->DiffPage().utf8_string()); // shown as added
+    history->Compare(1, 1);
+    BOOST_TEST(PumpUntil([&] { return history->DiffPage().Contains("same content"); }));
+
+    history->List()->SetItemState(static_cast<long>(history->RevisionCount() - 1), wxLIST_STATE_SELECTED,
+                                  wxLIST_STATE_SELECTED);
+    history->RestoreSelected();
+    BOOST_TEST(PumpUntil([&] {
+        return OnKb(w, [id](kb::KnowledgeBase& k) {
+            auto h = k.History(k.Get(id)->uid).Value();
+            return h.front().note == "restored revision 1";
+        });
+    }));
+    // Agents still read the published text until the restored draft is approved.
+    const auto published = OnKb(w, [id](kb::KnowledgeBase& k) { return k.Get(id)->content.body; });
+    BOOST_TEST(published.find("Murals registered") != std::string::npos);
+    history->Destroy();
+}
+
+BOOST_AUTO_TEST_CASE(the_review_queue_publishes_what_another_manager_submitted)
+{
+    TempDir dir;
+    ConsoleWindow w(dir.Path());
+    BecomeManager(w);
+    const auto draft = OnKb(w, [](kb::KnowledgeBase& k) {
+        kb::Content c;
+        c.title = "Leaf collection";
+        c.body = "<p>Leaves go in paper bags on trash day.</p>";
+        auto id = k.CreateDraft(kDana, c).Value();
+        (void)k.Submit(kDana, id);
+        return id;
+    });
+    bool changed = false;
+    auto* queue = new ReviewQueueDialog(w.frame, w.frame->KnowledgeService(), [] { return kAna; },
+                                        [&] { changed = true; });
+    queue->Show();
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return queue->Count(ReviewQueueDialog::kAwaiting) == 1u; }));
+    queue->Select(ReviewQueueDialog::kAwaiting, 0);
+    BOOST_TEST(PumpUntil([&] { return queue->PreviewPage().Contains("paper bags"); }));
+    queue->ApproveSelected();
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return queue->Count(ReviewQueueDialog::kAwaiting) == 0u; }));
+    BOOST_TEST(changed);
+    BOOST_TEST((OnKb(w, [draft](kb::KnowledgeBase& k) { return k.Get(draft)->status; }) == kb::Status::Published));
+    queue->Destroy();
+}
+
+BOOST_AUTO_TEST_CASE(a_call_taker_cannot_open_the_managers_tools)
+{
+    TempDir dir;
+    ConsoleWindow w(dir.Path());
+    auto* bar = w.frame->GetMenuBar();
+    BOOST_TEST(!bar->IsEnabled(MenuIdFor(w.frame, "Knowledge", "New article...")));
+    BOOST_TEST(!bar->IsEnabled(MenuIdFor(w.frame, "Knowledge", "Review queue...")));
+    BecomeManager(w);
+    BOOST_TEST(bar->IsEnabled(MenuIdFor(w.frame, "Knowledge", "Review queue...")));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
