@@ -1,6 +1,7 @@
 // Search: turns what an agent types into an FTS5 MATCH expression that finds
 // what they mean — stems, synonyms, one typo per word — then ranks with BM25
 // (title and keywords above summary above body) and cuts snippets.
+#include <civic/Edits.h>
 #include <civic/kb/Html.h>
 #include <civic/kb/KnowledgeBase.h>
 
@@ -44,32 +45,6 @@ std::string Phrase(const std::vector<std::string>& words)
     for (const auto& w : words)
         p += (p.empty() ? "" : " ") + w;
     return Quote(p);
-}
-
-// Every string one edit away (delete, transpose, replace, insert) over ASCII
-// letters — the index folds diacritics, so "grafíti" is already "grafiti".
-std::vector<std::string> Edits1(const std::string& w)
-{
-    std::vector<std::string> out;
-    static constexpr std::string_view kLetters = "abcdefghijklmnopqrstuvwxyz";
-    for (size_t i = 0; i < w.size(); ++i)
-        out.push_back(w.substr(0, i) + w.substr(i + 1));
-    for (size_t i = 0; i + 1 < w.size(); ++i) {
-        std::string t = w;
-        std::swap(t[i], t[i + 1]);
-        out.push_back(std::move(t));
-    }
-    for (size_t i = 0; i < w.size(); ++i)
-        for (char c : kLetters)
-            if (c != w[i]) {
-                std::string t = w;
-                t[i] = c;
-                out.push_back(std::move(t));
-            }
-    for (size_t i = 0; i <= w.size(); ++i)
-        for (char c : kLetters)
-            out.push_back(w.substr(0, i) + c + w.substr(i));
-    return out;
 }
 
 } // namespace
