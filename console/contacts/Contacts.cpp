@@ -251,8 +251,9 @@ Result<Identifier> ContactStore::AddIdentifier(std::int64_t contact, const NewId
         return id.Err();
     auto q = m_db.Prepare("INSERT INTO identifier(contact, kind, value, display, label, notify) "
                           "VALUES(?1, ?2, ?3, ?4, ?5, ?6) "
-                          "ON CONFLICT(contact, kind, value) DO UPDATE SET label = excluded.label, "
-                          "notify = excluded.notify");
+                          "ON CONFLICT(contact, kind, value) DO UPDATE SET "
+                          "label = CASE WHEN excluded.label <> '' THEN excluded.label ELSE label END, "
+                          "notify = notify OR excluded.notify"); // consent is withdrawn with SetConsent
     if (auto r = q.BindAll(contact, ToString(id->kind), id->value, id->display, id->label, id->notify ? 1 : 0).Run();
         !r)
         return r.Err().kind == ErrorKind::Constraint ? Error{ErrorKind::NotFound, "contact " + std::to_string(contact) +
@@ -263,6 +264,12 @@ Result<Identifier> ContactStore::AddIdentifier(std::int64_t contact, const NewId
     if (back.BindAll(contact, ToString(id->kind), id->value).Step().Value())
         id->id = back.Int(0);
     return id;
+}
+
+Result<void> ContactStore::SetConsent(std::int64_t identifier, bool notify)
+{
+    auto q = m_db.Prepare("UPDATE identifier SET notify = ?2 WHERE id = ?1");
+    return q.BindAll(identifier, notify ? 1 : 0).Run();
 }
 
 Result<void> ContactStore::RemoveIdentifier(std::int64_t identifier)

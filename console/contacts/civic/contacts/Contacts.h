@@ -227,7 +227,9 @@ public:
     // organization without a name), NotFound.
     Result<std::int64_t> Create(const NewContact& c);
     Result<void> Update(std::int64_t id, const NewContact& fields); // name, language, needs, notes
+    // Adding one the contact has already keeps its consent unless given now.
     Result<Identifier> AddIdentifier(std::int64_t contact, const NewIdentifier& id);
+    Result<void> SetConsent(std::int64_t identifier, bool notify);
     Result<void> RemoveIdentifier(std::int64_t identifier);
     Result<Contact> Get(std::int64_t id);
 
