@@ -1,8 +1,10 @@
 #include "Cli.h"
 
+#include <civic/core/ConsoleStore.h>
 #include <civic/core/Version.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <ostream>
 
 namespace civic::cli {
@@ -39,6 +41,29 @@ bool TakeFlag(std::vector<std::string>& args, const std::string& name)
     return true;
 }
 
+std::optional<Settings> LoadSettings(Context& ctx)
+{
+    if (!std::filesystem::exists(ctx.paths.ConsoleDb()))
+        return Settings{};
+    auto db = store::Database::Open(ctx.paths.ConsoleDb(), ConsoleStore::Migrations(), store::OpenMode::ReadOnly);
+    if (!db)
+        return std::nullopt;
+    auto s = Settings::Load(*db.Value());
+    if (!s)
+        return std::nullopt;
+    return std::move(s).Value();
+}
+
+std::string AgentName(Context& ctx, std::vector<std::string>& args)
+{
+    if (auto as = TakeOption(args, "--as"); as && !as->empty())
+        return *as;
+    if (auto s = LoadSettings(ctx); s && !s->agent_name.empty())
+        return s->agent_name;
+    const char* user = std::getenv("USER");
+    return user && *user ? user : "civicdesk-cli";
+}
+
 namespace {
 
 void PrintHelp(std::ostream& out)
@@ -67,6 +92,7 @@ int Main(std::vector<std::string> args, std::ostream& out, std::ostream& err)
     if (Registry().empty()) {
         RegisterDbCommands();
         RegisterKbCommands();
+        RegisterContactCommands();
     }
 
     if (TakeFlag(args, "--version")) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <civic/core/Paths.h>
+#include <civic/core/Settings.h>
 
 #include <functional>
 #include <iosfwd>
@@ -43,9 +44,17 @@ std::optional<std::string> TakeOption(std::vector<std::string>& args, const std:
 // Takes a bare "--flag" out of args.
 bool TakeFlag(std::vector<std::string>& args, const std::string& name);
 
+// Who the CLI acts as (revisions, the audit log): --as NAME, else the
+// configured agent, else the login name.
+std::string AgentName(Context& ctx, std::vector<std::string>& args);
+// The console's settings, read-only; defaults when there is no store yet,
+// nullopt when it cannot be read.
+std::optional<Settings> LoadSettings(Context& ctx);
+
 int Main(std::vector<std::string> args, std::ostream& out, std::ostream& err);
 
 void RegisterDbCommands();
 void RegisterKbCommands();
+void RegisterContactCommands();
 
 } // namespace civic::cli

@@ -17,41 +17,10 @@ namespace civic::cli {
 namespace {
 
 // The CLI is an administrator's tool on the agent's own machine: it acts as a
-// supervisor, under the name given with --as, else the configured agent, else
-// the login name. Changes it makes are recorded in revisions under that name.
+// supervisor. Changes it makes are recorded in revisions under AgentName().
 kb::Actor CliActor(Context& ctx, std::vector<std::string>& args)
 {
-    kb::Actor actor{"", Role::Supervisor};
-    if (auto as = TakeOption(args, "--as"))
-        actor.name = *as;
-    if (actor.name.empty() && std::filesystem::exists(ctx.paths.ConsoleDb())) {
-        auto db = store::Database::Open(ctx.paths.ConsoleDb(), ConsoleStore::Migrations(),
-                                        store::OpenMode::ReadOnly);
-        if (db) {
-            auto s = Settings::Load(*db.Value());
-            if (s)
-                actor.name = s->agent_name;
-        }
-    }
-    if (actor.name.empty()) {
-        const char* user = std::getenv("USER");
-        actor.name = user && *user ? user : "civicdesk-cli";
-    }
-    return actor;
-}
-
-std::optional<Settings> LoadSettings(Context& ctx)
-{
-    if (!std::filesystem::exists(ctx.paths.ConsoleDb()))
-        return Settings{};
-    auto db = store::Database::Open(ctx.paths.ConsoleDb(), ConsoleStore::Migrations(),
-                                    store::OpenMode::ReadOnly);
-    if (!db)
-        return std::nullopt;
-    auto s = Settings::Load(*db.Value());
-    if (!s)
-        return std::nullopt;
-    return std::move(s).Value();
+    return kb::Actor{AgentName(ctx, args), Role::Supervisor};
 }
 
 std::unique_ptr<kb::KnowledgeBase> OpenKb(Context& ctx)

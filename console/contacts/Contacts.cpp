@@ -982,7 +982,8 @@ Result<std::vector<DuplicateCandidate>> ContactStore::DuplicatesOf(std::int64_t 
                 int close = 0;
                 for (const auto& a : my_words)
                     for (const auto& b : their)
-                        if (a.size() >= 3 && WithinOneEdit(a, b)) {
+                        if ((a.size() >= 3 && WithinOneEdit(a, b)) ||
+                            (std::min(a.size(), b.size()) == 1 && a[0] == b[0])) { // "M." for "Maria"
                             ++close;
                             break;
                         }

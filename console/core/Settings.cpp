@@ -3,6 +3,7 @@
 #include <civic/store/Database.h>
 
 #include <array>
+#include <cctype>
 #include <utility>
 
 namespace civic {
@@ -64,6 +65,8 @@ Result<Settings> Settings::Load(store::Database& db)
             s.kb_source_url = std::move(value);
         else if (key == "kb_source_user")
             s.kb_source_user = std::move(value);
+        else if (key == "phone_region")
+            s.phone_region = std::move(value);
     }
     return s;
 }
@@ -71,7 +74,7 @@ Result<Settings> Settings::Load(store::Database& db)
 Result<void> Settings::Save(store::Database& db) const
 {
     store::Transaction tx(db);
-    const std::array<std::pair<std::string_view, std::string_view>, 7> values{{
+    const std::array<std::pair<std::string_view, std::string_view>, 8> values{{
         {"agent_name", agent_name},
         {"role", ToString(role)},
         {"crm_endpoint", crm_endpoint},
@@ -79,6 +82,7 @@ Result<void> Settings::Save(store::Database& db) const
         {"ui_language", ui_language},
         {"kb_source_url", kb_source_url},
         {"kb_source_user", kb_source_user},
+        {"phone_region", phone_region},
     }};
     for (const auto& [key, value] : values) {
         auto q = db.Prepare("INSERT INTO settings(key, value) VALUES(?1, ?2) "
@@ -107,6 +111,9 @@ Result<void> Settings::Validate() const
         if (kb_source_url.find_first_of(" \t\r\n") != std::string::npos)
             return Error{ErrorKind::Invalid, "shared knowledge base: must not contain spaces"};
     }
+    if (phone_region.size() != 2 || !std::isalpha(static_cast<unsigned char>(phone_region[0])) ||
+        !std::isalpha(static_cast<unsigned char>(phone_region[1])))
+        return Error{ErrorKind::Invalid, "phone region: a two-letter country code such as US or MX"};
     for (char c : ui_language) {
         const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '_';
         if (!ok)

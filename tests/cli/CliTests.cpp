@@ -1,6 +1,7 @@
 #define BOOST_TEST_MODULE cli
 #include <boost/test/unit_test.hpp>
 
+#include <civic/contacts/Contacts.h>
 #include <civic/core/Console.h>
 #include <civic/core/Version.h>
 
@@ -179,6 +180,63 @@ BOOST_AUTO_TEST_CASE(export_and_import_into_another_console)
     auto r = Cli("--data-dir " + Quote(b.Path().string()) + " kb import " + Quote(xml));
     BOOST_TEST(r.status == 0, r.output);
     BOOST_TEST(Contains(Cli("--data-dir " + Quote(b.Path().string()) + " kb stats").output, "articles: 84"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(Contacts)
+
+BOOST_AUTO_TEST_CASE(import_find_merge_and_timeline)
+{
+    TempDir dir;
+    const auto d = "--data-dir " + Quote(dir.Path().string()) + " ";
+    WriteFile(dir / "crm.csv", "name,phone,email,address,organization\n"
+                               "Maria Lopez,(215) 555-0100,maria@example.org,1234 N Broad St Apt 3,Fairhill Neighbors\n"
+                               "M. Lopez,,m.lopez@example.org,\"1234 North Broad Street, Apt. 3\",\n");
+    auto imported = Cli(d + "contacts import " + Quote((dir / "crm.csv").string()));
+    BOOST_TEST(imported.status == 0, imported.output);
+    BOOST_TEST(Contains(imported.output, "new contacts: 3"), imported.output); // two people, one association
+
+    BOOST_TEST(Contains(Cli(d + "contacts find 215.555.0100").output, "Maria Lopez"));
+    BOOST_TEST(Contains(Cli(d + "contacts find MARIA@example.org").output, "Maria Lopez"));
+    BOOST_TEST(Contains(Cli(d + "contacts find \"1234 north broad\"").output, "Lopez"));
+    auto json = Cli(d + "contacts find lopz --json");
+    BOOST_TEST(Contains(json.output, "\"typo_corrected\": true"), json.output);
+
+    // The agent's console recorded a call; the timeline shows it.
+    {
+        auto console = Console::Open(Paths::FromEnvironment(dir.Path()));
+        BOOST_TEST_REQUIRE(console.IsOk());
+        auto r = console.Value()
+                     ->Store()
+                     .Submit([](store::Database& db) {
+                         contacts::ContactStore cs(db);
+                         contacts::Interaction i;
+                         i.contact = cs.FindByPhone("2155550100").Value().at(0);
+                         i.channel = contacts::Channel::PhoneIn;
+                         i.summary = "Missed trash pickup";
+                         i.disposition = "request created";
+                         return cs.Record(i);
+                     })
+                     .get();
+        BOOST_TEST_REQUIRE(r.IsOk());
+    }
+    auto timeline = Cli(d + "timeline \"(215) 555-0100\" --json");
+    BOOST_TEST(timeline.status == 0, timeline.output);
+    BOOST_TEST(Contains(timeline.output, "\"summary\": \"Missed trash pickup\""), timeline.output);
+    BOOST_TEST(Contains(timeline.output, "\"channel\": \"phone-in\""), timeline.output);
+
+    auto dups = Cli(d + "contacts duplicates");
+    BOOST_TEST(Contains(dups.output, "similar name at"), dups.output);
+    // Maria is 1, the association she reports for 2, "M. Lopez" 3.
+    BOOST_TEST(Cli(d + "contacts merge 1 3 --as Dana").status == 0);
+    BOOST_TEST(Contains(Cli(d + "contacts show 1").output, "merged in: contact 3"));
+    BOOST_TEST(Cli(d + "contacts unmerge 3 --as Dana").status == 0);
+    BOOST_TEST(!Contains(Cli(d + "contacts show 1").output, "merged in"));
+
+    auto bad = Cli(d + "timeline nobody-here");
+    BOOST_TEST(bad.status == 1);
+    BOOST_TEST(Contains(bad.output, "no contact matches"), bad.output);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

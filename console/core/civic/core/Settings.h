@@ -38,6 +38,8 @@ struct Settings
     // password is kept like the API key, under the URL.
     std::string kb_source_url;
     std::string kb_source_user;
+    // Where numbers without a country code are read (ISO 3166: "US", "MX").
+    std::string phone_region = "US";
 
     bool HasCrm() const { return !crm_endpoint.empty(); }
     bool HasKnowledgeSource() const { return !kb_source_url.empty(); }
