@@ -84,6 +84,9 @@ bool WithinOneEdit(std::string_view a, std::string_view b)
     return a.substr(i) == b.substr(i + 1);
 }
 
+// Below this many matches for a name as typed, typo corrections are added.
+constexpr int kFewMatches = 3;
+
 // A transaction of its own, or a part of the caller's (an import, a wrap-up
 // written with its outbox entry): all or nothing either way.
 class JoinOrBegin
@@ -100,15 +103,6 @@ public:
 private:
     std::optional<store::Transaction> m_tx;
 };
-
-// word starts with typed, give or take one typo: "smoth" starts "smithson".
-bool PrefixWithinOneEdit(std::string_view word, std::string_view typed)
-{
-    for (size_t n : {typed.size() - 1, typed.size(), typed.size() + 1})
-        if (n <= word.size() && WithinOneEdit(word.substr(0, n), typed))
-            return true;
-    return false;
-}
 
 } // namespace
 
@@ -454,60 +448,56 @@ Result<std::vector<FoundContact>> ContactStore::FindByName(std::string_view quer
     std::vector<FoundContact> out;
     if (words.empty())
         return out;
-    // The longest word narrows most; the others are checked per candidate.
+    if (words.size() > 4)
+        words.resize(4); // enough to tell people apart; keeps the query small
+    // The longest word narrows most, so it drives the scan; each other word
+    // must start some word of the same name (an EXISTS on the same index).
     std::stable_sort(words.begin(), words.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
-    const std::string lead = words.front();
-    const std::vector<std::string> rest(words.begin() + 1, words.end());
 
-    // Every other word typed must start a word of the name, allowing one typo
-    // in words of four letters or more.
-    auto others_match = [&](std::int64_t id) -> bool {
-        std::vector<std::string> name_words;
-        auto q = m_db.Prepare("SELECT word FROM contact_word WHERE contact = ?1");
-        (void)q.Bind(1, id).ForEach([&](store::Query& row) { name_words.push_back(row.Text(0)); });
-        for (const auto& w : rest) {
-            const bool found = std::any_of(name_words.begin(), name_words.end(), [&](const std::string& word) {
-                return word.compare(0, w.size(), w) == 0 || (w.size() >= 4 && PrefixWithinOneEdit(word, w));
-            });
-            if (!found)
-                return false;
+    auto scan = [&](const std::vector<std::string>& prefixes, bool fuzzy) -> Result<void> {
+        std::string sql = "SELECT w.contact FROM contact_word w JOIN contact c ON c.id = w.contact "
+                          "WHERE w.word >= ?1 AND w.word < ?2 AND c.merged_into IS NULL";
+        for (size_t i = 1; i < prefixes.size(); ++i)
+            sql += " AND EXISTS (SELECT 1 FROM contact_word o WHERE o.contact = w.contact AND o.word >= ?" +
+                   std::to_string(2 * i + 1) + " AND o.word < ?" + std::to_string(2 * i + 2) + ")";
+        sql += " LIMIT ?" + std::to_string(2 * prefixes.size() + 1);
+        auto q = m_db.Prepare(sql);
+        int n = 0;
+        for (const auto& p : prefixes) {
+            q.Bind(++n, p);
+            q.Bind(++n, PrefixEnd(p));
         }
-        return true;
-    };
-    auto scan = [&](const std::string& prefix, bool fuzzy, int cap) -> Result<void> {
-        auto q = m_db.Prepare("SELECT contact FROM contact_word WHERE word >= ?1 AND word < ?2 LIMIT ?3");
+        q.Bind(++n, limit * 2);
         std::vector<std::int64_t> ids;
-        auto r = q.BindAll(prefix, PrefixEnd(prefix), cap).ForEach([&](store::Query& row) {
-            ids.push_back(row.Int(0));
-        });
+        auto r = q.ForEach([&](store::Query& row) { ids.push_back(row.Int(0)); });
         if (!r)
             return r;
-        for (auto id : ids) {
-            if (static_cast<int>(out.size()) >= limit)
-                break;
-            auto m = m_db.Prepare("SELECT merged_into IS NULL FROM contact WHERE id = ?1");
-            if (!m.Bind(1, id).Step().Value() || m.Int(0) == 0)
-                continue; // a merged contact shows through the one it was merged into
-            if (!others_match(id))
-                continue;
-            if (auto a = AddFound(out, id, std::string(), fuzzy, limit); !a)
-                return a;
-        }
+        for (auto id : ids)
+            if (auto x = AddFound(out, id, std::string(), fuzzy, limit); !x)
+                return x;
         return Ok();
     };
-    // Candidates for the lead word: enough to survive the other words' filter.
-    const int cap = rest.empty() ? limit * 2 : 2000;
-    if (auto r = scan(lead, false, cap); !r)
+    if (auto r = scan(words, false); !r)
         return r.Err();
-    if (static_cast<int>(out.size()) < limit && lead.size() >= 4) {
-        // One typo in the lead word: prefixes one edit away ("jonh" -> "john").
-        for (const auto& e : Edits1(lead)) {
-            if (static_cast<int>(out.size()) >= limit)
-                break;
-            if (e.size() < 3)
+    // One typo in one word: prefixes one edit away ("jonh" -> "john"), when the
+    // name as typed finds (almost) nobody; with plenty of exact matches,
+    // corrections would only push them down. Words under four letters are
+    // too short to correct safely.
+    if (static_cast<int>(out.size()) < std::min(limit, kFewMatches)) {
+        for (size_t k = 0; k < words.size() && static_cast<int>(out.size()) < limit; ++k) {
+            if (words[k].size() < 4)
                 continue;
-            if (auto r = scan(e, true, rest.empty() ? limit : 500); !r)
-                return r.Err();
+            for (const auto& e : Edits1(words[k])) {
+                if (static_cast<int>(out.size()) >= limit)
+                    break;
+                if (e.size() < 3)
+                    continue;
+                std::vector<std::string> variant = words;
+                variant[k] = e;
+                std::swap(variant[0], variant[k]); // the corrected word drives the scan
+                if (auto r = scan(variant, true); !r)
+                    return r.Err();
+            }
         }
     }
     std::stable_sort(out.begin(), out.end(), [](const FoundContact& a, const FoundContact& b) {
