@@ -14,9 +14,9 @@
 #include <civic/webdav/WebDavSource.h>
 
 #include <wx/aboutdlg.h>
-#include <wx/datetime.h>
 #include <wx/bmpbndl.h>
 #include <wx/evtloop.h>
+#include <wx/datetime.h>
 #include <wx/fileconf.h>
 #include <wx/iconbndl.h>
 #include <wx/menu.h>
@@ -39,6 +39,9 @@ enum MenuId
     ID_ARTICLE_HISTORY,
     ID_REVIEW_QUEUE,
     ID_SYNC_KNOWLEDGE,
+    ID_WALK_IN,
+    ID_NEW_CONTACT,
+    ID_FIND_CONTACT,
 };
 
 constexpr int kStatusRefreshMs = 5000;
@@ -135,6 +138,12 @@ void MainFrame::BuildMenus()
     knowledge->Append(ID_REVIEW_QUEUE, _("&Review queue...\tCtrl+Shift+R"));
     knowledge->Append(ID_SYNC_KNOWLEDGE, _("&Sync with the shared knowledge base\tF5"));
 
+    auto* people = new wxMenu;
+    people->Append(ID_FIND_CONTACT, _("&Find contact\tCtrl+F"));
+    people->Append(ID_NEW_CONTACT, _("&New contact...\tCtrl+Shift+N"));
+    people->AppendSeparator();
+    people->Append(ID_WALK_IN, _("&Walk-in visit\tF2"), _("Front counter: find or create the visitor, start the visit"));
+
     auto* help = new wxMenu;
     help->Append(ID_SHORTCUTS, _("&Keyboard shortcuts\tF1"));
     help->Append(wxID_ABOUT, _("&About CivicDesk"));
@@ -142,6 +151,7 @@ void MainFrame::BuildMenus()
     auto* bar = new wxMenuBar;
     bar->Append(file, _("&File"));
     bar->Append(view, _("&View"));
+    bar->Append(people, _("&Contacts"));
     bar->Append(knowledge, _("&Knowledge"));
     bar->Append(help, _("&Help"));
     SetMenuBar(bar);
@@ -172,18 +182,36 @@ void MainFrame::BuildMenus()
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { OpenReviewQueue(); }, ID_REVIEW_QUEUE);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { SyncKnowledge(); }, ID_SYNC_KNOWLEDGE);
     Bind(wxEVT_MENU, &MainFrame::OnAbout, this, wxID_ABOUT);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) { FocusPane(m_caller); }, ID_FIND_CONTACT);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) {
+        FocusPane(m_caller);
+        m_caller->ShowNewContactForm(wxString(), wxString());
+    }, ID_NEW_CONTACT);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) {
+        FocusPane(m_caller);
+        m_caller->StartWalkIn();
+    }, ID_WALK_IN);
 }
 
 void MainFrame::BuildPanes()
 {
     m_aui.SetManagedWindow(this);
-    m_caller = new CallerPane(this);
+    m_caller = new CallerPane(this, m_console, [this](const std::optional<ActiveContact>& a) { OnActive(a); });
     auto actor = [this] { return Actor(); };
     m_knowledge = new KnowledgePane(this, *m_knowledge_service, actor, [this](const wxString& text) {
         m_wrapup->AppendToNotes(text);
     });
     m_wrapup = new WrapUpPane(this, *m_knowledge_service, [this](std::int64_t id) {
         m_knowledge->OpenArticle(id);
+    });
+    m_wrapup->OnFinish([this](const std::string& notes, const std::string& disposition,
+                              std::function<void(bool)> done) {
+        m_caller->FinishInteraction(notes, disposition, [this, done = std::move(done)](bool ok) {
+            if (done)
+                done(ok);
+            if (ok)
+                FocusPane(m_caller);
+        });
     });
 
     // Pane names are the keys of the saved layout: never translate or rename them.
@@ -426,6 +454,22 @@ void MainFrame::HandleArgs(const std::vector<wxString>& args)
     // wxGTK yields inside RequestUserAttention, which needs a running event loop.
     if (popped && wxEventLoopBase::GetActive() && IsShownOnScreen() && !IsActive())
         RequestUserAttention();
+}
+
+void MainFrame::OnActive(const std::optional<ActiveContact>& active)
+{
+    if (!active) {
+        m_wrapup->SetContext(_("No call or visit in progress"), false);
+        return;
+    }
+    const wxString who = active->name.empty() ? _("anonymous visitor") : wxString::FromUTF8(active->name);
+    const wxString since = wxDateTime(static_cast<time_t>(active->started_at)).Format("%H:%M");
+    m_wrapup->SetContext(active->channel == contacts::Channel::WalkIn
+                             ? wxString::Format(_("Walk-in visit with %s since %s"), who, since)
+                             : wxString::Format(_("Call with %s since %s"), who, since),
+                         true);
+    if (active->channel == contacts::Channel::WalkIn)
+        FocusPane(m_wrapup); // the visitor is at the counter: take notes now
 }
 
 void MainFrame::OnSettings(wxCommandEvent&)

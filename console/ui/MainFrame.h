@@ -9,6 +9,8 @@
 #include <civic/core/Console.h>
 #include <civic/kb/KnowledgeService.h>
 
+#include "ui/CallerPane.h"
+
 #include <wx/aui/framemanager.h>
 #include <wx/frame.h>
 #include <wx/timer.h>
@@ -22,7 +24,6 @@ class wxFileConfig;
 namespace civic::ui {
 
 class ArticleEditor;
-class CallerPane;
 class KnowledgePane;
 class WrapUpPane;
 
@@ -74,6 +75,7 @@ private:
     void OnAbout(wxCommandEvent& event);
     void FocusPane(wxWindow* pane);
     void OfferAutosavedDrafts();
+    void OnActive(const std::optional<ActiveContact>& active);
 
     struct SyncSummary
     {

@@ -2,6 +2,8 @@
 
 #include "ui/Async.h"
 
+#include <wx/button.h>
+#include <wx/choice.h>
 #include <wx/font.h>
 #include <wx/settings.h>
 #include <wx/sizer.h>
@@ -13,65 +15,17 @@
 #include <algorithm>
 
 namespace civic::ui {
-namespace {
-
-wxStaticText* Heading(wxWindow* parent, const wxString& text)
-{
-    auto* label = new wxStaticText(parent, wxID_ANY, text);
-    label->SetFont(label->GetFont().Bold().Larger());
-    return label;
-}
-
-} // namespace
-
-CallerPane::CallerPane(wxWindow* parent) : wxPanel(parent, wxID_ANY)
-{
-    SetName("caller_pane");
-    auto* sizer = new wxBoxSizer(wxVERTICAL);
-    m_find = new wxSearchCtrl(this, wxID_ANY);
-    m_find->SetName("caller_find");
-    // TRANSLATORS: placeholder of the caller search box
-    m_find->SetDescriptiveText(_("Phone, e-mail, name, address or request id"));
-    sizer->Add(m_find, 0, wxEXPAND | wxALL, FromDIP(6));
-    m_caller = Heading(this, _("No caller on the line"));
-    m_caller->SetName("caller_heading");
-    sizer->Add(m_caller, 0, wxLEFT | wxRIGHT | wxBOTTOM, FromDIP(8));
-    auto* hint = new wxStaticText(
-        this, wxID_ANY,
-        _("An incoming call shows the caller and every past contact here."));
-    hint->SetForegroundColour(wxSystemSettings::GetColour(wxSYS_COLOUR_GRAYTEXT));
-    sizer->Add(hint, 0, wxLEFT | wxRIGHT, FromDIP(8));
-    // Static text does not wrap by itself: re-wrap to the pane's width.
-    Bind(wxEVT_SIZE, [this, hint](wxSizeEvent& event) {
-        hint->SetLabel(_("An incoming call shows the caller and every past contact here."));
-        hint->Wrap(std::max(event.GetSize().GetWidth() - FromDIP(16), FromDIP(100)));
-        event.Skip();
-    });
-    sizer->AddStretchSpacer();
-    SetSizer(sizer);
-}
-
-void CallerPane::FocusPrimary() { m_find->SetFocus(); }
-
-void CallerPane::ShowIncoming(const wxString& identifier)
-{
-    wxString shown;
-    if (!identifier.StartsWith("tel:", &shown) && !identifier.StartsWith("mailto:", &shown))
-        shown = identifier;
-    // TRANSLATORS: %s is a phone number or e-mail address
-    m_caller->SetLabel(wxString::Format(_("Incoming: %s"), shown));
-    m_find->ChangeValue(shown);
-    Layout();
-}
-
-wxString CallerPane::CurrentCaller() const { return m_find->GetValue(); }
 
 WrapUpPane::WrapUpPane(wxWindow* parent, kb::KnowledgeService& service, OpenFn open_article)
     : wxPanel(parent, wxID_ANY), m_service(service), m_open(std::move(open_article)), m_typing(this)
 {
     SetName("wrapup_pane");
     auto* sizer = new wxBoxSizer(wxVERTICAL);
-    sizer->Add(new wxStaticText(this, wxID_ANY, _("Call notes")), 0, wxALL, FromDIP(6));
+    m_context = new wxStaticText(this, wxID_ANY, _("No call or visit in progress"));
+    m_context->SetName("wrapup_context");
+    m_context->SetFont(m_context->GetFont().Bold());
+    sizer->Add(m_context, 0, wxALL, FromDIP(6));
+    sizer->Add(new wxStaticText(this, wxID_ANY, _("Call notes")), 0, wxLEFT | wxRIGHT, FromDIP(6));
     m_notes = new wxTextCtrl(this, wxID_ANY, wxEmptyString, wxDefaultPosition, wxDefaultSize,
                              wxTE_MULTILINE);
     m_notes->SetName("wrapup_notes");
@@ -81,7 +35,30 @@ WrapUpPane::WrapUpPane(wxWindow* parent, kb::KnowledgeService& service, OpenFn o
     m_suggestions = new wxListBox(this, wxID_ANY);
     m_suggestions->SetName("wrapup_suggestions");
     sizer->Add(m_suggestions, 1, wxEXPAND | wxALL, FromDIP(6));
+    auto* finish_row = new wxBoxSizer(wxHORIZONTAL);
+    m_disposition = new wxChoice(this, wxID_ANY);
+    m_disposition->SetName("wrapup_disposition");
+    // The outcomes a 311 center reports on (ISO 18295 first-contact resolution).
+    for (const wxString& d : {_("information only"), _("request created"), _("transferred"), _("duplicate"),
+                              _("callback needed")})
+        m_disposition->Append(d);
+    m_disposition->SetSelection(0);
+    m_finish = new wxButton(this, wxID_ANY, _("&Finish (Ctrl+Enter)"));
+    m_finish->SetName("wrapup_finish");
+    m_finish->Disable();
+    finish_row->Add(new wxStaticText(this, wxID_ANY, _("Outcome:")), 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, FromDIP(6));
+    finish_row->Add(m_disposition, 1, wxRIGHT, FromDIP(6));
+    finish_row->Add(m_finish, 0);
+    sizer->Add(finish_row, 0, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, FromDIP(6));
     SetSizer(sizer);
+    m_finish->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { Finish(); });
+    Bind(wxEVT_CHAR_HOOK, [this](wxKeyEvent& e) {
+        if ((e.GetKeyCode() == WXK_RETURN || e.GetKeyCode() == WXK_NUMPAD_ENTER) && e.ControlDown()) {
+            Finish();
+            return;
+        }
+        e.Skip();
+    });
 
     // Suggest once the agent pauses, not on every keystroke.
     m_notes->Bind(wxEVT_TEXT, [this](wxCommandEvent&) { m_typing.StartOnce(600); });
@@ -97,6 +74,29 @@ WrapUpPane::WrapUpPane(wxWindow* parent, kb::KnowledgeService& service, OpenFn o
 }
 
 void WrapUpPane::FocusPrimary() { m_notes->SetFocus(); }
+
+void WrapUpPane::SetContext(const wxString& context, bool can_finish)
+{
+    m_context->SetLabel(context);
+    m_finish->Enable(can_finish);
+    Layout();
+}
+
+void WrapUpPane::Finish()
+{
+    if (!m_finish->IsEnabled() || !m_on_finish)
+        return;
+    m_finish->Disable(); // one record per contact, however often it is pressed
+    m_on_finish(m_notes->GetValue().utf8_string(), m_disposition->GetStringSelection().utf8_string(),
+                [this](bool ok) {
+                    if (!ok) {
+                        m_finish->Enable();
+                        return;
+                    }
+                    m_notes->Clear();
+                    m_disposition->SetSelection(0);
+                });
+}
 
 void WrapUpPane::AppendToNotes(const wxString& text)
 {

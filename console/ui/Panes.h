@@ -15,22 +15,10 @@ class wxSearchCtrl;
 class wxStaticText;
 class wxTextCtrl;
 class wxListBox;
+class wxButton;
+class wxChoice;
 
 namespace civic::ui {
-
-class CallerPane : public wxPanel
-{
-public:
-    explicit CallerPane(wxWindow* parent);
-    void FocusPrimary();
-    // Shows who is on the line (a tel: or mailto: identifier from a screen pop).
-    void ShowIncoming(const wxString& identifier);
-    wxString CurrentCaller() const;
-
-private:
-    wxStaticText* m_caller;
-    wxSearchCtrl* m_find;
-};
 
 // Call notes, with articles suggested from what is being typed.
 class WrapUpPane : public wxPanel
@@ -40,6 +28,18 @@ public:
     WrapUpPane(wxWindow* parent, kb::KnowledgeService& service, OpenFn open_article);
     void FocusPrimary();
     void AppendToNotes(const wxString& text);
+    // What the wrap-up is for ("Call with Maria Lopez since 10:41"), and
+    // whether Finish can record it.
+    void SetContext(const wxString& context, bool can_finish);
+    // Finish (Ctrl+Enter) hands the notes and outcome over; done(ok) clears
+    // the form once they are stored.
+    using FinishFn = std::function<void(const std::string& notes, const std::string& disposition,
+                                        std::function<void(bool)> done)>;
+    void OnFinish(FinishFn fn) { m_on_finish = std::move(fn); }
+    void Finish();
+    wxButton* FinishButton() { return m_finish; }
+    wxChoice* Disposition() { return m_disposition; }
+    wxStaticText* Context() { return m_context; }
     wxTextCtrl* Notes() { return m_notes; }
     wxListBox* Suggestions() { return m_suggestions; }
 
@@ -50,6 +50,10 @@ private:
     OpenFn m_open;
     wxTextCtrl* m_notes;
     wxListBox* m_suggestions;
+    wxStaticText* m_context = nullptr;
+    wxChoice* m_disposition = nullptr;
+    wxButton* m_finish = nullptr;
+    FinishFn m_on_finish;
     wxTimer m_typing;
     std::vector<std::int64_t> m_suggested;
 };

@@ -2,6 +2,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "ui/ArticleEditor.h"
+#include "ui/CallerPane.h"
 #include "ui/Async.h"
 #include "ui/HistoryDialog.h"
 #include "ui/ReviewQueue.h"
@@ -26,10 +27,13 @@
 #include <wx/statusbr.h>
 #include <wx/textctrl.h>
 #include <wx/msgdlg.h>
+#include <wx/choicdlg.h>
+#include <wx/choice.h>
 #include <wx/testing.h>
 #include <wx/uiaction.h>
 
 #include <chrono>
+#include <set>
 #include <optional>
 #include <thread>
 
@@ -143,11 +147,12 @@ BOOST_AUTO_TEST_CASE(shows_three_working_panes_menus_and_status)
         BOOST_TEST(pane.window->GetSize().GetWidth() > 150, name);
     }
     auto* bar = w.frame->GetMenuBar();
-    BOOST_TEST_REQUIRE(bar->GetMenuCount() == 4u);
+    BOOST_TEST_REQUIRE(bar->GetMenuCount() == 5u);
     BOOST_TEST(bar->GetMenuLabelText(0) == "File");
     BOOST_TEST(bar->GetMenuLabelText(1) == "View");
-    BOOST_TEST(bar->GetMenuLabelText(2) == "Knowledge");
-    BOOST_TEST(bar->GetMenuLabelText(3) == "Help");
+    BOOST_TEST(bar->GetMenuLabelText(2) == "Contacts");
+    BOOST_TEST(bar->GetMenuLabelText(3) == "Knowledge");
+    BOOST_TEST(bar->GetMenuLabelText(4) == "Help");
     BOOST_TEST(Status(w.frame, kStatusConnection).Contains("Offline"),
                Status(w.frame, kStatusConnection).utf8_string());
     BOOST_TEST(PumpUntil([&] { return Status(w.frame, kStatusOutbox) == "Outbox: 0 pending"; }));
@@ -238,6 +243,215 @@ BOOST_AUTO_TEST_CASE(screen_pop_arguments_show_the_caller)
     w.frame->HandleArgs({"--pop", "tel:+12155550100"});
     BOOST_TEST(w.frame->Caller()->CurrentCaller() == "+12155550100");
     BOOST_TEST(w.frame->GetTitle().Contains("+12155550100"));
+    // Nobody has that number yet: the new-contact form opens with it.
+    BOOST_TEST(PumpUntil([&] { return w.frame->Caller()->NewContactForm()->IsShown(); }));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(CallerAndTimeline)
+
+namespace {
+
+// Maria has called, used the app, the web, e-mail and the counter; her
+// pothole request was opened and closed. Ben shares her address and a
+// similar name.
+struct Seeded
+{
+    std::int64_t maria = 0, twin = 0;
+};
+
+// Answers a wxSingleChoiceDialog with the given row.
+class ChooseRow : public wxExpectModalBase<wxSingleChoiceDialog, ChooseRow>
+{
+public:
+    explicit ChooseRow(int row) : m_row(row) {}
+
+protected:
+    int OnInvoked(wxSingleChoiceDialog* dlg) const override
+    {
+        dlg->SetSelection(m_row);
+        return wxID_OK;
+    }
+
+private:
+    int m_row;
+};
+
+Seeded Seed(ConsoleWindow& w)
+{
+    return w.console->Store()
+        .Submit([](store::Database& db) {
+            contacts::ContactStore cs(db);
+            Seeded out;
+            contacts::NewContact m;
+            m.name = "Maria Lopez";
+            m.language = "es";
+            m.needs = "Spanish interpreter";
+            m.identifiers = {{contacts::IdKind::Phone, "(215) 555-0100", "mobile", true},
+                             {contacts::IdKind::Address, "1234 N Broad St Apt 3", "", false}};
+            out.maria = cs.Create(m).Value();
+            contacts::NewContact t;
+            t.name = "Maria Lopes";
+            t.identifiers = {{contacts::IdKind::Address, "1234 North Broad Street, Apt. 3", "", false}};
+            out.twin = cs.Create(t).Value();
+            contacts::ServiceRequest r;
+            r.request_id = "SR-1001";
+            r.contact = out.maria;
+            r.service_name = "Pothole repair";
+            r.opened_at = 1700000000;
+            const auto req = cs.UpsertRequest(r).Value();
+            auto add = [&](std::int64_t who, contacts::Channel ch, std::int64_t at, const char* summary) {
+                contacts::Interaction i;
+                i.contact = who;
+                i.channel = ch;
+                i.at = at;
+                i.summary = summary;
+                i.agent = "Dana";
+                if (ch == contacts::Channel::MobileApp)
+                    i.requests = {req};
+                (void)cs.Record(i);
+            };
+            add(out.maria, contacts::Channel::MobileApp, 1700000000, "Pothole reported in the app");
+            add(out.maria, contacts::Channel::PhoneIn, 1700100000, "Asked about the pothole");
+            add(out.maria, contacts::Channel::Web, 1700200000, "Bulk pickup form");
+            add(out.maria, contacts::Channel::Email, 1700300000, "Sent a photo");
+            add(out.maria, contacts::Channel::WalkIn, 1700400000, "Paid a parking ticket");
+            add(out.twin, contacts::Channel::Mail, 1700500000, "Letter about a tree");
+            r.status = "closed";
+            r.status_notes = "Crew filled the pothole";
+            r.updated_at = 1700600000;
+            (void)cs.UpsertRequest(r);
+            return out;
+        })
+        .get();
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(a_known_caller_pops_with_every_channel_and_request_status)
+{
+    TempDir dir;
+    ConsoleWindow w(dir.Path());
+    const auto seeded = Seed(w);
+    auto* caller = w.frame->Caller();
+    w.frame->HandleArgs({"--pop", "tel:2155550100"});
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return caller->Timeline()->Entries().size() == 7u; }));
+    BOOST_TEST(caller->NameLabel()->GetLabel() == "Maria Lopez");
+    BOOST_TEST(caller->ShownContact() == seeded.maria);
+    std::set<wxString> channels;
+    for (long row = 0; row < caller->Timeline()->GetItemCount(); ++row)
+        channels.insert(caller->Timeline()->GetItemText(row, 1));
+    BOOST_TEST(channels.size() == 6u); // five channels and request statuses
+    BOOST_TEST(caller->Timeline()->GetItemText(0, 2).Contains("closed"));
+    // The app report shows its request's current status.
+    BOOST_TEST(caller->Timeline()->GetItemText(6, 3).Contains(L"SR-1001 \u2014 closed"));
+    BOOST_TEST(caller->Detail()->GetValue().Contains("Crew filled the pothole"));
+    // The wrap-up knows who it is for.
+    BOOST_TEST(w.frame->WrapUp()->Context()->GetLabel().Contains("Call with Maria Lopez"));
+    BOOST_TEST(w.frame->WrapUp()->FinishButton()->IsEnabled());
+
+    caller->ChannelFilter()->SetSelection(1 + static_cast<int>(contacts::Channel::Email));
+    caller->ApplyFilter();
+    BOOST_TEST(PumpUntil([&] { return caller->Timeline()->Entries().size() == 1u; }));
+    BOOST_TEST(caller->Timeline()->GetItemText(0, 2) == "Sent a photo");
+}
+
+BOOST_AUTO_TEST_CASE(an_unknown_caller_gets_a_new_contact_with_the_number)
+{
+    TempDir dir;
+    ConsoleWindow w(dir.Path());
+    auto* caller = w.frame->Caller();
+    w.frame->HandleArgs({"--pop", "tel:+12675550199"});
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return caller->NewContactForm()->IsShown(); }));
+    BOOST_TEST(caller->FormPhone()->GetValue() == "+12675550199");
+    caller->FormPhone()->ChangeValue("267-555");
+    caller->FormName()->ChangeValue("Kevin Brown");
+    caller->SaveNewContact();
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return !caller->FormError()->GetLabel().empty(); }));
+    BOOST_TEST(caller->FormError()->GetLabel().StartsWith("Phone:"), caller->FormError()->GetLabel().utf8_string());
+    BOOST_TEST(caller->FormName()->GetValue() == "Kevin Brown"); // nothing typed is lost
+    caller->FormPhone()->ChangeValue("+12675550199");
+    caller->SaveNewContact();
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return caller->NameLabel()->GetLabel() == "Kevin Brown"; }));
+    BOOST_TEST(!caller->NewContactForm()->IsShown());
+    const auto found = w.console->Store()
+                           .Submit([](store::Database& db) {
+                               return contacts::ContactStore(db).FindByPhone("267 555 0199").Value().size();
+                           })
+                           .get();
+    BOOST_TEST(found == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(typing_finds_the_contact_and_enter_opens_it)
+{
+    TempDir dir;
+    ConsoleWindow w(dir.Path());
+    Seed(w);
+    auto* caller = w.frame->Caller();
+    caller->FindBox()->ChangeValue("lopez");
+    wxCommandEvent text(wxEVT_TEXT, caller->FindBox()->GetId());
+    caller->FindBox()->GetEventHandler()->ProcessEvent(text);
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return caller->FoundCount() == 2u; }));
+    caller->PickResult(0);
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return caller->ShownContact() != 0; }));
+    BOOST_TEST(caller->NameLabel()->GetLabel().StartsWith("Maria Lop"));
+}
+
+BOOST_AUTO_TEST_CASE(duplicates_merge_and_unmerge_from_the_card)
+{
+    TempDir dir;
+    ConsoleWindow w(dir.Path());
+    const auto seeded = Seed(w);
+    auto* caller = w.frame->Caller();
+    caller->ShowContact(seeded.maria);
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return caller->Timeline()->Entries().size() == 7u; }));
+    BOOST_TEST(caller->DuplicatesButton()->IsShown());
+    BOOST_TEST(caller->DuplicatesButton()->GetLabel().Contains("(1)"));
+    wxTEST_DIALOG(
+        {
+            caller->OpenDuplicates();
+            PumpUntil([&] { return false; }, 300); // the dialog opens when the store answers
+        },
+        ChooseRow(0).Describe("the list of possible duplicates"));
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return caller->Timeline()->Entries().size() == 8u; }));
+    // Entries of the merged contact say whose they were.
+    BOOST_TEST(caller->Timeline()->GetItemText(1, 2) == "Maria Lopes: Letter about a tree");
+    caller->Unmerge(seeded.twin);
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return caller->Timeline()->Entries().size() == 7u; }));
+    const auto log = w.console->Store()
+                         .Submit([](store::Database& db) {
+                             auto q = db.Prepare("SELECT group_concat(action, ' ') FROM audit_log "
+                                                 "WHERE action LIKE 'contact.%'");
+                             return q.Step().Value() ? q.Text(0) : std::string();
+                         })
+                         .get();
+    BOOST_TEST(log == "contact.merge contact.unmerge");
+}
+
+BOOST_AUTO_TEST_CASE(a_walk_in_visit_takes_two_keystrokes_and_no_mouse)
+{
+    TempDir dir;
+    ConsoleWindow w(dir.Path());
+    w.frame->Raise();
+    wxUIActionSimulator sim;
+    sim.Char(WXK_F2);
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return w.frame->Caller()->InWalkIn(); }));
+    BOOST_TEST_REQUIRE(PumpUntil([&] {
+        wxWindow* f = wxWindow::FindFocus();
+        return f && (f == w.frame->Caller()->FindBox() || f->GetParent() == w.frame->Caller()->FindBox());
+    }));
+    sim.Char(WXK_RETURN); // an anonymous visitor
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return w.frame->WrapUp()->Context()->GetLabel().Contains("Walk-in visit"); }));
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return wxWindow::FindFocus() == w.frame->WrapUp()->Notes(); }));
+    sim.Text("Asked about leaf collection");
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return w.frame->WrapUp()->Notes()->GetValue().Contains("leaf"); }));
+    sim.Char(WXK_RETURN, wxMOD_CONTROL);
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return w.frame->WrapUp()->Notes()->IsEmpty(); }));
+    BOOST_TEST(PumpUntil([&] { return w.frame->Caller()->Timeline()->Entries().size() == 1u; }));
+    BOOST_TEST(w.frame->Caller()->Timeline()->GetItemText(0, 1) == "Walk-in");
+    BOOST_TEST(w.frame->Caller()->Timeline()->GetItemText(0, 2) == "Asked about leaf collection");
+    BOOST_TEST(!w.frame->WrapUp()->FinishButton()->IsEnabled());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

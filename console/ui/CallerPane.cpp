@@ -1,0 +1,929 @@
+#include "ui/CallerPane.h"
+
+#include "ui/Async.h"
+
+#include <wx/button.h>
+#include <wx/checkbox.h>
+#include <wx/choicdlg.h>
+#include <wx/choice.h>
+#include <wx/datetime.h>
+#include <wx/dcmemory.h>
+#include <wx/imaglist.h>
+#include <wx/listbox.h>
+#include <wx/msgdlg.h>
+#include <wx/settings.h>
+#include <wx/sizer.h>
+#include <wx/splitter.h>
+#include <wx/srchctrl.h>
+#include <wx/stattext.h>
+#include <wx/textctrl.h>
+
+#include <chrono>
+
+namespace civic::ui {
+
+using contacts::Channel;
+using contacts::ContactStore;
+using contacts::TimelineEntry;
+
+namespace {
+
+constexpr int kFindDelayMs = 120;   // a pause in typing, not every keystroke
+constexpr int kTimelinePage = 60;   // a screen and a half
+constexpr int kLoadAheadRows = 15;  // fetch the next page this close to the end
+
+wxString U(const std::string& s) { return wxString::FromUTF8(s); }
+
+std::int64_t Now()
+{
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+wxString ChannelName(Channel c)
+{
+    switch (c) {
+    case Channel::PhoneIn: return _("Phone call in");
+    case Channel::PhoneOut: return _("Phone call out");
+    case Channel::WalkIn: return _("Walk-in");
+    case Channel::Web: return _("Web form");
+    case Channel::MobileApp: return _("Mobile app");
+    case Channel::Email: return _("E-mail");
+    case Channel::Social: return _("Social media");
+    case Channel::Mail: return _("Postal mail");
+    }
+    return {};
+}
+
+// Icon index per channel; the last is a request's status change.
+int IconFor(const TimelineEntry& e)
+{
+    if (!e.channel)
+        return static_cast<int>(std::size(contacts::kAllChannels));
+    return static_cast<int>(*e.channel);
+}
+
+// Small badges drawn here: a colour and a letter per channel, readable in any
+// theme and without image files.
+wxImageList* MakeIcons(wxWindow* w)
+{
+    const int size = w->FromDIP(16);
+    auto* list = new wxImageList(size, size, true);
+    struct Badge
+    {
+        const char* letter;
+        wxColour colour;
+    };
+    const Badge badges[] = {{"C", wxColour(0x1f, 0x6f, 0xb2)}, {"O", wxColour(0x3c, 0x8d, 0xbc)},
+                            {"W", wxColour(0x8e, 0x44, 0xad)}, {"B", wxColour(0x16, 0xa0, 0x85)},
+                            {"A", wxColour(0x27, 0xae, 0x60)}, {"E", wxColour(0xd3, 0x54, 0x00)},
+                            {"S", wxColour(0xc0, 0x39, 0x2b)}, {"M", wxColour(0x7f, 0x8c, 0x8d)},
+                            {"R", wxColour(0x2c, 0x3e, 0x50)}};
+    for (const auto& b : badges) {
+        wxBitmap bmp(size, size);
+        {
+            wxMemoryDC dc(bmp);
+            dc.SetBackground(*wxWHITE_BRUSH);
+            dc.Clear();
+            dc.SetBrush(wxBrush(b.colour));
+            dc.SetPen(*wxTRANSPARENT_PEN);
+            dc.DrawRoundedRectangle(0, 0, size, size, size / 4.0);
+            dc.SetTextForeground(*wxWHITE);
+            wxFont f = w->GetFont().Bold();
+            f.SetPixelSize(wxSize(0, size * 3 / 4));
+            dc.SetFont(f);
+            const wxSize t = dc.GetTextExtent(b.letter);
+            dc.DrawText(b.letter, (size - t.x) / 2, (size - t.y) / 2);
+        }
+        bmp.SetMask(new wxMask(bmp, *wxWHITE));
+        list->Add(bmp);
+    }
+    return list;
+}
+
+wxString When(std::int64_t at)
+{
+    const wxDateTime t(static_cast<time_t>(at));
+    const wxDateTime now = wxDateTime::Now();
+    if (t.IsSameDate(now))
+        return t.Format(_("Today %H:%M"));
+    return t.Format("%Y-%m-%d %H:%M");
+}
+
+wxString Duration(std::optional<int> seconds)
+{
+    if (!seconds)
+        return {};
+    return wxString::Format("%d:%02d", *seconds / 60, *seconds % 60);
+}
+
+} // namespace
+
+// ---- TimelineList
+
+TimelineList::TimelineList(wxWindow* parent, std::function<void()> need_more)
+    : wxListCtrl(parent, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxLC_REPORT | wxLC_VIRTUAL | wxLC_SINGLE_SEL),
+      m_need_more(std::move(need_more))
+{
+    SetName("timeline");
+    AssignImageList(MakeIcons(this), wxIMAGE_LIST_SMALL);
+    AppendColumn(_("When"), wxLIST_FORMAT_LEFT, FromDIP(130));
+    AppendColumn(_("Channel"), wxLIST_FORMAT_LEFT, FromDIP(110));
+    AppendColumn(_("Summary"), wxLIST_FORMAT_LEFT, FromDIP(260));
+    AppendColumn(_("Requests"), wxLIST_FORMAT_LEFT, FromDIP(170));
+    AppendColumn(_("Agent"), wxLIST_FORMAT_LEFT, FromDIP(80));
+    AppendColumn(_("Length"), wxLIST_FORMAT_RIGHT, FromDIP(55));
+    m_open_attr.SetTextColour(wxColour(0x9a, 0x4d, 0x00));
+}
+
+void TimelineList::Set(std::vector<TimelineEntry> entries, bool more, std::string owner)
+{
+    m_entries = std::move(entries);
+    m_owner = std::move(owner);
+    m_more = more;
+    m_asked = false;
+    SetItemCount(static_cast<long>(m_entries.size()));
+    Refresh();
+}
+
+void TimelineList::Append(std::vector<TimelineEntry> entries, bool more)
+{
+    for (auto& e : entries)
+        m_entries.push_back(std::move(e));
+    m_more = more;
+    m_asked = false;
+    SetItemCount(static_cast<long>(m_entries.size()));
+    Refresh();
+}
+
+wxString TimelineList::ChannelText(const TimelineEntry& e)
+{
+    return e.channel ? ChannelName(*e.channel) : _("Request status");
+}
+
+wxString TimelineList::OnGetItemText(long item, long column) const
+{
+    if (item < 0 || static_cast<size_t>(item) >= m_entries.size())
+        return {};
+    if (m_more && !m_asked && static_cast<size_t>(item) + kLoadAheadRows >= m_entries.size()) {
+        // Drawing is no place to start work: ask once the paint is over.
+        m_asked = true;
+        const_cast<TimelineList*>(this)->CallAfter([this] { m_need_more(); });
+    }
+    const auto& e = m_entries[static_cast<size_t>(item)];
+    switch (column) {
+    case 0: return When(e.at);
+    case 1: return ChannelText(e);
+    case 2: {
+        wxString s = U(e.summary);
+        if (!e.on_behalf_of_name.empty())
+            s += wxString::Format(_(" (for %s)"), U(e.on_behalf_of_name));
+        else if (!e.contact_name.empty() && e.contact_name != m_owner && e.type == TimelineEntry::Type::Interaction)
+            s = U(e.contact_name) + L": " + s;
+        return s;
+    }
+    case 3: {
+        wxString s;
+        for (const auto& r : e.requests)
+            s += (s.empty() ? "" : "; ") + U(r.service_name) + (r.request_id.empty() ? "" : " " + U(r.request_id)) +
+                 L" \u2014 " + U(r.status);
+        return s;
+    }
+    case 4: return U(e.agent);
+    case 5: return Duration(e.talk_s);
+    }
+    return {};
+}
+
+int TimelineList::OnGetItemImage(long item) const
+{
+    if (item < 0 || static_cast<size_t>(item) >= m_entries.size())
+        return -1;
+    return IconFor(m_entries[static_cast<size_t>(item)]);
+}
+
+wxItemAttr* TimelineList::OnGetItemAttr(long item) const
+{
+    if (item < 0 || static_cast<size_t>(item) >= m_entries.size())
+        return nullptr;
+    // Entries about a request still open stand out.
+    for (const auto& r : m_entries[static_cast<size_t>(item)].requests)
+        if (r.status == "open")
+            return &m_open_attr;
+    return nullptr;
+}
+
+// ---- CallerPane
+
+CallerPane::CallerPane(wxWindow* parent, Console& console, ActiveFn on_active)
+    : wxPanel(parent, wxID_ANY), m_console(console), m_on_active(std::move(on_active)), m_typing(this),
+      m_filter_typing(this)
+{
+    SetName("caller_pane");
+    auto* sizer = new wxBoxSizer(wxVERTICAL);
+    m_mode = new wxStaticText(this, wxID_ANY, wxEmptyString);
+    m_mode->SetForegroundColour(wxColour(0x8e, 0x44, 0xad));
+    m_mode->Hide();
+    sizer->Add(m_mode, 0, wxLEFT | wxRIGHT | wxTOP, FromDIP(6));
+    m_find = new wxSearchCtrl(this, wxID_ANY, wxEmptyString, wxDefaultPosition, wxDefaultSize, wxTE_PROCESS_ENTER);
+    m_find->SetName("caller_find");
+    // TRANSLATORS: placeholder of the caller search box
+    m_find->SetDescriptiveText(_("Phone, e-mail, name, address or request id"));
+    m_find->SetToolTip(_("Type to find a contact; Down moves into the list, Enter opens the top one"));
+    sizer->Add(m_find, 0, wxEXPAND | wxALL, FromDIP(6));
+    m_results = new wxListBox(this, wxID_ANY, wxDefaultPosition, FromDIP(wxSize(-1, 110)));
+    m_results->SetName("caller_results");
+    m_results->Hide();
+    sizer->Add(m_results, 0, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, FromDIP(6));
+    SetSizer(sizer);
+    BuildCard();
+    BuildForm();
+    BuildTimeline();
+
+    m_find->Bind(wxEVT_TEXT, [this](wxCommandEvent&) { OnFindText(); });
+    Bind(wxEVT_TIMER, [this](wxTimerEvent&) { RunFind(); }, m_typing.GetId());
+    Bind(wxEVT_TIMER, [this](wxTimerEvent&) { ApplyFilter(); }, m_filter_typing.GetId());
+    m_find->Bind(wxEVT_TEXT_ENTER, [this](wxCommandEvent&) {
+        if (m_walk_in && m_find->GetValue().Strip(wxString::both).empty()) {
+            // An anonymous visitor: a contact without a name, so the visit has a timeline.
+            const std::string region = Region();
+            QueryThenOnWindow(
+                m_console.Store(), this,
+                [region](store::Database& db) {
+                    ContactStore cs(db, region);
+                    return cs.Create(contacts::NewContact{});
+                },
+                [this](Result<std::int64_t> id) {
+                    if (id)
+                        StartVisit(id.Value(), std::string());
+                });
+            return;
+        }
+        if (m_typing.IsRunning()) {
+            // Enter before the pause: look up now, then open the top one.
+            m_typing.Stop();
+            m_open_top = true;
+            RunFind();
+            return;
+        }
+        PickResult(m_results->GetSelection() >= 0 ? m_results->GetSelection() : 0);
+    });
+    m_find->Bind(wxEVT_KEY_DOWN, [this](wxKeyEvent& e) {
+        if (e.GetKeyCode() == WXK_DOWN && m_results->IsShown() && m_results->GetCount() > 0) {
+            m_results->SetSelection(0);
+            m_results->SetFocus();
+            return;
+        }
+        if (e.GetKeyCode() == WXK_ESCAPE && !m_find->IsEmpty()) {
+            m_find->Clear();
+            return;
+        }
+        e.Skip();
+    });
+    m_results->Bind(wxEVT_LISTBOX_DCLICK, [this](wxCommandEvent&) { PickResult(m_results->GetSelection()); });
+    m_results->Bind(wxEVT_KEY_DOWN, [this](wxKeyEvent& e) {
+        if (e.GetKeyCode() == WXK_RETURN || e.GetKeyCode() == WXK_NUMPAD_ENTER) {
+            PickResult(m_results->GetSelection());
+            return;
+        }
+        if (e.GetKeyCode() == WXK_UP && m_results->GetSelection() <= 0) {
+            m_find->SetFocus();
+            return;
+        }
+        e.Skip();
+    });
+}
+
+void CallerPane::BuildCard()
+{
+    m_card = new wxPanel(this, wxID_ANY);
+    auto* s = new wxBoxSizer(wxVERTICAL);
+    m_name = new wxStaticText(m_card, wxID_ANY, _("No caller on the line"));
+    m_name->SetName("caller_heading");
+    m_name->SetFont(m_name->GetFont().Bold().Larger());
+    s->Add(m_name, 0, wxBOTTOM, FromDIP(2));
+    m_details = new wxStaticText(m_card, wxID_ANY,
+                                 _("An incoming call shows the caller and every past contact here."));
+    m_details->SetForegroundColour(wxSystemSettings::GetColour(wxSYS_COLOUR_GRAYTEXT));
+    s->Add(m_details, 0, wxEXPAND | wxBOTTOM, FromDIP(2));
+    m_needs = new wxStaticText(m_card, wxID_ANY, wxEmptyString);
+    m_needs->SetFont(m_needs->GetFont().Bold());
+    m_needs->SetForegroundColour(wxColour(0xb0, 0x3a, 0x2e));
+    s->Add(m_needs, 0, wxEXPAND | wxBOTTOM, FromDIP(4));
+    auto* buttons = new wxBoxSizer(wxHORIZONTAL);
+    m_new = new wxButton(m_card, wxID_ANY, _("&New contact"));
+    m_new->SetName("new_contact");
+    m_duplicates = new wxButton(m_card, wxID_ANY, _("Possible &duplicates"));
+    m_duplicates->Hide();
+    m_unmerge = new wxButton(m_card, wxID_ANY, _("&Separate merged..."));
+    m_unmerge->Hide();
+    buttons->Add(m_new, 0, wxRIGHT, FromDIP(6));
+    buttons->Add(m_duplicates, 0, wxRIGHT, FromDIP(6));
+    buttons->Add(m_unmerge, 0);
+    s->Add(buttons, 0, wxBOTTOM, FromDIP(4));
+    m_card->SetSizer(s);
+    GetSizer()->Add(m_card, 0, wxEXPAND | wxLEFT | wxRIGHT, FromDIP(8));
+
+    m_new->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
+        const wxString typed = m_find->GetValue();
+        const bool phone = contacts::LooksLikePhone(typed.utf8_string());
+        ShowNewContactForm(phone ? typed : wxString(), typed.Contains("@") ? typed : wxString());
+        if (!phone && !typed.Contains("@"))
+            m_form_name->ChangeValue(typed);
+    });
+    m_duplicates->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { OpenDuplicates(); });
+    m_unmerge->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
+        if (!m_contact || m_contact->merged.empty())
+            return;
+        wxArrayString names;
+        for (auto id : m_contact->merged)
+            names.Add(wxString::Format(_("Contact %lld"), static_cast<long long>(id)));
+        const int pick = names.size() == 1 ? 0
+                                           : wxGetSingleChoiceIndex(_("Which contact should stand on its own again?"),
+                                                                    _("Separate merged contacts"), names, this);
+        if (pick >= 0)
+            Unmerge(m_contact->merged[static_cast<size_t>(pick)]);
+    });
+}
+
+void CallerPane::BuildForm()
+{
+    m_form = new wxPanel(this, wxID_ANY);
+    m_form->SetName("new_contact_form");
+    auto* grid = new wxFlexGridSizer(2, FromDIP(4), FromDIP(6));
+    grid->AddGrowableCol(1);
+    auto field = [&](const wxString& label, const char* name) {
+        grid->Add(new wxStaticText(m_form, wxID_ANY, label), 0, wxALIGN_CENTER_VERTICAL);
+        auto* t = new wxTextCtrl(m_form, wxID_ANY, wxEmptyString, wxDefaultPosition, wxDefaultSize, wxTE_PROCESS_ENTER);
+        t->SetName(name);
+        t->Bind(wxEVT_TEXT_ENTER, [this](wxCommandEvent&) { SaveNewContact(); });
+        grid->Add(t, 1, wxEXPAND);
+        return t;
+    };
+    m_form_name = field(_("&Name:"), "form_name");
+    m_form_phone = field(_("&Phone:"), "form_phone");
+    m_form_email = field(_("&E-mail:"), "form_email");
+    m_form_address = field(_("&Address:"), "form_address");
+    m_form_language = field(_("&Language:"), "form_language");
+    m_form_language->SetHint(_("en, es, zh, vi, ..."));
+    m_form_needs = field(_("Nee&ds:"), "form_needs");
+    m_form_needs->SetHint(_("interpreter, TTY, large print, ..."));
+    auto* s = new wxBoxSizer(wxVERTICAL);
+    auto* title = new wxStaticText(m_form, wxID_ANY, _("New contact"));
+    title->SetFont(title->GetFont().Bold());
+    s->Add(title, 0, wxBOTTOM, FromDIP(4));
+    s->Add(grid, 0, wxEXPAND);
+    m_form_error = new wxStaticText(m_form, wxID_ANY, wxEmptyString);
+    m_form_error->SetForegroundColour(wxColour(0xb0, 0x00, 0x20));
+    s->Add(m_form_error, 0, wxEXPAND | wxTOP, FromDIP(4));
+    auto* buttons = new wxBoxSizer(wxHORIZONTAL);
+    auto* save = new wxButton(m_form, wxID_ANY, _("Save contact"));
+    auto* cancel = new wxButton(m_form, wxID_ANY, _("Cancel"));
+    buttons->Add(save, 0, wxRIGHT, FromDIP(6));
+    buttons->Add(cancel);
+    s->Add(buttons, 0, wxTOP, FromDIP(4));
+    m_form->SetSizer(s);
+    m_form->Hide();
+    GetSizer()->Add(m_form, 0, wxEXPAND | wxALL, FromDIP(8));
+    save->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { SaveNewContact(); });
+    cancel->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
+        m_form->Hide();
+        Layout();
+        m_find->SetFocus();
+    });
+    m_form->Bind(wxEVT_CHAR_HOOK, [this](wxKeyEvent& e) {
+        if (e.GetKeyCode() == WXK_ESCAPE) {
+            m_form->Hide();
+            Layout();
+            m_find->SetFocus();
+            return;
+        }
+        e.Skip();
+    });
+}
+
+void CallerPane::BuildTimeline()
+{
+    auto* filters = new wxBoxSizer(wxHORIZONTAL);
+    m_channel = new wxChoice(this, wxID_ANY);
+    m_channel->SetName("channel_filter");
+    m_channel->Append(_("All channels"));
+    for (auto c : contacts::kAllChannels)
+        m_channel->Append(ChannelName(c));
+    m_channel->SetSelection(0);
+    m_open_only = new wxCheckBox(this, wxID_ANY, _("&Open requests only"));
+    m_filter_text = new wxSearchCtrl(this, wxID_ANY);
+    m_filter_text->SetDescriptiveText(_("Filter the timeline"));
+    filters->Add(m_channel, 0, wxRIGHT, FromDIP(6));
+    filters->Add(m_open_only, 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, FromDIP(6));
+    filters->Add(m_filter_text, 1);
+    GetSizer()->Add(filters, 0, wxEXPAND | wxLEFT | wxRIGHT | wxTOP, FromDIP(6));
+
+    auto* split = new wxSplitterWindow(this, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxSP_LIVE_UPDATE | wxSP_3DSASH);
+    split->SetMinimumPaneSize(FromDIP(80));
+    m_timeline = new TimelineList(split, [this] { LoadTimeline(true); });
+    m_detail = new wxTextCtrl(split, wxID_ANY, wxEmptyString, wxDefaultPosition, wxDefaultSize,
+                              wxTE_MULTILINE | wxTE_READONLY | wxTE_RICH2);
+    m_detail->SetName("timeline_detail");
+    split->SplitHorizontally(m_timeline, m_detail, -FromDIP(120));
+    split->SetSashGravity(1.0);
+    GetSizer()->Add(split, 1, wxEXPAND | wxALL, FromDIP(6));
+
+    m_channel->Bind(wxEVT_CHOICE, [this](wxCommandEvent&) { ApplyFilter(); });
+    m_open_only->Bind(wxEVT_CHECKBOX, [this](wxCommandEvent&) { ApplyFilter(); });
+    m_filter_text->Bind(wxEVT_TEXT, [this](wxCommandEvent&) { m_filter_typing.StartOnce(250); });
+    m_timeline->Bind(wxEVT_LIST_ITEM_SELECTED, [this](wxListEvent& e) { OnEntrySelected(e.GetIndex()); });
+    m_timeline->Bind(wxEVT_LIST_ITEM_FOCUSED, [this](wxListEvent& e) { OnEntrySelected(e.GetIndex()); });
+}
+
+std::string CallerPane::Region() const { return m_console.GetSettings().phone_region; }
+
+void CallerPane::FocusPrimary() { m_find->SetFocus(); }
+
+wxString CallerPane::CurrentCaller() const
+{
+    if (m_contact && !m_contact->name.empty())
+        return U(m_contact->name);
+    return m_find->GetValue();
+}
+
+void CallerPane::OnFindText()
+{
+    ++m_find_generation; // whatever is in flight is for older text
+    if (m_find->GetValue().Strip(wxString::both).empty()) {
+        m_typing.Stop();
+        m_found.clear();
+        m_results->Clear();
+        m_results->Hide();
+        Layout();
+        return;
+    }
+    m_typing.StartOnce(kFindDelayMs);
+}
+
+void CallerPane::RunFind()
+{
+    const std::string text = m_find->GetValue().utf8_string();
+    const std::uint64_t generation = ++m_find_generation;
+    const std::string region = Region();
+    QueryThenOnWindow(
+        m_console.Store(), this,
+        [text, region](store::Database& db) {
+            ContactStore cs(db, region);
+            return cs.Find(text, 20);
+        },
+        [this, generation](Result<std::vector<contacts::FoundContact>> found) {
+            if (generation != m_find_generation)
+                return; // typed over meanwhile
+            const bool open_top = m_open_top;
+            m_open_top = false;
+            m_results->Clear();
+            m_found.clear();
+            if (!found) {
+                m_results->Append(U(found.Err().message));
+                m_results->Show();
+                Layout();
+                return;
+            }
+            m_found = std::move(found).Value();
+            for (const auto& f : m_found) {
+                wxString line = f.name.empty() ? _("(no name)") : U(f.name);
+                if (f.kind == contacts::ContactKind::Organization)
+                    line += _(" (organization)");
+                if (!f.matched.empty())
+                    line += L" \u2014 " + U(f.matched);
+                if (f.fuzzy)
+                    line += _("  [spelling corrected]");
+                m_results->Append(line);
+            }
+            if (m_found.empty())
+                m_results->Append(_("No contact matches. Alt+N creates one."));
+            m_results->Show();
+            Layout();
+            if (open_top && !m_found.empty())
+                PickResult(0);
+        });
+}
+
+void CallerPane::PickResult(int index)
+{
+    if (index < 0 || static_cast<size_t>(index) >= m_found.size())
+        return;
+    const auto picked = m_found[static_cast<size_t>(index)];
+    m_results->Hide();
+    Layout();
+    if (m_walk_in)
+        StartVisit(picked.id, picked.name);
+    else
+        ShowContact(picked.id);
+}
+
+void CallerPane::ShowIncoming(const wxString& identifier)
+{
+    wxString shown;
+    const bool email = identifier.StartsWith("mailto:", &shown);
+    if (!email && !identifier.StartsWith("tel:", &shown))
+        shown = identifier;
+    m_walk_in = false;
+    // TRANSLATORS: %s is a phone number or e-mail address
+    m_mode->SetLabel(wxString::Format(_("Incoming: %s"), shown));
+    m_mode->Show();
+    m_find->ChangeValue(shown);
+    m_typing.Stop();
+    m_name->SetLabel(wxString::Format(_("Incoming: %s"), shown));
+    const std::uint64_t generation = ++m_find_generation;
+    const std::string text = shown.utf8_string();
+    const std::string region = Region();
+    QueryThenOnWindow(
+        m_console.Store(), this,
+        [text, email, region](store::Database& db) -> Result<std::vector<contacts::FoundContact>> {
+            ContactStore cs(db, region);
+            auto ids = email ? cs.FindByEmail(text) : cs.FindByPhone(text);
+            if (!ids)
+                return ids.Err();
+            std::vector<contacts::FoundContact> out;
+            for (auto id : ids.Value()) {
+                auto c = cs.Get(id);
+                if (c)
+                    out.push_back({id, c->kind, c->name, text, false});
+            }
+            return out;
+        },
+        [this, generation, shown, email](Result<std::vector<contacts::FoundContact>> found) {
+            if (generation != m_find_generation)
+                return;
+            if (!found) {
+                // Not a number we can read: let the agent search by hand.
+                m_details->SetLabel(U(found.Err().message));
+                Layout();
+                return;
+            }
+            if (found->size() == 1) {
+                const auto& f = found->front();
+                SetActive(ActiveContact{f.id, f.name, Channel::PhoneIn, Now()});
+                ShowContact(f.id);
+                return;
+            }
+            if (found->empty()) {
+                // Unknown caller: a new contact with the number already in.
+                SetActive(std::nullopt);
+                m_contact.reset();
+                m_timeline->Set({}, false, std::string());
+                m_details->SetLabel(_("Not in the contacts yet."));
+                ShowNewContactForm(email ? wxString() : shown, email ? shown : wxString());
+                return;
+            }
+            m_found = std::move(found).Value();
+            m_results->Clear();
+            for (const auto& f : m_found)
+                m_results->Append(U(f.name));
+            m_results->Show();
+            m_details->SetLabel(_("Several contacts share this number: choose one."));
+            Layout();
+            m_results->SetSelection(0);
+            m_results->SetFocus();
+        });
+}
+
+void CallerPane::ShowNewContactForm(const wxString& phone, const wxString& email)
+{
+    for (auto* t : {m_form_name, m_form_phone, m_form_email, m_form_address, m_form_language, m_form_needs})
+        t->ChangeValue(wxString());
+    m_form_phone->ChangeValue(phone);
+    m_form_email->ChangeValue(email);
+    m_form_error->SetLabel(wxString());
+    m_form->Show();
+    m_results->Hide();
+    Layout();
+    m_form_name->SetFocus();
+}
+
+void CallerPane::SaveNewContact()
+{
+    contacts::NewContact c;
+    c.name = m_form_name->GetValue().Strip(wxString::both).utf8_string();
+    c.language = m_form_language->GetValue().utf8_string();
+    c.needs = m_form_needs->GetValue().utf8_string();
+    c.identifiers = {{contacts::IdKind::Phone, m_form_phone->GetValue().utf8_string(), "", false},
+                     {contacts::IdKind::Email, m_form_email->GetValue().utf8_string(), "", false},
+                     {contacts::IdKind::Address, m_form_address->GetValue().utf8_string(), "", false}};
+    const bool anything = !c.name.empty() || !m_form_phone->IsEmpty() || !m_form_email->IsEmpty();
+    if (!anything && !m_walk_in) {
+        m_form_error->SetLabel(_("Give a name, a phone number or an e-mail address."));
+        m_form->Layout();
+        m_form_name->SetFocus();
+        return;
+    }
+    const std::string region = Region();
+    QueryThenOnWindow(
+        m_console.Store(), this,
+        [c, region](store::Database& db) {
+            ContactStore cs(db, region);
+            return cs.Create(c);
+        },
+        [this, name = c.name](Result<std::int64_t> id) {
+            if (!id) {
+                // Shown beside the form; what was typed stays.
+                m_form_error->SetLabel(U(id.Err().message));
+                m_form->Layout();
+                Layout();
+                if (id.Err().message.rfind("Phone", 0) == 0)
+                    m_form_phone->SetFocus();
+                else if (id.Err().message.rfind("E-mail", 0) == 0)
+                    m_form_email->SetFocus();
+                return;
+            }
+            m_form->Hide();
+            Layout();
+            if (m_walk_in) {
+                StartVisit(id.Value(), name);
+                return;
+            }
+            if (m_mode->IsShown() && !m_active) // the caller of a pop, now known
+                SetActive(ActiveContact{id.Value(), name, Channel::PhoneIn, Now()});
+            ShowContact(id.Value());
+        });
+}
+
+void CallerPane::ShowContact(std::int64_t id)
+{
+    const std::string region = Region();
+    const std::uint64_t generation = ++m_timeline_generation;
+    QueryThenOnWindow(
+        m_console.Store(), this,
+        [id, region](store::Database& db) -> Result<std::pair<contacts::Contact, int>> {
+            ContactStore cs(db, region);
+            auto root = cs.Root(id);
+            if (!root)
+                return root.Err();
+            auto c = cs.Get(root.Value());
+            if (!c)
+                return c.Err();
+            auto dups = cs.DuplicatesOf(root.Value());
+            return std::make_pair(std::move(c).Value(), dups ? static_cast<int>(dups->size()) : 0);
+        },
+        [this, generation](Result<std::pair<contacts::Contact, int>> r) {
+            if (generation != m_timeline_generation)
+                return;
+            if (!r) {
+                m_details->SetLabel(U(r.Err().message));
+                Layout();
+                return;
+            }
+            ShowCard(r->first, r->second);
+            m_contact = std::move(r.Value().first);
+            LoadTimeline(false);
+        });
+}
+
+void CallerPane::ShowCard(const contacts::Contact& c, int duplicates)
+{
+    m_name->SetLabel(c.name.empty() ? _("Anonymous visitor") : U(c.name));
+    wxString details;
+    for (const auto& i : c.identifiers) {
+        wxString one = U(i.display);
+        if (!i.label.empty())
+            one += " (" + U(i.label) + ")";
+        if (i.notify)
+            one += _(" (notify)");
+        details += (details.empty() ? wxString() : wxString(L"  \u00b7  ")) + one;
+    }
+    for (const auto& m : c.memberships) {
+        const wxString other = c.kind == contacts::ContactKind::Organization ? U(m.person_name) : U(m.organization_name);
+        details += (details.empty() ? "" : "\n") +
+                   (c.kind == contacts::ContactKind::Organization ? wxString::Format(_("Liaison: %s"), other)
+                                                                  : wxString::Format(_("Liaison for %s"), other));
+    }
+    m_details->SetLabel(details.empty() ? _("No phone, e-mail or address on file.") : details);
+    wxString needs;
+    if (!c.language.empty())
+        needs += wxString::Format(_("Language: %s"), U(c.language));
+    if (!c.needs.empty())
+        needs += (needs.empty() ? wxString() : wxString(L"  \u00b7  ")) + U(c.needs);
+    m_needs->SetLabel(needs);
+    m_needs->Show(!needs.empty());
+    m_duplicates->SetLabel(wxString::Format(_("Possible &duplicates (%d)"), duplicates));
+    m_duplicates->Show(duplicates > 0);
+    m_unmerge->Show(!c.merged.empty());
+    m_details->Wrap(std::max(GetClientSize().GetWidth() - FromDIP(24), FromDIP(200)));
+    m_card->Layout();
+    Layout();
+}
+
+void CallerPane::ApplyFilter()
+{
+    contacts::TimelineFilter f;
+    const int ch = m_channel->GetSelection();
+    if (ch > 0)
+        f.channels.insert(contacts::kAllChannels[ch - 1]);
+    f.open_requests_only = m_open_only->GetValue();
+    f.text = m_filter_text->GetValue().Strip(wxString::both).utf8_string();
+    m_filter = f;
+    LoadTimeline(false);
+}
+
+void CallerPane::LoadTimeline(bool more)
+{
+    if (!m_contact)
+        return;
+    if (more && (!m_next || m_loading))
+        return;
+    m_loading = true;
+    const std::uint64_t generation = more ? m_timeline_generation : ++m_timeline_generation;
+    const auto id = m_contact->id;
+    const auto cursor = more ? m_next : std::nullopt;
+    const auto filter = m_filter;
+    const std::string region = Region();
+    QueryThenOnWindow(
+        m_console.Store(), this,
+        [id, cursor, filter, region](store::Database& db) {
+            ContactStore cs(db, region);
+            return cs.Timeline(id, filter, cursor, kTimelinePage);
+        },
+        [this, generation, more](Result<contacts::TimelinePage> page) {
+            if (generation != m_timeline_generation)
+                return;
+            m_loading = false;
+            if (!page) {
+                m_detail->ChangeValue(U(page.Err().message));
+                return;
+            }
+            m_next = page->next;
+            const bool has_more = page->next.has_value();
+            if (more) {
+                m_timeline->Append(std::move(page.Value().entries), has_more);
+                return;
+            }
+            m_timeline->Set(std::move(page.Value().entries), has_more, m_contact ? m_contact->name : std::string());
+            m_detail->ChangeValue(m_timeline->Entries().empty() ? _("No contacts with the city yet.") : wxString());
+            if (!m_timeline->Entries().empty()) {
+                m_timeline->SetItemState(0, wxLIST_STATE_FOCUSED, wxLIST_STATE_FOCUSED);
+                OnEntrySelected(0);
+            }
+        });
+}
+
+void CallerPane::OnEntrySelected(long row)
+{
+    const auto& entries = m_timeline->Entries();
+    if (row < 0 || static_cast<size_t>(row) >= entries.size())
+        return;
+    const auto& e = entries[static_cast<size_t>(row)];
+    wxString text = When(e.at) + L" \u2014 " + TimelineList::ChannelText(e);
+    if (!e.agent.empty())
+        text += wxString::Format(_(", agent %s"), U(e.agent));
+    if (e.talk_s)
+        text += wxString::Format(_(", %s talk time"), Duration(e.talk_s));
+    text += "\n" + U(e.summary) + "\n";
+    if (!e.contact_name.empty())
+        text += wxString::Format(_("By: %s\n"), U(e.contact_name));
+    if (!e.on_behalf_of_name.empty())
+        text += wxString::Format(_("On behalf of: %s\n"), U(e.on_behalf_of_name));
+    if (!e.disposition.empty() && e.type == TimelineEntry::Type::Interaction)
+        text += wxString::Format(_("Outcome: %s\n"), U(e.disposition));
+    if (!e.notes.empty())
+        text += (e.type == TimelineEntry::Type::Interaction ? _("Notes:\n") : _("Status notes:\n")) + U(e.notes) + "\n";
+    if (!e.answers.empty())
+        text += _("Form answers:\n") + U(e.answers) + "\n";
+    for (const auto& r : e.requests)
+        text += wxString::Format(_("Request %s (%s): %s\n"), U(r.request_id.empty() ? "pending" : r.request_id),
+                                 U(r.service_name), U(r.status));
+    m_detail->ChangeValue(text);
+}
+
+void CallerPane::SetActive(std::optional<ActiveContact> a)
+{
+    m_active = std::move(a);
+    if (m_on_active)
+        m_on_active(m_active);
+}
+
+void CallerPane::StartWalkIn()
+{
+    m_walk_in = true;
+    SetActive(std::nullopt);
+    m_mode->SetLabel(_("Walk-in: find the visitor, Alt+N for a new one, Enter on an empty box for an anonymous visit"));
+    m_mode->Show();
+    m_find->Clear();
+    m_results->Hide();
+    m_form->Hide();
+    Layout();
+    m_find->SetFocus();
+}
+
+void CallerPane::StartVisit(std::int64_t contact, const std::string& name)
+{
+    m_walk_in = false;
+    m_mode->SetLabel(wxString::Format(_("Walk-in visit: %s"), name.empty() ? _("anonymous visitor") : U(name)));
+    SetActive(ActiveContact{contact, name, Channel::WalkIn, Now()});
+    ShowContact(contact);
+}
+
+void CallerPane::FinishInteraction(const std::string& notes, const std::string& disposition,
+                                   std::function<void(bool)> done)
+{
+    if (!m_active) {
+        if (done)
+            done(false);
+        return;
+    }
+    contacts::Interaction i;
+    i.contact = m_active->contact;
+    i.channel = m_active->channel;
+    i.at = m_active->started_at;
+    i.agent = m_console.GetSettings().agent_name;
+    i.talk_s = static_cast<int>(std::max<std::int64_t>(0, Now() - m_active->started_at));
+    i.notes = notes;
+    i.disposition = disposition;
+    // The first line of the notes says what the contact was about.
+    i.summary = notes.substr(0, notes.find('\n'));
+    if (i.summary.size() > 120)
+        i.summary = i.summary.substr(0, 117) + "...";
+    if (i.summary.empty())
+        i.summary = m_active->channel == Channel::WalkIn ? "Walk-in visit" : "Phone call";
+    const std::string region = Region();
+    QueryThenOnWindow(
+        m_console.Store(), this,
+        [i, region](store::Database& db) {
+            ContactStore cs(db, region);
+            return cs.Record(i);
+        },
+        [this, done = std::move(done), contact = i.contact](Result<std::int64_t> id) {
+            if (!id) {
+                m_detail->ChangeValue(U(id.Err().message));
+                if (done)
+                    done(false);
+                return;
+            }
+            SetActive(std::nullopt);
+            m_mode->Hide();
+            Layout();
+            if (m_contact && m_contact->id == contact)
+                LoadTimeline(false);
+            if (done)
+                done(true);
+        });
+}
+
+void CallerPane::OpenDuplicates()
+{
+    if (!m_contact)
+        return;
+    const std::string region = Region();
+    const auto id = m_contact->id;
+    QueryThenOnWindow(
+        m_console.Store(), this,
+        [id, region](store::Database& db) {
+            ContactStore cs(db, region);
+            return cs.DuplicatesOf(id);
+        },
+        [this, id](Result<std::vector<contacts::DuplicateCandidate>> d) {
+            if (!d || d->empty())
+                return;
+            wxArrayString choices;
+            for (const auto& x : d.Value())
+                choices.Add(wxString::Format(L"%s (%lld) \u2014 %s", U(x.b_name), static_cast<long long>(x.b),
+                                             U(x.reason)));
+            const int pick = wxGetSingleChoiceIndex(
+                wxString::Format(_("Merge one of these into %s? Its contacts and requests then show here; "
+                                   "the merge can be undone."),
+                                 m_contact ? U(m_contact->name) : wxString()),
+                _("Possible duplicates"), choices, this);
+            if (pick < 0)
+                return;
+            const auto other = d.Value()[static_cast<size_t>(pick)].b;
+            const std::string agent = m_console.GetSettings().agent_name;
+            const std::string merge_region = Region();
+            QueryThenOnWindow(
+                m_console.Store(), this,
+                [id, other, agent, merge_region](store::Database& db) {
+                    ContactStore cs(db, merge_region);
+                    return cs.Merge(agent, id, other);
+                },
+                [this, id](Result<void> r) {
+                    if (!r)
+                        wxMessageBox(U(r.Err().message), _("Merge"), wxOK | wxICON_WARNING, this);
+                    ShowContact(id);
+                });
+        });
+}
+
+void CallerPane::Unmerge(std::int64_t merged)
+{
+    const std::string agent = m_console.GetSettings().agent_name;
+    const std::string region = Region();
+    QueryThenOnWindow(
+        m_console.Store(), this,
+        [merged, agent, region](store::Database& db) {
+            ContactStore cs(db, region);
+            return cs.Unmerge(agent, merged);
+        },
+        [this](Result<void> r) {
+            if (!r)
+                wxMessageBox(U(r.Err().message), _("Separate merged contacts"), wxOK | wxICON_WARNING, this);
+            if (m_contact)
+                ShowContact(m_contact->id);
+        });
+}
+
+} // namespace civic::ui

@@ -1,0 +1,174 @@
+// The caller & timeline pane: find a contact as you type (phone in any format,
+// e-mail, name, address, request id), see who they are, and read every past
+// contact with the city in one virtual list, newest first, with the selected
+// entry's detail beside it. A screen pop lands here; an unknown number opens a
+// new-contact form already holding it. Walk-in intake (F2) uses the same pane.
+//
+// Thread: UI thread. Every lookup runs on the console store's thread; a result
+// for a query that has been typed over is dropped.
+#pragma once
+
+#include <civic/contacts/Contacts.h>
+#include <civic/core/Console.h>
+
+#include <wx/listctrl.h>
+#include <wx/panel.h>
+#include <wx/timer.h>
+
+#include <functional>
+#include <optional>
+
+class wxButton;
+class wxCheckBox;
+class wxChoice;
+class wxListBox;
+class wxSearchCtrl;
+class wxStaticText;
+class wxTextCtrl;
+
+namespace civic::ui {
+
+class TimelineList;
+
+// The contact the agent is serving now, from the pop or the walk-in until the
+// wrap-up is finished.
+struct ActiveContact
+{
+    std::int64_t contact = 0;
+    std::string name;
+    contacts::Channel channel = contacts::Channel::PhoneIn;
+    std::int64_t started_at = 0; // unix seconds
+};
+
+class CallerPane : public wxPanel
+{
+public:
+    using ActiveFn = std::function<void(const std::optional<ActiveContact>&)>;
+    CallerPane(wxWindow* parent, Console& console, ActiveFn on_active);
+
+    void FocusPrimary();
+    // A screen pop: "tel:+12155550100" or "mailto:someone@example.org". Shows
+    // the matching contact's timeline; several matches are listed to choose
+    // from; none opens the new-contact form with the identifier filled in.
+    void ShowIncoming(const wxString& identifier);
+    wxString CurrentCaller() const;
+
+    // Walk-in intake: the find box takes the visitor; Enter on an empty box
+    // starts an anonymous visit; Alt+N a new visitor.
+    void StartWalkIn();
+    bool InWalkIn() const { return m_walk_in; }
+
+    // Shows a contact and its timeline (also for the agent's own lookups).
+    void ShowContact(std::int64_t id);
+    std::int64_t ShownContact() const { return m_contact ? m_contact->id : 0; }
+
+    // Records the active interaction with the wrap-up's notes and outcome;
+    // done(ok) runs on the UI thread once it is stored.
+    void FinishInteraction(const std::string& notes, const std::string& disposition,
+                           std::function<void(bool)> done);
+    const std::optional<ActiveContact>& Active() const { return m_active; }
+
+    // For tests and the window's keyboard handling.
+    wxSearchCtrl* FindBox() { return m_find; }
+    wxListBox* Results() { return m_results; }
+    TimelineList* Timeline() { return m_timeline; }
+    wxTextCtrl* Detail() { return m_detail; }
+    wxStaticText* NameLabel() { return m_name; }
+    wxPanel* NewContactForm() { return m_form; }
+    wxTextCtrl* FormName() { return m_form_name; }
+    wxTextCtrl* FormPhone() { return m_form_phone; }
+    wxStaticText* FormError() { return m_form_error; }
+    wxChoice* ChannelFilter() { return m_channel; }
+    wxCheckBox* OpenOnly() { return m_open_only; }
+    wxButton* DuplicatesButton() { return m_duplicates; }
+    size_t FoundCount() const { return m_found.size(); }
+    void PickResult(int index);
+    void SaveNewContact();
+    void ShowNewContactForm(const wxString& phone, const wxString& email);
+    void ApplyFilter();
+    void OpenDuplicates();
+    void Unmerge(std::int64_t merged);
+
+private:
+    void BuildCard();
+    void BuildForm();
+    void BuildTimeline();
+    void OnFindText();
+    void RunFind();
+    void ShowCard(const contacts::Contact& c, int duplicates);
+    void LoadTimeline(bool more);
+    void OnEntrySelected(long row);
+    void SetActive(std::optional<ActiveContact> a);
+    std::string Region() const;
+    void StartVisit(std::int64_t contact, const std::string& name);
+
+    Console& m_console;
+    ActiveFn m_on_active;
+
+    wxSearchCtrl* m_find = nullptr;
+    wxStaticText* m_mode = nullptr;
+    wxListBox* m_results = nullptr;
+    wxPanel* m_card = nullptr;
+    wxStaticText* m_name = nullptr;
+    wxStaticText* m_details = nullptr;
+    wxStaticText* m_needs = nullptr;
+    wxButton* m_new = nullptr;
+    wxButton* m_duplicates = nullptr;
+    wxButton* m_unmerge = nullptr;
+    wxPanel* m_form = nullptr;
+    wxTextCtrl* m_form_name = nullptr;
+    wxTextCtrl* m_form_phone = nullptr;
+    wxTextCtrl* m_form_email = nullptr;
+    wxTextCtrl* m_form_address = nullptr;
+    wxTextCtrl* m_form_language = nullptr;
+    wxTextCtrl* m_form_needs = nullptr;
+    wxStaticText* m_form_error = nullptr;
+    wxChoice* m_channel = nullptr;
+    wxCheckBox* m_open_only = nullptr;
+    wxSearchCtrl* m_filter_text = nullptr;
+    TimelineList* m_timeline = nullptr;
+    wxTextCtrl* m_detail = nullptr;
+    wxTimer m_typing;
+    wxTimer m_filter_typing;
+
+    std::vector<contacts::FoundContact> m_found;
+    std::uint64_t m_find_generation = 0;
+    std::uint64_t m_timeline_generation = 0;
+    std::optional<contacts::Contact> m_contact;
+    contacts::TimelineFilter m_filter;
+    std::optional<contacts::TimelineCursor> m_next;
+    bool m_loading = false;
+    bool m_walk_in = false;
+    std::optional<ActiveContact> m_active;
+    bool m_open_top = false; // Enter came before the lookup: open its top match
+};
+
+// The timeline as a virtual list: rows are drawn from the pages loaded so far,
+// and scrolling near the end asks for the next page. Cost per screen does not
+// grow with the length of the history.
+class TimelineList : public wxListCtrl
+{
+public:
+    TimelineList(wxWindow* parent, std::function<void()> need_more);
+    // owner: whose timeline it is; entries filed by someone else (a liaison,
+    // in an organization's timeline) are prefixed with their name.
+    void Set(std::vector<contacts::TimelineEntry> entries, bool more, std::string owner);
+    void Append(std::vector<contacts::TimelineEntry> entries, bool more);
+    const std::vector<contacts::TimelineEntry>& Entries() const { return m_entries; }
+
+    static wxString ChannelText(const contacts::TimelineEntry& e);
+
+private:
+    wxString OnGetItemText(long item, long column) const override;
+    int OnGetItemImage(long item) const override;
+    wxItemAttr* OnGetItemAttr(long item) const override;
+
+    std::vector<contacts::TimelineEntry> m_entries;
+    bool m_more = false;
+    std::string m_owner;
+    std::function<void()> m_need_more;
+    mutable bool m_asked = false;
+    mutable wxItemAttr m_open_attr;
+};
+
+} // namespace civic::ui
