@@ -107,7 +107,9 @@ wxString When(std::int64_t at)
     const wxDateTime now = wxDateTime::Now();
     if (t.IsSameDate(now))
         return t.Format(_("Today %H:%M"));
-    return t.Format("%Y-%m-%d %H:%M");
+    if (t.GetYear() == now.GetYear())
+        return t.Format("%b %d %H:%M");
+    return t.Format("%Y-%m-%d");
 }
 
 wxString Duration(std::optional<int> seconds)
@@ -127,8 +129,8 @@ TimelineList::TimelineList(wxWindow* parent, std::function<void()> need_more)
 {
     SetName("timeline");
     AssignImageList(MakeIcons(this), wxIMAGE_LIST_SMALL);
-    AppendColumn(_("When"), wxLIST_FORMAT_LEFT, FromDIP(130));
-    AppendColumn(_("Channel"), wxLIST_FORMAT_LEFT, FromDIP(110));
+    AppendColumn(_("When"), wxLIST_FORMAT_LEFT, FromDIP(125));
+    AppendColumn(_("Channel"), wxLIST_FORMAT_LEFT, FromDIP(115));
     AppendColumn(_("Summary"), wxLIST_FORMAT_LEFT, FromDIP(260));
     AppendColumn(_("Requests"), wxLIST_FORMAT_LEFT, FromDIP(170));
     AppendColumn(_("Agent"), wxLIST_FORMAT_LEFT, FromDIP(80));
@@ -416,6 +418,7 @@ void CallerPane::BuildTimeline()
     m_filter_text->SetDescriptiveText(_("Filter the timeline"));
     filters->Add(m_channel, 0, wxRIGHT, FromDIP(6));
     filters->Add(m_open_only, 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, FromDIP(6));
+    m_filter_text->SetMinSize(FromDIP(wxSize(140, -1)));
     filters->Add(m_filter_text, 1);
     GetSizer()->Add(filters, 0, wxEXPAND | wxLEFT | wxRIGHT | wxTOP, FromDIP(6));
 
@@ -570,6 +573,10 @@ void CallerPane::ShowIncoming(const wxString& identifier)
                 m_contact.reset();
                 m_timeline->Set({}, false, std::string());
                 m_details->SetLabel(_("Not in the contacts yet."));
+                m_detail->ChangeValue(wxString());
+                m_needs->Hide();
+                m_duplicates->Hide();
+                m_unmerge->Hide();
                 ShowNewContactForm(email ? wxString() : shown, email ? shown : wxString());
                 return;
             }
@@ -775,13 +782,13 @@ void CallerPane::OnEntrySelected(long row)
     if (e.talk_s)
         text += wxString::Format(_(", %s talk time"), Duration(e.talk_s));
     text += "\n" + U(e.summary) + "\n";
-    if (!e.contact_name.empty())
+    if (!e.contact_name.empty() && (!m_contact || e.contact_name != m_contact->name))
         text += wxString::Format(_("By: %s\n"), U(e.contact_name));
     if (!e.on_behalf_of_name.empty())
         text += wxString::Format(_("On behalf of: %s\n"), U(e.on_behalf_of_name));
     if (!e.disposition.empty() && e.type == TimelineEntry::Type::Interaction)
         text += wxString::Format(_("Outcome: %s\n"), U(e.disposition));
-    if (!e.notes.empty())
+    if (!e.notes.empty() && e.notes != e.summary)
         text += (e.type == TimelineEntry::Type::Interaction ? _("Notes:\n") : _("Status notes:\n")) + U(e.notes) + "\n";
     if (!e.answers.empty())
         text += _("Form answers:\n") + U(e.answers) + "\n";

@@ -17,6 +17,7 @@
 #include <wx/bmpbndl.h>
 #include <wx/evtloop.h>
 #include <wx/datetime.h>
+#include <wx/display.h>
 #include <wx/fileconf.h>
 #include <wx/iconbndl.h>
 #include <wx/menu.h>
@@ -90,6 +91,13 @@ MainFrame::MainFrame(Console& console)
         wxEmptyString, wxEmptyString,
         wxString::FromUTF8((console.GetPaths().config_dir / "ui.ini").string()), wxEmptyString,
         wxCONFIG_USE_LOCAL_FILE);
+
+    // First start: most of the screen, since three panes share it all day. Set
+    // before the panes are laid out, as wxAUI sizes docks from the frame.
+    const int display = wxDisplay::GetFromWindow(this);
+    const wxRect area = wxDisplay(display == wxNOT_FOUND ? 0u : static_cast<unsigned>(display)).GetClientArea();
+    SetSize(std::min(area.width * 9 / 10, FromDIP(1680)), std::min(area.height * 9 / 10, FromDIP(1050)));
+    CentreOnScreen();
 
     BuildMenus();
     CreateStatusBar(kStatusFieldCount);
@@ -188,6 +196,14 @@ void MainFrame::BuildMenus()
         m_caller->ShowNewContactForm(wxString(), wxString());
     }, ID_NEW_CONTACT);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) {
+        if (m_caller->Active() && !m_wrapup->Notes()->IsEmpty()) {
+            // Notes being written belong to the contact in progress.
+            wxMessageBox(wxString::Format(_("Finish the wrap-up for %s first (Ctrl+Enter)."),
+                                          wxString::FromUTF8(m_caller->Active()->name)),
+                         _("Walk-in visit"), wxOK | wxICON_INFORMATION, this);
+            FocusPane(m_wrapup);
+            return;
+        }
         FocusPane(m_caller);
         m_caller->StartWalkIn();
     }, ID_WALK_IN);
@@ -219,7 +235,7 @@ void MainFrame::BuildPanes()
                                 .Name("caller")
                                 .Caption(_("Caller and timeline"))
                                 .Left()
-                                .BestSize(FromDIP(wxSize(420, 600)))
+                                .BestSize(FromDIP(wxSize(560, 600)))
                                 .MinSize(FromDIP(wxSize(260, 200)))
                                 .CloseButton(false));
     m_aui.AddPane(m_knowledge, wxAuiPaneInfo()
@@ -243,8 +259,9 @@ void MainFrame::BuildPanes()
         m_aui.LoadPerspective(saved, true);
     int w = 0, h = 0;
     if (m_config->Read("layout/width", &w) && m_config->Read("layout/height", &h) && w > 0 &&
-        h > 0)
+        h > 0) {
         SetSize(w, h);
+    }
     if (m_config->ReadBool("layout/maximized", false))
         Maximize();
 }
