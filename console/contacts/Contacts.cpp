@@ -383,6 +383,19 @@ Result<void> ContactStore::Unlink(std::int64_t organization, std::int64_t person
     return q.BindAll(organization, person).Run();
 }
 
+Result<std::vector<FoundContact>> ContactStore::Organizations(int limit)
+{
+    std::vector<FoundContact> out;
+    auto q = m_db.Prepare("SELECT id, name FROM contact WHERE kind = 'organization' AND merged_into IS NULL "
+                          "ORDER BY name LIMIT ?1");
+    auto r = q.Bind(1, limit).ForEach([&](store::Query& row) {
+        out.push_back({row.Int(0), ContactKind::Organization, row.Text(1), std::string(), false});
+    });
+    if (!r)
+        return r.Err();
+    return out;
+}
+
 // ---- finding
 
 Result<void> ContactStore::AddFound(std::vector<FoundContact>& out, std::int64_t id, const std::string& matched,

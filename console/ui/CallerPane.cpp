@@ -1,6 +1,7 @@
 #include "ui/CallerPane.h"
 
 #include "ui/Async.h"
+#include "ui/ContactDialog.h"
 
 #include <wx/button.h>
 #include <wx/checkbox.h>
@@ -315,11 +316,15 @@ void CallerPane::BuildCard()
     auto* buttons = new wxBoxSizer(wxHORIZONTAL);
     m_new = new wxButton(m_card, wxID_ANY, _("&New contact"));
     m_new->SetName("new_contact");
+    m_edit = new wxButton(m_card, wxID_ANY, _("&Edit..."));
+    m_edit->SetName("edit_contact");
+    m_edit->Hide();
     m_duplicates = new wxButton(m_card, wxID_ANY, _("Possible &duplicates"));
     m_duplicates->Hide();
     m_unmerge = new wxButton(m_card, wxID_ANY, _("&Separate merged..."));
     m_unmerge->Hide();
     buttons->Add(m_new, 0, wxRIGHT, FromDIP(6));
+    buttons->Add(m_edit, 0, wxRIGHT, FromDIP(6));
     buttons->Add(m_duplicates, 0, wxRIGHT, FromDIP(6));
     buttons->Add(m_unmerge, 0);
     s->Add(buttons, 0, wxBOTTOM, FromDIP(4));
@@ -334,6 +339,7 @@ void CallerPane::BuildCard()
             m_form_name->ChangeValue(typed);
     });
     m_duplicates->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { OpenDuplicates(); });
+    m_edit->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { EditContact(); });
     m_unmerge->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
         if (!m_contact || m_contact->merged.empty())
             return;
@@ -362,6 +368,12 @@ void CallerPane::BuildForm()
         grid->Add(t, 1, wxEXPAND);
         return t;
     };
+    grid->Add(new wxStaticText(m_form, wxID_ANY, _("&Kind:")), 0, wxALIGN_CENTER_VERTICAL);
+    m_form_kind = new wxChoice(m_form, wxID_ANY);
+    m_form_kind->Append(_("Person"));
+    m_form_kind->Append(_("Organization (association, business)"));
+    m_form_kind->SetSelection(0);
+    grid->Add(m_form_kind, 1, wxEXPAND);
     m_form_name = field(_("&Name:"), "form_name");
     m_form_phone = field(_("&Phone:"), "form_phone");
     m_form_email = field(_("&E-mail:"), "form_email");
@@ -598,6 +610,7 @@ void CallerPane::ShowNewContactForm(const wxString& phone, const wxString& email
         t->ChangeValue(wxString());
     m_form_phone->ChangeValue(phone);
     m_form_email->ChangeValue(email);
+    m_form_kind->SetSelection(0);
     m_form_error->SetLabel(wxString());
     m_form->Show();
     m_results->Hide();
@@ -608,6 +621,7 @@ void CallerPane::ShowNewContactForm(const wxString& phone, const wxString& email
 void CallerPane::SaveNewContact()
 {
     contacts::NewContact c;
+    c.kind = m_form_kind->GetSelection() == 1 ? contacts::ContactKind::Organization : contacts::ContactKind::Person;
     c.name = m_form_name->GetValue().Strip(wxString::both).utf8_string();
     c.language = m_form_language->GetValue().utf8_string();
     c.needs = m_form_needs->GetValue().utf8_string();
@@ -712,6 +726,7 @@ void CallerPane::ShowCard(const contacts::Contact& c, int duplicates)
     m_duplicates->SetLabel(wxString::Format(_("Possible &duplicates (%d)"), duplicates));
     m_duplicates->Show(duplicates > 0);
     m_unmerge->Show(!c.merged.empty());
+    m_edit->Show();
     m_details->Wrap(std::max(GetClientSize().GetWidth() - FromDIP(24), FromDIP(200)));
     m_card->Layout();
     Layout();
@@ -870,6 +885,15 @@ void CallerPane::FinishInteraction(const std::string& notes, const std::string& 
             if (done)
                 done(true);
         });
+}
+
+void CallerPane::EditContact()
+{
+    if (!m_contact)
+        return;
+    ContactDialog dialog(this, m_console, *m_contact);
+    if (dialog.ShowModal() == wxID_OK)
+        ShowContact(m_contact->id);
 }
 
 void CallerPane::OpenDuplicates()

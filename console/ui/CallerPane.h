@@ -87,6 +87,7 @@ public:
     void ShowNewContactForm(const wxString& phone, const wxString& email);
     void ApplyFilter();
     void OpenDuplicates();
+    void EditContact();
     void Unmerge(std::int64_t merged);
 
 private:
@@ -113,9 +114,11 @@ private:
     wxStaticText* m_details = nullptr;
     wxStaticText* m_needs = nullptr;
     wxButton* m_new = nullptr;
+    wxButton* m_edit = nullptr;
     wxButton* m_duplicates = nullptr;
     wxButton* m_unmerge = nullptr;
     wxPanel* m_form = nullptr;
+    wxChoice* m_form_kind = nullptr;
     wxTextCtrl* m_form_name = nullptr;
     wxTextCtrl* m_form_phone = nullptr;
     wxTextCtrl* m_form_email = nullptr;

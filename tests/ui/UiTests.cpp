@@ -3,6 +3,7 @@
 
 #include "ui/ArticleEditor.h"
 #include "ui/CallerPane.h"
+#include "ui/ContactDialog.h"
 #include "ui/Async.h"
 #include "ui/HistoryDialog.h"
 #include "ui/ReviewQueue.h"
@@ -29,6 +30,8 @@
 #include <wx/msgdlg.h>
 #include <wx/choicdlg.h>
 #include <wx/choice.h>
+#include <wx/checklst.h>
+#include <wx/combobox.h>
 #include <wx/testing.h>
 #include <wx/uiaction.h>
 
@@ -427,6 +430,40 @@ BOOST_AUTO_TEST_CASE(duplicates_merge_and_unmerge_from_the_card)
                          })
                          .get();
     BOOST_TEST(log == "contact.merge contact.unmerge");
+}
+
+BOOST_AUTO_TEST_CASE(editing_a_contact_sets_consent_adds_a_number_and_a_liaison_link)
+{
+    TempDir dir;
+    ConsoleWindow w(dir.Path());
+    const auto seeded = Seed(w);
+    auto contact = w.console->Store()
+                       .Submit([&](store::Database& db) { return contacts::ContactStore(db).Get(seeded.maria).Value(); })
+                       .get();
+    auto* dialog = new ContactDialog(w.frame, *w.console, contact);
+    dialog->Show();
+    BOOST_TEST_REQUIRE(dialog->Identifiers()->GetCount() == 2u);
+    BOOST_TEST(dialog->Identifiers()->IsChecked(0)); // the phone: agreed to be notified
+    dialog->Identifiers()->Check(0, false);
+    dialog->NewValue()->ChangeValue("555");
+    dialog->Save();
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return !dialog->Error()->GetLabel().empty(); }));
+    BOOST_TEST(dialog->Error()->GetLabel().StartsWith("Phone:"));
+    dialog->NewValue()->ChangeValue("267 555 0142");
+    dialog->Organization()->ChangeValue("Fairhill Neighbors");
+    dialog->Language()->ChangeValue("es-US");
+    dialog->Save();
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return dialog->Saved(); }));
+    dialog->Destroy();
+    auto after = w.console->Store()
+                     .Submit([&](store::Database& db) { return contacts::ContactStore(db).Get(seeded.maria).Value(); })
+                     .get();
+    BOOST_TEST(after.language == "es-US");
+    BOOST_TEST_REQUIRE(after.identifiers.size() == 3u);
+    BOOST_TEST(!after.identifiers[0].notify);
+    BOOST_TEST(after.identifiers[2].value == "+12675550142");
+    BOOST_TEST_REQUIRE(after.memberships.size() == 1u);
+    BOOST_TEST(after.memberships[0].organization_name == "Fairhill Neighbors");
 }
 
 BOOST_AUTO_TEST_CASE(a_walk_in_visit_takes_two_keystrokes_and_no_mouse)

@@ -236,6 +236,8 @@ public:
     // Liaisons: a person reporting for an organization.
     Result<void> Link(std::int64_t organization, std::int64_t person, const std::string& role = "liaison");
     Result<void> Unlink(std::int64_t organization, std::int64_t person);
+    // Organizations by name (not merged ones), for choosing whom a liaison reports for.
+    Result<std::vector<FoundContact>> Organizations(int limit = 1000);
 
     // As the agent types: a phone number in any format, an e-mail address, a
     // social handle, a service request id, an address (starts with a house
