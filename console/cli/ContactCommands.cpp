@@ -273,11 +273,25 @@ int Timeline(Context& ctx, std::vector<std::string>& args)
             start = comma + 1;
         }
     }
+    for (const char* name : {"--from", "--to"}) {
+        if (auto d = TakeOption(args, name)) {
+            std::tm tm{};
+            const char* end = strptime(d->c_str(), "%Y-%m-%d", &tm);
+            if (!end || *end) {
+                ctx.err << "timeline: " << name << " takes a date as YYYY-MM-DD\n";
+                return kUsage;
+            }
+            tm.tm_isdst = -1;
+            const std::int64_t at = static_cast<std::int64_t>(std::mktime(&tm)); // local midnight
+            (std::string(name) == "--from" ? filter.from : filter.to) = std::string(name) == "--to" ? at + 86400 : at;
+        }
+    }
     filter.open_requests_only = TakeFlag(args, "--open");
     if (auto t = TakeOption(args, "--text"))
         filter.text = *t;
     if (!limit || args.size() != 1) {
-        ctx.err << "usage: civicdesk-cli timeline CONTACT [--channel a,b] [--open] [--text T] [--limit N] [--json]\n";
+        ctx.err << "usage: civicdesk-cli timeline CONTACT [--channel a,b] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--open] "
+                   "[--text T] [--limit N] [--json]\n";
         return kUsage;
     }
     auto o = Open(ctx);
@@ -358,7 +372,7 @@ void RegisterContactCommands()
     r.push_back({{"contacts", "merge"}, "KEEP MERGE [--as NAME]", "show MERGE as part of KEEP (reversible, audited)",
                  Merge});
     r.push_back({{"contacts", "unmerge"}, "CONTACT-ID [--as NAME]", "undo a merge (audited)", Unmerge});
-    r.push_back({{"timeline"}, "CONTACT [--channel a,b] [--open] [--text T] [--limit N] [--json]",
+    r.push_back({{"timeline"}, "CONTACT [--channel a,b] [--from DATE] [--to DATE] [--open] [--text T] [--limit N] [--json]",
                  "a contact's interactions and requests, newest first", Timeline});
 }
 

@@ -134,6 +134,7 @@ TimelineList::TimelineList(wxWindow* parent, std::function<void()> need_more)
     AppendColumn(_("Channel"), wxLIST_FORMAT_LEFT, FromDIP(115));
     AppendColumn(_("Summary"), wxLIST_FORMAT_LEFT, FromDIP(260));
     AppendColumn(_("Requests"), wxLIST_FORMAT_LEFT, FromDIP(170));
+    AppendColumn(_("Outcome"), wxLIST_FORMAT_LEFT, FromDIP(110));
     AppendColumn(_("Agent"), wxLIST_FORMAT_LEFT, FromDIP(80));
     AppendColumn(_("Length"), wxLIST_FORMAT_RIGHT, FromDIP(55));
     m_open_attr.SetTextColour(wxColour(0x9a, 0x4d, 0x00));
@@ -192,8 +193,9 @@ wxString TimelineList::OnGetItemText(long item, long column) const
                  L" \u2014 " + U(r.status);
         return s;
     }
-    case 4: return U(e.agent);
-    case 5: return Duration(e.talk_s);
+    case 4: return e.type == TimelineEntry::Type::Interaction ? U(e.disposition) : wxString();
+    case 5: return U(e.agent);
+    case 6: return Duration(e.talk_s);
     }
     return {};
 }
@@ -425,14 +427,21 @@ void CallerPane::BuildTimeline()
     for (auto c : contacts::kAllChannels)
         m_channel->Append(ChannelName(c));
     m_channel->SetSelection(0);
+    m_period = new wxChoice(this, wxID_ANY);
+    m_period->SetName("period_filter");
+    for (const wxString& p : {_("Any time"), _("Today"), _("Last 7 days"), _("Last 30 days"), _("Last 12 months")})
+        m_period->Append(p);
+    m_period->SetSelection(0);
     m_open_only = new wxCheckBox(this, wxID_ANY, _("&Open requests only"));
     m_filter_text = new wxSearchCtrl(this, wxID_ANY);
     m_filter_text->SetDescriptiveText(_("Filter the timeline"));
     filters->Add(m_channel, 0, wxRIGHT, FromDIP(6));
-    filters->Add(m_open_only, 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, FromDIP(6));
-    m_filter_text->SetMinSize(FromDIP(wxSize(140, -1)));
-    filters->Add(m_filter_text, 1);
+    filters->Add(m_period, 0, wxRIGHT, FromDIP(6));
     GetSizer()->Add(filters, 0, wxEXPAND | wxLEFT | wxRIGHT | wxTOP, FromDIP(6));
+    auto* second = new wxBoxSizer(wxHORIZONTAL);
+    second->Add(m_filter_text, 1, wxRIGHT, FromDIP(6));
+    second->Add(m_open_only, 0, wxALIGN_CENTER_VERTICAL);
+    GetSizer()->Add(second, 0, wxEXPAND | wxLEFT | wxRIGHT | wxTOP, FromDIP(6));
 
     auto* split = new wxSplitterWindow(this, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxSP_LIVE_UPDATE | wxSP_3DSASH);
     split->SetMinimumPaneSize(FromDIP(80));
@@ -445,6 +454,7 @@ void CallerPane::BuildTimeline()
     GetSizer()->Add(split, 1, wxEXPAND | wxALL, FromDIP(6));
 
     m_channel->Bind(wxEVT_CHOICE, [this](wxCommandEvent&) { ApplyFilter(); });
+    m_period->Bind(wxEVT_CHOICE, [this](wxCommandEvent&) { ApplyFilter(); });
     m_open_only->Bind(wxEVT_CHECKBOX, [this](wxCommandEvent&) { ApplyFilter(); });
     m_filter_text->Bind(wxEVT_TEXT, [this](wxCommandEvent&) { m_filter_typing.StartOnce(250); });
     m_timeline->Bind(wxEVT_LIST_ITEM_SELECTED, [this](wxListEvent& e) { OnEntrySelected(e.GetIndex()); });
@@ -693,6 +703,13 @@ void CallerPane::ShowContact(std::int64_t id)
             }
             ShowCard(r->first, r->second);
             m_contact = std::move(r.Value().first);
+            if (m_active && m_active->contact == m_contact->id && m_contact->kind == contacts::ContactKind::Person) {
+                m_active->organizations.clear();
+                for (const auto& m : m_contact->memberships)
+                    m_active->organizations.emplace_back(m.organization, m.organization_name);
+                if (m_on_active)
+                    m_on_active(m_active);
+            }
             LoadTimeline(false);
         });
 }
@@ -738,6 +755,13 @@ void CallerPane::ApplyFilter()
     const int ch = m_channel->GetSelection();
     if (ch > 0)
         f.channels.insert(contacts::kAllChannels[ch - 1]);
+    // Periods end now; "today" starts at local midnight.
+    static const int kDays[] = {0, 0, 7, 30, 365};
+    const int period = m_period->GetSelection();
+    if (period == 1)
+        f.from = wxDateTime::Today().GetTicks();
+    else if (period > 1)
+        f.from = Now() - static_cast<std::int64_t>(kDays[period]) * 86400;
     f.open_requests_only = m_open_only->GetValue();
     f.text = m_filter_text->GetValue().Strip(wxString::both).utf8_string();
     m_filter = f;
@@ -842,7 +866,7 @@ void CallerPane::StartVisit(std::int64_t contact, const std::string& name)
 }
 
 void CallerPane::FinishInteraction(const std::string& notes, const std::string& disposition,
-                                   std::function<void(bool)> done)
+                                   std::optional<std::int64_t> on_behalf_of, std::function<void(bool)> done)
 {
     if (!m_active) {
         if (done)
@@ -857,6 +881,7 @@ void CallerPane::FinishInteraction(const std::string& notes, const std::string& 
     i.talk_s = static_cast<int>(std::max<std::int64_t>(0, Now() - m_active->started_at));
     i.notes = notes;
     i.disposition = disposition;
+    i.on_behalf_of = on_behalf_of;
     // The first line of the notes says what the contact was about.
     i.summary = notes.substr(0, notes.find('\n'));
     if (i.summary.size() > 120)

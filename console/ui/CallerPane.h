@@ -38,6 +38,9 @@ struct ActiveContact
     std::string name;
     contacts::Channel channel = contacts::Channel::PhoneIn;
     std::int64_t started_at = 0; // unix seconds
+    // Organizations this person reports for: the wrap-up offers them as
+    // "on behalf of".
+    std::vector<std::pair<std::int64_t, std::string>> organizations;
 };
 
 class CallerPane : public wxPanel
@@ -65,7 +68,7 @@ public:
     // Records the active interaction with the wrap-up's notes and outcome;
     // done(ok) runs on the UI thread once it is stored.
     void FinishInteraction(const std::string& notes, const std::string& disposition,
-                           std::function<void(bool)> done);
+                           std::optional<std::int64_t> on_behalf_of, std::function<void(bool)> done);
     const std::optional<ActiveContact>& Active() const { return m_active; }
 
     // For tests and the window's keyboard handling.
@@ -79,6 +82,7 @@ public:
     wxTextCtrl* FormPhone() { return m_form_phone; }
     wxStaticText* FormError() { return m_form_error; }
     wxChoice* ChannelFilter() { return m_channel; }
+    wxChoice* PeriodFilter() { return m_period; }
     wxCheckBox* OpenOnly() { return m_open_only; }
     wxButton* DuplicatesButton() { return m_duplicates; }
     size_t FoundCount() const { return m_found.size(); }
@@ -127,6 +131,7 @@ private:
     wxTextCtrl* m_form_needs = nullptr;
     wxStaticText* m_form_error = nullptr;
     wxChoice* m_channel = nullptr;
+    wxChoice* m_period = nullptr;
     wxCheckBox* m_open_only = nullptr;
     wxSearchCtrl* m_filter_text = nullptr;
     TimelineList* m_timeline = nullptr;

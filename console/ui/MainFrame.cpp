@@ -221,8 +221,8 @@ void MainFrame::BuildPanes()
         m_knowledge->OpenArticle(id);
     });
     m_wrapup->OnFinish([this](const std::string& notes, const std::string& disposition,
-                              std::function<void(bool)> done) {
-        m_caller->FinishInteraction(notes, disposition, [this, done = std::move(done)](bool ok) {
+                              std::optional<std::int64_t> on_behalf_of, std::function<void(bool)> done) {
+        m_caller->FinishInteraction(notes, disposition, on_behalf_of, [this, done = std::move(done)](bool ok) {
             if (done)
                 done(ok);
             if (ok)
@@ -477,8 +477,10 @@ void MainFrame::OnActive(const std::optional<ActiveContact>& active)
 {
     if (!active) {
         m_wrapup->SetContext(_("No call or visit in progress"), false);
+        m_wrapup->SetOnBehalfChoices({});
         return;
     }
+    m_wrapup->SetOnBehalfChoices(active->organizations);
     const wxString who = active->name.empty() ? _("anonymous visitor") : wxString::FromUTF8(active->name);
     const wxString since = wxDateTime(static_cast<time_t>(active->started_at)).Format("%H:%M");
     m_wrapup->SetContext(active->channel == contacts::Channel::WalkIn

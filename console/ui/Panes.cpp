@@ -46,6 +46,15 @@ WrapUpPane::WrapUpPane(wxWindow* parent, kb::KnowledgeService& service, OpenFn o
     m_finish = new wxButton(this, wxID_ANY, _("&Finish (Ctrl+Enter)"));
     m_finish->SetName("wrapup_finish");
     m_finish->Disable();
+    auto* behalf_row = new wxBoxSizer(wxHORIZONTAL);
+    m_on_behalf_label = new wxStaticText(this, wxID_ANY, _("On &behalf of:"));
+    m_on_behalf = new wxChoice(this, wxID_ANY);
+    m_on_behalf->SetName("wrapup_on_behalf");
+    behalf_row->Add(m_on_behalf_label, 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, FromDIP(6));
+    behalf_row->Add(m_on_behalf, 1);
+    sizer->Add(behalf_row, 0, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, FromDIP(6));
+    m_on_behalf_label->Hide();
+    m_on_behalf->Hide();
     finish_row->Add(new wxStaticText(this, wxID_ANY, _("Outcome:")), 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, FromDIP(6));
     finish_row->Add(m_disposition, 1, wxRIGHT, FromDIP(6));
     finish_row->Add(m_finish, 0);
@@ -82,12 +91,31 @@ void WrapUpPane::SetContext(const wxString& context, bool can_finish)
     Layout();
 }
 
+void WrapUpPane::SetOnBehalfChoices(const std::vector<std::pair<std::int64_t, std::string>>& organizations)
+{
+    m_on_behalf->Clear();
+    m_on_behalf_ids.clear();
+    m_on_behalf->Append(_("(the caller themselves)"));
+    for (const auto& [id, name] : organizations) {
+        m_on_behalf->Append(wxString::FromUTF8(name));
+        m_on_behalf_ids.push_back(id);
+    }
+    m_on_behalf->SetSelection(0);
+    m_on_behalf->Show(!organizations.empty());
+    m_on_behalf_label->Show(!organizations.empty());
+    Layout();
+}
+
 void WrapUpPane::Finish()
 {
     if (!m_finish->IsEnabled() || !m_on_finish)
         return;
     m_finish->Disable(); // one record per contact, however often it is pressed
-    m_on_finish(m_notes->GetValue().utf8_string(), m_disposition->GetStringSelection().utf8_string(),
+    std::optional<std::int64_t> on_behalf;
+    const int pick = m_on_behalf->IsShown() ? m_on_behalf->GetSelection() : -1;
+    if (pick > 0 && static_cast<size_t>(pick) <= m_on_behalf_ids.size())
+        on_behalf = m_on_behalf_ids[static_cast<size_t>(pick - 1)];
+    m_on_finish(m_notes->GetValue().utf8_string(), m_disposition->GetStringSelection().utf8_string(), on_behalf,
                 [this](bool ok) {
                     if (!ok) {
                         m_finish->Enable();

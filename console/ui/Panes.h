@@ -9,6 +9,7 @@
 #include <wx/timer.h>
 
 #include <functional>
+#include <optional>
 #include <vector>
 
 class wxSearchCtrl;
@@ -34,7 +35,10 @@ public:
     // Finish (Ctrl+Enter) hands the notes and outcome over; done(ok) clears
     // the form once they are stored.
     using FinishFn = std::function<void(const std::string& notes, const std::string& disposition,
-                                        std::function<void(bool)> done)>;
+                                        std::optional<std::int64_t> on_behalf_of, std::function<void(bool)> done)>;
+    // The organizations the contact reports for; empty hides the choice.
+    void SetOnBehalfChoices(const std::vector<std::pair<std::int64_t, std::string>>& organizations);
+    wxChoice* OnBehalf() { return m_on_behalf; }
     void OnFinish(FinishFn fn) { m_on_finish = std::move(fn); }
     void Finish();
     wxButton* FinishButton() { return m_finish; }
@@ -52,6 +56,9 @@ private:
     wxListBox* m_suggestions;
     wxStaticText* m_context = nullptr;
     wxChoice* m_disposition = nullptr;
+    wxChoice* m_on_behalf = nullptr;
+    wxStaticText* m_on_behalf_label = nullptr;
+    std::vector<std::int64_t> m_on_behalf_ids;
     wxButton* m_finish = nullptr;
     FinishFn m_on_finish;
     wxTimer m_typing;

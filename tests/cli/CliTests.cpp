@@ -225,6 +225,9 @@ BOOST_AUTO_TEST_CASE(import_find_merge_and_timeline)
     BOOST_TEST(timeline.status == 0, timeline.output);
     BOOST_TEST(Contains(timeline.output, "\"summary\": \"Missed trash pickup\""), timeline.output);
     BOOST_TEST(Contains(timeline.output, "\"channel\": \"phone-in\""), timeline.output);
+    auto later = Cli(d + "timeline 1 --from 2099-01-01");
+    BOOST_TEST(Contains(later.output, "0 entries"), later.output);
+    BOOST_TEST(Cli(d + "timeline 1 --from yesterday").status == 2);
 
     auto dups = Cli(d + "contacts duplicates");
     BOOST_TEST(Contains(dups.output, "similar name at"), dups.output);

@@ -358,6 +358,11 @@ BOOST_AUTO_TEST_CASE(a_known_caller_pops_with_every_channel_and_request_status)
     caller->ApplyFilter();
     BOOST_TEST(PumpUntil([&] { return caller->Timeline()->Entries().size() == 1u; }));
     BOOST_TEST(caller->Timeline()->GetItemText(0, 2) == "Sent a photo");
+    // All of it happened in 2023: nothing in the last 30 days.
+    caller->ChannelFilter()->SetSelection(0);
+    caller->PeriodFilter()->SetSelection(3);
+    caller->ApplyFilter();
+    BOOST_TEST(PumpUntil([&] { return caller->Timeline()->Entries().empty(); }));
 }
 
 BOOST_AUTO_TEST_CASE(an_unknown_caller_gets_a_new_contact_with_the_number)
@@ -464,6 +469,42 @@ BOOST_AUTO_TEST_CASE(editing_a_contact_sets_consent_adds_a_number_and_a_liaison_
     BOOST_TEST(after.identifiers[2].value == "+12675550142");
     BOOST_TEST_REQUIRE(after.memberships.size() == 1u);
     BOOST_TEST(after.memberships[0].organization_name == "Fairhill Neighbors");
+}
+
+BOOST_AUTO_TEST_CASE(a_liaison_files_on_behalf_of_the_association)
+{
+    TempDir dir;
+    ConsoleWindow w(dir.Path());
+    const auto org = w.console->Store()
+                         .Submit([](store::Database& db) {
+                             contacts::ContactStore cs(db);
+                             contacts::NewContact o;
+                             o.kind = contacts::ContactKind::Organization;
+                             o.name = "Fairhill Neighbors";
+                             const auto org_id = cs.Create(o).Value();
+                             contacts::NewContact p;
+                             p.name = "Ana Rivera";
+                             p.identifiers = {{contacts::IdKind::Phone, "2155550111", "", false}};
+                             (void)cs.Link(org_id, cs.Create(p).Value());
+                             return org_id;
+                         })
+                         .get();
+    w.frame->HandleArgs({"--pop", "tel:2155550111"});
+    auto* wrap = w.frame->WrapUp();
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return wrap->OnBehalf()->IsShown(); }));
+    BOOST_TEST(wrap->OnBehalf()->GetString(1) == "Fairhill Neighbors");
+    wrap->OnBehalf()->SetSelection(1);
+    wrap->Notes()->ChangeValue("Three street lights out on the 2900 block");
+    wrap->Finish();
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return wrap->Notes()->IsEmpty(); }));
+    const auto page = w.console->Store()
+                          .Submit([org](store::Database& db) {
+                              return contacts::ContactStore(db).Timeline(org, {}, std::nullopt, 10).Value();
+                          })
+                          .get();
+    BOOST_TEST_REQUIRE(page.entries.size() == 1u);
+    BOOST_TEST(page.entries[0].contact_name == "Ana Rivera");
+    BOOST_TEST(page.entries[0].summary == "Three street lights out on the 2900 block");
 }
 
 BOOST_AUTO_TEST_CASE(a_walk_in_visit_takes_two_keystrokes_and_no_mouse)
