@@ -109,8 +109,12 @@ Result<Response> Perform(const Request& request)
                              rc == CURLE_OPERATION_TIMEDOUT || rc == CURLE_COULDNT_RESOLVE_PROXY ||
                              rc == CURLE_GOT_NOTHING || rc == CURLE_RECV_ERROR ||
                              rc == CURLE_SEND_ERROR;
-        return Error{offline ? ErrorKind::Offline : ErrorKind::Io,
-                     request.url + ": " + curl_easy_strerror(rc)};
+        Error e{offline ? ErrorKind::Offline : ErrorKind::Io, request.url + ": " + curl_easy_strerror(rc)};
+        // The whole body went out before the failure: the server may have acted on it.
+        curl_off_t sent = 0;
+        curl_easy_getinfo(h, CURLINFO_SIZE_UPLOAD_T, &sent);
+        e.maybe_delivered = !request.body.empty() && sent >= static_cast<curl_off_t>(request.body.size());
+        return e;
     }
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &response.status);
     return response;

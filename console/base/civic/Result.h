@@ -34,6 +34,13 @@ struct Error
 {
     ErrorKind kind;
     std::string message;
+    // For HTTP: the status of an answer (Http errors), the seconds its
+    // Retry-After asked for (-1: none), and whether a request that got no
+    // answer may still have been received whole (its body was sent) — the
+    // case where resending blindly could file it twice.
+    long http_status = 0;
+    long retry_after_s = -1;
+    bool maybe_delivered = false;
 };
 
 inline const char* ToString(ErrorKind kind)

@@ -4,7 +4,8 @@
 // Any HTTP status is a Response: callers decide what 4xx and 5xx mean. Errors
 // are only for requests that got no answer: Offline (no connection, name not
 // resolved, timed out) or Io (anything else libcurl reports), and Invalid for
-// a reply larger than max_response_bytes (a hostile or broken server).
+// a reply larger than max_response_bytes (a hostile or broken server). An
+// Offline error after the whole body was sent has maybe_delivered set.
 #pragma once
 
 #include <civic/Result.h>

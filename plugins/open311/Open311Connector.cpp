@@ -1,0 +1,609 @@
+#include <civic/open311/Open311Connector.h>
+
+#include <civic/net/HttpClient.h>
+
+#include <nlohmann/json.hpp>
+#include <pugixml.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <ctime>
+
+namespace civic::open311 {
+
+using nlohmann::json;
+
+namespace {
+
+std::string Trim(std::string s)
+{
+    s.erase(0, s.find_first_not_of(" \t\r\n"));
+    s.erase(s.find_last_not_of(" \t\r\n") + 1);
+    return s;
+}
+
+std::string Lower(std::string s)
+{
+    for (char& c : s)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+// application/x-www-form-urlencoded, as RFC 3986 unreserved plus '+' for space.
+std::string FormEncode(const std::string& s)
+{
+    static const char* hex = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : s) {
+        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
+            out += static_cast<char>(c);
+        else if (c == ' ')
+            out += '+';
+        else {
+            out += '%';
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        }
+    }
+    return out;
+}
+
+std::string UrlEncode(const std::string& s)
+{
+    std::string out = FormEncode(s);
+    for (size_t i = 0; (i = out.find('+', i)) != std::string::npos;)
+        out.replace(i, 1, "%20");
+    return out;
+}
+
+int LineAt(const std::string& text, std::ptrdiff_t offset)
+{
+    const auto end = text.begin() + std::min<std::ptrdiff_t>(offset, static_cast<std::ptrdiff_t>(text.size()));
+    return 1 + static_cast<int>(std::count(text.begin(), end, '\n'));
+}
+
+// A JSON scalar as text: ids come as numbers from some servers, strings from others.
+std::string Str(const json& j, const char* key)
+{
+    auto it = j.find(key);
+    if (it == j.end() || it->is_null())
+        return {};
+    if (it->is_string())
+        return it->get<std::string>();
+    if (it->is_boolean())
+        return it->get<bool>() ? "true" : "false";
+    if (it->is_number_integer())
+        return std::to_string(it->get<long long>());
+    if (it->is_number())
+        return it->dump();
+    return {};
+}
+
+bool Truthy(const std::string& s) { return Lower(Trim(s)) == "true" || Trim(s) == "1"; }
+
+std::optional<double> Number(const std::string& s)
+{
+    if (Trim(s).empty())
+        return std::nullopt;
+    char* end = nullptr;
+    const double v = std::strtod(s.c_str(), &end);
+    if (!end || *end)
+        return std::nullopt;
+    return v;
+}
+
+std::optional<crm::Datatype> DatatypeFrom(const std::string& s)
+{
+    const std::string d = Lower(Trim(s));
+    if (d == "string") return crm::Datatype::String;
+    if (d == "number") return crm::Datatype::Number;
+    if (d == "datetime") return crm::Datatype::Datetime;
+    if (d == "text") return crm::Datatype::Text;
+    if (d == "singlevaluelist") return crm::Datatype::SingleValueList;
+    if (d == "multivaluelist") return crm::Datatype::MultiValueList;
+    return std::nullopt;
+}
+
+// A document parsed as XML or JSON, with a name for messages.
+struct Doc
+{
+    pugi::xml_document xml;
+    json j;
+};
+
+Result<void> Load(Doc& doc, const std::string& body, bool json_format, const std::string& name)
+{
+    if (json_format) {
+        try {
+            doc.j = json::parse(body);
+        } catch (const json::parse_error& e) {
+            return Error{ErrorKind::Parse, name + ": not valid JSON (byte " + std::to_string(e.byte) + ")"};
+        }
+        return Ok();
+    }
+    const auto r = doc.xml.load_buffer(body.data(), body.size());
+    if (!r)
+        return Error{ErrorKind::Parse,
+                     name + ": line " + std::to_string(LineAt(body, r.offset)) + ": " + r.description()};
+    return Ok();
+}
+
+// Every element called `name` under the document, at any depth: servers wrap
+// lists differently, and a namespace prefix is ignored.
+std::vector<pugi::xml_node> Elements(const pugi::xml_node& root, const char* name)
+{
+    std::vector<pugi::xml_node> out;
+    for (auto n : root.select_nodes((std::string(".//*[local-name()='") + name + "']").c_str()))
+        out.push_back(n.node());
+    return out;
+}
+
+std::string Text(const pugi::xml_node& n, const char* child)
+{
+    for (auto c : n.children())
+        if (std::string_view(c.name()) == child || std::string_view(c.name()).ends_with(std::string(":") + child))
+            return Trim(c.text().as_string());
+    return {};
+}
+
+// The items of a JSON list answer: a bare array as the standard says, or an
+// object holding one under a usual key.
+Result<json> Items(const json& j, const char* key, const std::string& name)
+{
+    if (j.is_array())
+        return j;
+    if (j.is_object()) {
+        if (auto it = j.find(key); it != j.end() && it->is_array())
+            return *it;
+    }
+    return Error{ErrorKind::Parse, name + ": expected a list of " + key};
+}
+
+crm::RequestState RequestFromXml(const pugi::xml_node& n)
+{
+    crm::RequestState r;
+    r.request_id = Text(n, "service_request_id");
+    r.token = Text(n, "token");
+    r.status = Lower(Text(n, "status"));
+    r.status_notes = Text(n, "status_notes");
+    r.service_code = Text(n, "service_code");
+    r.service_name = Text(n, "service_name");
+    r.description = Text(n, "description");
+    r.agency = Text(n, "agency_responsible");
+    r.address = Text(n, "address");
+    r.requested_at = crm::ParseW3cDateTime(Text(n, "requested_datetime")).value_or(0);
+    r.updated_at = crm::ParseW3cDateTime(Text(n, "updated_datetime")).value_or(0);
+    r.lat = Number(Text(n, "lat"));
+    r.lon = Number(Text(n, "long"));
+    return r;
+}
+
+crm::RequestState RequestFromJson(const json& j)
+{
+    crm::RequestState r;
+    r.request_id = Str(j, "service_request_id");
+    r.token = Str(j, "token");
+    r.status = Lower(Str(j, "status"));
+    r.status_notes = Str(j, "status_notes");
+    r.service_code = Str(j, "service_code");
+    r.service_name = Str(j, "service_name");
+    r.description = Str(j, "description");
+    r.agency = Str(j, "agency_responsible");
+    r.address = Str(j, "address");
+    r.requested_at = crm::ParseW3cDateTime(Str(j, "requested_datetime")).value_or(0);
+    r.updated_at = crm::ParseW3cDateTime(Str(j, "updated_datetime")).value_or(0);
+    r.lat = Number(Str(j, "lat"));
+    r.lon = Number(Str(j, "long"));
+    return r;
+}
+
+// Retry-After: seconds, or an HTTP date.
+long RetryAfter(const std::string& value)
+{
+    const std::string v = Trim(value);
+    if (v.empty())
+        return -1;
+    if (std::all_of(v.begin(), v.end(), [](unsigned char c) { return std::isdigit(c); }))
+        return std::min(std::strtol(v.c_str(), nullptr, 10), 24L * 3600);
+    std::tm tm{};
+    if (strptime(v.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm)) {
+        const long when = static_cast<long>(timegm(&tm));
+        return std::max(0L, when - static_cast<long>(std::time(nullptr)));
+    }
+    return -1;
+}
+
+} // namespace
+
+// ---- parsers
+
+Result<std::vector<crm::Service>> ParseServices(const std::string& body, bool json_format, const std::string& name)
+{
+    Doc doc;
+    if (auto r = Load(doc, body, json_format, name); !r)
+        return r.Err();
+    std::vector<crm::Service> out;
+    if (json_format) {
+        auto items = Items(doc.j, "services", name);
+        if (!items)
+            return items.Err();
+        for (const auto& s : items.Value()) {
+            if (!s.is_object())
+                continue;
+            crm::Service v{Str(s, "service_code"), Str(s, "service_name"), Str(s, "description"), Str(s, "group"),
+                           Lower(Str(s, "type")), {}, Truthy(Str(s, "metadata"))};
+            for (size_t b = 0, e; b <= Str(s, "keywords").size(); b = e + 1) {
+                const std::string kw = Str(s, "keywords");
+                e = kw.find(',', b);
+                if (e == std::string::npos)
+                    e = kw.size();
+                if (auto k = Trim(kw.substr(b, e - b)); !k.empty())
+                    v.keywords.push_back(k);
+            }
+            if (!v.code.empty())
+                out.push_back(std::move(v));
+        }
+        return out;
+    }
+    for (const auto& s : Elements(doc.xml, "service")) {
+        crm::Service v{Text(s, "service_code"), Text(s, "service_name"), Text(s, "description"), Text(s, "group"),
+                       Lower(Text(s, "type")), {}, Truthy(Text(s, "metadata"))};
+        const std::string kw = Text(s, "keywords");
+        for (size_t b = 0, e; b <= kw.size(); b = e + 1) {
+            e = kw.find(',', b);
+            if (e == std::string::npos)
+                e = kw.size();
+            if (auto k = Trim(kw.substr(b, e - b)); !k.empty())
+                v.keywords.push_back(k);
+        }
+        if (!v.code.empty())
+            out.push_back(std::move(v));
+    }
+    if (out.empty() && !doc.xml.child("services") && !Elements(doc.xml, "services").size())
+        return Error{ErrorKind::Parse, name + ": no <services> in the answer"};
+    return out;
+}
+
+Result<crm::ServiceDefinition> ParseDefinition(const std::string& body, bool json_format, const std::string& name)
+{
+    Doc doc;
+    if (auto r = Load(doc, body, json_format, name); !r)
+        return r.Err();
+    crm::ServiceDefinition d;
+    if (json_format) {
+        const json& j = doc.j.is_array() && !doc.j.empty() ? doc.j[0] : doc.j;
+        if (!j.is_object())
+            return Error{ErrorKind::Parse, name + ": expected a service definition object"};
+        d.service_code = Str(j, "service_code");
+        auto attrs = j.find("attributes");
+        if (attrs != j.end() && attrs->is_array())
+            for (const auto& a : *attrs) {
+                crm::Attribute at;
+                at.code = Str(a, "code");
+                auto dt = DatatypeFrom(Str(a, "datatype"));
+                if (!dt)
+                    return Error{ErrorKind::Parse, name + ": attribute " + at.code + ": unknown datatype '" +
+                                                       Str(a, "datatype") + "'"};
+                at.datatype = *dt;
+                at.variable = Str(a, "variable").empty() || Truthy(Str(a, "variable"));
+                at.required = Truthy(Str(a, "required"));
+                at.description = Str(a, "description");
+                at.datatype_description = Str(a, "datatype_description");
+                at.order = std::atoi(Str(a, "order").c_str());
+                if (auto vals = a.find("values"); vals != a.end() && vals->is_array())
+                    for (const auto& v : *vals)
+                        at.values.push_back({Str(v, "key"), Str(v, "name")});
+                d.attributes.push_back(std::move(at));
+            }
+    } else {
+        auto defs = Elements(doc.xml, "service_definition");
+        if (defs.empty())
+            return Error{ErrorKind::Parse, name + ": no <service_definition> in the answer"};
+        d.service_code = Text(defs[0], "service_code");
+        for (const auto& a : Elements(defs[0], "attribute")) {
+            crm::Attribute at;
+            at.code = Text(a, "code");
+            auto dt = DatatypeFrom(Text(a, "datatype"));
+            if (!dt)
+                return Error{ErrorKind::Parse, name + ": <attribute> " + at.code + ": unknown datatype '" +
+                                                   Text(a, "datatype") + "'"};
+            at.datatype = *dt;
+            at.variable = Text(a, "variable").empty() || Truthy(Text(a, "variable"));
+            at.required = Truthy(Text(a, "required"));
+            at.description = Text(a, "description");
+            at.datatype_description = Text(a, "datatype_description");
+            at.order = std::atoi(Text(a, "order").c_str());
+            for (const auto& v : Elements(a, "value"))
+                at.values.push_back({Text(v, "key"), Text(v, "name")});
+            d.attributes.push_back(std::move(at));
+        }
+    }
+    std::stable_sort(d.attributes.begin(), d.attributes.end(),
+                     [](const crm::Attribute& a, const crm::Attribute& b) { return a.order < b.order; });
+    return d;
+}
+
+Result<std::vector<crm::RequestState>> ParseRequestList(const std::string& body, bool json_format,
+                                                        const std::string& name)
+{
+    std::vector<crm::RequestState> out;
+    if (Trim(body).empty())
+        return out; // an empty 200: "nothing", as some servers say for an unknown id
+    Doc doc;
+    if (auto r = Load(doc, body, json_format, name); !r)
+        return r.Err();
+    if (json_format) {
+        if (doc.j.is_object() && !doc.j.contains("service_requests")) {
+            out.push_back(RequestFromJson(doc.j)); // a single object instead of a list of one
+            return out;
+        }
+        auto items = Items(doc.j, "service_requests", name);
+        if (!items)
+            return items.Err();
+        for (const auto& j : items.Value())
+            if (j.is_object())
+                out.push_back(RequestFromJson(j));
+        return out;
+    }
+    for (const auto& n : Elements(doc.xml, "request"))
+        out.push_back(RequestFromXml(n));
+    if (out.empty() && Elements(doc.xml, "service_requests").empty())
+        return Error{ErrorKind::Parse, name + ": no <service_requests> in the answer"};
+    return out;
+}
+
+std::string ErrorText(const std::string& body)
+{
+    const std::string trimmed = Trim(body);
+    if (trimmed.empty())
+        return "no explanation given";
+    std::string out;
+    auto add = [&](const std::string& code, const std::string& description) {
+        out += (out.empty() ? "" : "; ") + (code.empty() ? "" : code + ": ") + description;
+    };
+    if (trimmed[0] == '<') {
+        pugi::xml_document doc;
+        if (doc.load_string(trimmed.c_str())) {
+            for (const auto& e : Elements(doc, "error"))
+                add(Text(e, "code"), Text(e, "description"));
+            if (!out.empty())
+                return out;
+        }
+    } else if (trimmed[0] == '[' || trimmed[0] == '{') {
+        try {
+            const json j = json::parse(trimmed);
+            const json list = j.is_array() ? j : json::array({j});
+            for (const auto& e : list)
+                if (e.is_object())
+                    add(Str(e, "code"), Str(e, "description").empty() ? Str(e, "message") : Str(e, "description"));
+            if (!out.empty())
+                return out;
+        } catch (const json::exception&) {
+        }
+    }
+    // HTML or plain text: the words, without tags, shortened.
+    std::string text;
+    bool in_tag = false;
+    for (char c : trimmed) {
+        if (c == '<')
+            in_tag = true;
+        else if (c == '>') {
+            in_tag = false;
+            text += ' ';
+        } else if (!in_tag)
+            text += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
+    }
+    std::string collapsed;
+    for (char c : text)
+        if (!(c == ' ' && (collapsed.empty() || collapsed.back() == ' ')))
+            collapsed += c;
+    collapsed = Trim(collapsed);
+    if (collapsed.size() > 300)
+        collapsed = collapsed.substr(0, 297) + "...";
+    return collapsed.empty() ? "no explanation given" : collapsed;
+}
+
+// ---- the connector
+
+struct Open311Connector::Reply
+{
+    net::Response response;
+    std::string name; // "services.xml", for messages
+};
+
+Open311Connector::Open311Connector(crm::ConnectorConfig config) : m_config(std::move(config))
+{
+    while (!m_config.endpoint.empty() && m_config.endpoint.back() == '/')
+        m_config.endpoint.pop_back();
+    if (m_config.format != "json")
+        m_config.format = "xml";
+}
+
+std::string Open311Connector::Name() const { return "open311:" + m_config.endpoint; }
+
+Result<Open311Connector::Reply> Open311Connector::Get(const std::string& resource,
+                                                      const std::vector<std::pair<std::string, std::string>>& query)
+{
+    std::string url = m_config.endpoint + "/" + resource + "." + m_config.format;
+    std::string q;
+    auto params = query;
+    if (!m_config.jurisdiction_id.empty())
+        params.emplace_back("jurisdiction_id", m_config.jurisdiction_id);
+    for (const auto& [k, v] : params)
+        q += (q.empty() ? "?" : "&") + k + "=" + UrlEncode(v);
+    net::Request req;
+    req.url = url + q;
+    req.timeout_ms = m_config.timeout_ms;
+    req.headers.emplace_back("Accept", m_config.format == "json" ? "application/json" : "text/xml, application/xml");
+    auto r = net::Perform(req);
+    if (!r)
+        return r.Err();
+    const std::string name = resource + "." + m_config.format;
+    if (r->status != 200) {
+        Error e{ErrorKind::Http, name + ": HTTP " + std::to_string(r->status) + ": " + ErrorText(r->body)};
+        e.http_status = r->status;
+        e.retry_after_s = RetryAfter(r->Header("retry-after"));
+        return e;
+    }
+    return Reply{std::move(r).Value(), name};
+}
+
+Result<std::vector<crm::Service>> Open311Connector::Services()
+{
+    auto r = Get("services", {});
+    if (!r)
+        return r.Err();
+    return ParseServices(r->response.body, m_config.format == "json", r->name);
+}
+
+Result<crm::ServiceDefinition> Open311Connector::Definition(const std::string& service_code)
+{
+    auto r = Get("services/" + UrlEncode(service_code), {});
+    if (!r)
+        return r.Err();
+    auto d = ParseDefinition(r->response.body, m_config.format == "json", r->name);
+    if (d && d->service_code.empty())
+        d->service_code = service_code;
+    return d;
+}
+
+std::string Open311Connector::FormBody(const crm::NewRequest& r) const
+{
+    std::vector<std::pair<std::string, std::string>> f;
+    if (!m_config.api_key.empty())
+        f.emplace_back("api_key", m_config.api_key);
+    if (!m_config.jurisdiction_id.empty())
+        f.emplace_back("jurisdiction_id", m_config.jurisdiction_id);
+    f.emplace_back("service_code", r.service_code);
+    if (r.lat && r.lon) {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "%.7f", *r.lat);
+        f.emplace_back("lat", buf);
+        std::snprintf(buf, sizeof buf, "%.7f", *r.lon);
+        f.emplace_back("long", buf);
+    }
+    if (!r.address.empty())
+        f.emplace_back("address_string", r.address);
+    if (!r.address_id.empty())
+        f.emplace_back("address_id", r.address_id);
+    for (const auto& [code, values] : r.attributes) {
+        if (values.size() == 1)
+            f.emplace_back("attribute[" + code + "]", values[0]);
+        else
+            for (const auto& v : values)
+                f.emplace_back("attribute[" + code + "][]", v);
+    }
+    const std::pair<const char*, const std::string*> optional[] = {
+        {"email", &r.email}, {"first_name", &r.first_name}, {"last_name", &r.last_name},
+        {"phone", &r.phone}, {"description", &r.description}, {"media_url", &r.media_url}};
+    for (const auto& [key, value] : optional)
+        if (!value->empty())
+            f.emplace_back(key, std::string(key) == "description" ? value->substr(0, 4000) : *value);
+    std::string body;
+    for (const auto& [k, v] : f)
+        body += (body.empty() ? "" : "&") + FormEncode(k) + "=" + FormEncode(v);
+    return body;
+}
+
+Result<crm::Submitted> Open311Connector::Submit(const crm::NewRequest& request, const std::string& idempotency_key)
+{
+    net::Request req;
+    req.method = "POST";
+    req.url = m_config.endpoint + "/requests." + m_config.format;
+    req.timeout_ms = m_config.timeout_ms;
+    req.body = FormBody(request);
+    req.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
+    req.headers.emplace_back("Idempotency-Key", idempotency_key);
+    req.headers.emplace_back("Accept", m_config.format == "json" ? "application/json" : "text/xml, application/xml");
+    auto r = net::Perform(req);
+    if (!r)
+        return r.Err();
+    const std::string name = "requests." + m_config.format;
+    if (r->status != 200 && r->status != 201) {
+        Error e{ErrorKind::Http, name + ": HTTP " + std::to_string(r->status) + ": " + ErrorText(r->body)};
+        e.http_status = r->status;
+        e.retry_after_s = RetryAfter(r->Header("retry-after"));
+        return e;
+    }
+    auto list = ParseRequestList(r->body, m_config.format == "json", name);
+    if (!list) {
+        // Accepted but unreadable: the request may exist. Reconcile before resending.
+        Error e = list.Err();
+        e.maybe_delivered = true;
+        return e;
+    }
+    crm::Submitted s;
+    if (!list->empty()) {
+        s.request_id = list->front().request_id;
+        s.token = list->front().token;
+    }
+    if (r->body.find("service_notice") != std::string::npos) {
+        Doc doc;
+        if (Load(doc, r->body, m_config.format == "json", name)) {
+            if (m_config.format == "json") {
+                const json& first = doc.j.is_array() && !doc.j.empty() ? doc.j[0] : doc.j;
+                if (first.is_object())
+                    s.service_notice = Str(first, "service_notice");
+            } else if (auto reqs = Elements(doc.xml, "request"); !reqs.empty()) {
+                s.service_notice = Text(reqs[0], "service_notice");
+            }
+        }
+    }
+    return s;
+}
+
+Result<std::vector<crm::RequestState>> Open311Connector::ParseRequests(const Reply& reply) const
+{
+    return ParseRequestList(reply.response.body, m_config.format == "json", reply.name);
+}
+
+Result<std::vector<crm::RequestState>> Open311Connector::FromToken(const std::string& token)
+{
+    auto r = Get("tokens/" + UrlEncode(token), {});
+    if (!r) {
+        if (r.Err().http_status == 404)
+            return std::vector<crm::RequestState>{}; // not processed yet, on some servers
+        return r.Err();
+    }
+    return ParseRequests(r.Value());
+}
+
+Result<std::vector<crm::RequestState>> Open311Connector::Requests(const std::vector<std::string>& request_ids)
+{
+    std::vector<crm::RequestState> out;
+    // A long id list makes a long URL: ask fifty at a time.
+    for (size_t i = 0; i < request_ids.size(); i += 50) {
+        std::string ids;
+        for (size_t k = i; k < std::min(request_ids.size(), i + 50); ++k)
+            ids += (ids.empty() ? "" : ",") + request_ids[k];
+        auto r = Get("requests", {{"service_request_id", ids}});
+        if (!r) {
+            if (r.Err().http_status == 404)
+                continue; // unknown ids: "nothing" on some servers
+            return r.Err();
+        }
+        auto list = ParseRequests(r.Value());
+        if (!list)
+            return list.Err();
+        for (auto& x : list.Value())
+            out.push_back(std::move(x));
+    }
+    return out;
+}
+
+Result<std::vector<crm::RequestState>> Open311Connector::UpdatedSince(std::int64_t since)
+{
+    auto r = Get("requests", {{"updated_after", crm::FormatW3cDateTime(since)}});
+    if (!r)
+        return r.Err();
+    return ParseRequests(r.Value());
+}
+
+void RegisterOpen311()
+{
+    crm::RegisterConnector("open311", [](const crm::ConnectorConfig& c) {
+        return std::make_unique<Open311Connector>(c);
+    });
+}
+
+} // namespace civic::open311

@@ -1,0 +1,291 @@
+// The Open311 connector against the loopback test server, in XML and JSON,
+// with the faults deployed servers and networks produce.
+#include <boost/test/unit_test.hpp>
+
+#include <civic/open311/Open311Connector.h>
+
+#include "Open311Server.h"
+
+#include <chrono>
+
+using namespace civic;
+using civic::open311::Open311Connector;
+using civic::test::Fault;
+using civic::test::Open311Server;
+
+namespace {
+
+crm::ConnectorConfig Config(const Open311Server& server, const std::string& format, long timeout_ms = 5000)
+{
+    crm::ConnectorConfig c;
+    c.endpoint = server.Endpoint();
+    c.api_key = "test-key";
+    c.format = format;
+    c.timeout_ms = timeout_ms;
+    return c;
+}
+
+crm::NewRequest Pothole()
+{
+    crm::NewRequest r;
+    r.service_code = "POTHOLE";
+    r.address = "1234 N Broad St";
+    r.attributes["SIZE"] = {"L"};
+    r.attributes["HAZARDS"] = {"water", "traffic"};
+    r.description = "Deep pothole in the right lane & growing";
+    r.phone = "+12155550100";
+    return r;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(Open311)
+
+BOOST_AUTO_TEST_CASE(catalog_and_definition_in_xml_and_json)
+{
+    Open311Server server;
+    for (const char* format : {"xml", "json"}) {
+        Open311Connector c(Config(server, format));
+        auto services = c.Services();
+        BOOST_TEST_REQUIRE(services.IsOk(), (services ? "" : services.Err().message));
+        BOOST_TEST_REQUIRE(services->size() == 4u);
+        BOOST_TEST(services->at(0).code == "POTHOLE");
+        BOOST_TEST(services->at(0).has_definition);
+        BOOST_TEST(services->at(2).type == "batch");
+        BOOST_TEST(services->at(0).keywords == (std::vector<std::string>{"street", "road"}));
+        auto def = c.Definition("POTHOLE");
+        BOOST_TEST_REQUIRE(def.IsOk(), (def ? "" : def.Err().message));
+        BOOST_TEST_REQUIRE(def->attributes.size() == 3u);
+        BOOST_TEST(def->attributes[0].code == "LANE"); // sorted by order
+        BOOST_TEST(def->attributes[1].required);
+        BOOST_TEST((def->attributes[1].datatype == crm::Datatype::SingleValueList));
+        BOOST_TEST(def->attributes[1].values.size() == 2u);
+        BOOST_TEST(def->attributes[2].variable); // "true" as a string in JSON
+        auto missing = c.Definition("NOPE");
+        BOOST_TEST(missing.Err().http_status == 404);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(a_request_is_filed_with_its_attributes_and_found_again)
+{
+    Open311Server server;
+    for (const char* format : {"xml", "json"}) {
+        Open311Connector c(Config(server, format));
+        auto s = c.Submit(Pothole(), std::string("key-") + format);
+        BOOST_TEST_REQUIRE(s.IsOk(), (s ? "" : s.Err().message));
+        BOOST_TEST(!s->request_id.empty());
+        BOOST_TEST(s->service_notice == "Crews respond within 3 days");
+        auto got = c.Requests({s->request_id});
+        BOOST_TEST_REQUIRE(got.IsOk());
+        BOOST_TEST_REQUIRE(got->size() == 1u);
+        BOOST_TEST(got->at(0).status == "open");
+        BOOST_TEST(got->at(0).requested_at > 0);
+    }
+    const auto filed = server.Requests();
+    BOOST_TEST_REQUIRE(filed.size() == 2u);
+    BOOST_TEST(filed[0].fields.at("attribute[SIZE]") == "L");
+    BOOST_TEST(filed[0].fields.at("attribute[HAZARDS][]") == "water,traffic");
+    BOOST_TEST(filed[0].fields.at("description") == "Deep pothole in the right lane & growing");
+    BOOST_TEST(filed[0].fields.at("address_string") == "1234 N Broad St");
+}
+
+BOOST_AUTO_TEST_CASE(the_same_key_twice_files_one_request)
+{
+    Open311Server server;
+    Open311Connector c(Config(server, "xml"));
+    auto a = c.Submit(Pothole(), "same-key");
+    auto b = c.Submit(Pothole(), "same-key");
+    BOOST_TEST_REQUIRE((a.IsOk() && b.IsOk()));
+    BOOST_TEST(a->request_id == b->request_id);
+    BOOST_TEST(server.Requests().size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(batch_services_answer_a_token_that_becomes_an_id)
+{
+    Open311Server server;
+    server.SetTokenPolls(2);
+    Open311Connector c(Config(server, "json"));
+    crm::NewRequest r = Pothole();
+    r.service_code = "BULK";
+    auto s = c.Submit(r, "bulk-1");
+    BOOST_TEST_REQUIRE(s.IsOk());
+    BOOST_TEST(s->request_id.empty());
+    BOOST_TEST_REQUIRE(!s->token.empty());
+    auto first = c.FromToken(s->token);
+    BOOST_TEST_REQUIRE(first.IsOk());
+    BOOST_TEST(first->at(0).request_id.empty()); // not processed yet
+    auto second = c.FromToken(s->token);
+    BOOST_TEST(second->at(0).request_id == server.Requests().at(0).id);
+    // A blackbox service gives no id and no token: a notice only.
+    r.service_code = "TIP";
+    auto tip = c.Submit(r, "tip-1");
+    BOOST_TEST_REQUIRE(tip.IsOk());
+    BOOST_TEST((tip->request_id.empty() && tip->token.empty()));
+    BOOST_TEST(tip->service_notice == "Thank you");
+}
+
+BOOST_AUTO_TEST_CASE(refusals_carry_the_servers_own_words)
+{
+    Open311Server server;
+    auto bad_key = Config(server, "xml");
+    bad_key.api_key = "wrong";
+    auto r = Open311Connector(bad_key).Submit(Pothole(), "k1");
+    BOOST_TEST_REQUIRE(!r.IsOk());
+    BOOST_TEST((r.Err().kind == ErrorKind::Http));
+    BOOST_TEST(r.Err().http_status == 403);
+    BOOST_TEST(r.Err().message.find("403: Invalid api_key") != std::string::npos, r.Err().message);
+
+    Open311Connector c(Config(server, "xml"));
+    crm::NewRequest nowhere = Pothole();
+    nowhere.address.clear();
+    auto no_location = c.Submit(nowhere, "k2");
+    BOOST_TEST(no_location.Err().http_status == 400);
+    BOOST_TEST(no_location.Err().message.find("A location is required") != std::string::npos);
+
+    server.Inject(Fault::JsonErrorOnXml);
+    BOOST_TEST(c.Submit(Pothole(), "k3").Err().message.find("400: service_code is not valid") != std::string::npos);
+    server.Inject(Fault::HtmlError);
+    auto html = c.Services();
+    BOOST_TEST(html.Err().http_status == 502);
+    BOOST_TEST(html.Err().message.find("Bad Gateway The proxy server received an invalid response.") !=
+                   std::string::npos,
+               html.Err().message);
+    server.Inject(Fault::EmptyError);
+    BOOST_TEST(c.Services().Err().message.find("no explanation given") != std::string::npos);
+    BOOST_TEST(server.Requests().empty());
+}
+
+BOOST_AUTO_TEST_CASE(overload_says_when_to_come_back)
+{
+    Open311Server server;
+    server.SetRetryAfter(7);
+    Open311Connector c(Config(server, "xml"));
+    server.Inject(Fault::RateLimited);
+    auto r = c.Submit(Pothole(), "k");
+    BOOST_TEST(r.Err().http_status == 429);
+    BOOST_TEST(r.Err().retry_after_s == 7);
+    server.Inject(Fault::Unavailable);
+    BOOST_TEST(c.Services().Err().retry_after_s == 7);
+    server.Inject(Fault::Status500);
+    auto e = c.Services();
+    BOOST_TEST(e.Err().http_status == 500);
+    BOOST_TEST(e.Err().retry_after_s == -1);
+}
+
+BOOST_AUTO_TEST_CASE(broken_documents_are_parse_errors_with_a_place)
+{
+    Open311Server server;
+    Open311Connector xml(Config(server, "xml"));
+    server.Inject(Fault::MalformedXml);
+    auto a = xml.Requests({"1"});
+    BOOST_TEST((a.Err().kind == ErrorKind::Parse));
+    BOOST_TEST(a.Err().message.find("requests.xml: line 1") != std::string::npos, a.Err().message);
+    Open311Connector json(Config(server, "json"));
+    server.Inject(Fault::TruncatedJson);
+    auto b = json.Services();
+    BOOST_TEST((b.Err().kind == ErrorKind::Parse));
+    BOOST_TEST(b.Err().message.find("services.json: not valid JSON") != std::string::npos, b.Err().message);
+}
+
+BOOST_AUTO_TEST_CASE(an_answer_lost_after_the_request_arrived_is_flagged_uncertain)
+{
+    Open311Server server;
+    server.SetSlowMs(1500);
+    Open311Connector c(Config(server, "xml", 500));
+    server.Inject(Fault::SlowAfterCreate);
+    auto slow = c.Submit(Pothole(), "uncertain-1");
+    BOOST_TEST_REQUIRE(!slow.IsOk());
+    BOOST_TEST((slow.Err().kind == ErrorKind::Offline));
+    BOOST_TEST(slow.Err().maybe_delivered); // and indeed the server has it
+    BOOST_TEST(server.Requests().size() == 1u);
+
+    server.Inject(Fault::DropAfterCreate);
+    auto dropped = Open311Connector(Config(server, "xml")).Submit(Pothole(), "uncertain-2");
+    BOOST_TEST_REQUIRE(!dropped.IsOk());
+    BOOST_TEST(dropped.Err().maybe_delivered);
+    BOOST_TEST(server.Requests().size() == 2u);
+
+    // Resending with the same key is safe on a server that honours it.
+    std::this_thread::sleep_for(std::chrono::milliseconds(1200)); // the slow answer has gone out
+    auto again = Open311Connector(Config(server, "xml")).Submit(Pothole(), "uncertain-2");
+    BOOST_TEST_REQUIRE(again.IsOk());
+    BOOST_TEST(server.Requests().size() == 2u);
+
+    // Nobody listening: certainly not delivered.
+    auto closed = Config(server, "xml");
+    closed.endpoint = "http://127.0.0.1:9/open311/v2";
+    auto refused = Open311Connector(closed).Submit(Pothole(), "k");
+    BOOST_TEST((refused.Err().kind == ErrorKind::Offline));
+    BOOST_TEST(!refused.Err().maybe_delivered);
+}
+
+BOOST_AUTO_TEST_CASE(status_changes_since_a_time)
+{
+    Open311Server server;
+    Open311Connector c(Config(server, "json"));
+    auto s = c.Submit(Pothole(), "k");
+    BOOST_TEST_REQUIRE(s.IsOk());
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    server.Close(s->request_id, "Filled by the Streets Department", now + 60);
+    auto changed = c.UpdatedSince(now + 30);
+    BOOST_TEST_REQUIRE(changed.IsOk());
+    BOOST_TEST_REQUIRE(changed->size() == 1u);
+    BOOST_TEST(changed->at(0).status == "closed");
+    BOOST_TEST(changed->at(0).status_notes == "Filled by the Streets Department");
+    BOOST_TEST(changed->at(0).updated_at == now + 60);
+    BOOST_TEST(c.Requests({"999999"})->empty()); // unknown id: nothing, not an error
+}
+
+BOOST_AUTO_TEST_CASE(w3c_datetimes_with_any_zone)
+{
+    BOOST_TEST(crm::ParseW3cDateTime("2026-11-23T12:00:00Z").value() == 1795435200);
+    BOOST_TEST(crm::ParseW3cDateTime("2026-11-23T07:00:00-05:00").value() == 1795435200);
+    BOOST_TEST(crm::ParseW3cDateTime("2026-11-23T13:00:00+0100").value() == 1795435200);
+    BOOST_TEST(crm::ParseW3cDateTime("2026-11-23T12:00:00.250Z").value() == 1795435200);
+    BOOST_TEST(!crm::ParseW3cDateTime("yesterday").has_value());
+    BOOST_TEST(crm::FormatW3cDateTime(1795435200) == "2026-11-23T12:00:00Z");
+}
+
+BOOST_AUTO_TEST_CASE(the_connector_is_found_by_name)
+{
+    open311::RegisterOpen311();
+    Open311Server server;
+    auto c = crm::MakeConnector("open311", Config(server, "xml"));
+    BOOST_TEST_REQUIRE(c != nullptr);
+    BOOST_TEST(c->Name() == "open311:" + server.Endpoint());
+    BOOST_TEST(crm::MakeConnector("salesforce", Config(server, "xml")) == nullptr);
+}
+
+// Any real GeoReport v2 endpoint: OPEN311_TEST_ENDPOINT=https://…/open311/v2
+// (read-only calls; nothing is filed).
+BOOST_AUTO_TEST_CASE(interop_with_a_real_endpoint)
+{
+    const char* endpoint = std::getenv("OPEN311_TEST_ENDPOINT");
+    if (!endpoint || !*endpoint) {
+        BOOST_TEST_MESSAGE("OPEN311_TEST_ENDPOINT is not set: skipped");
+        return;
+    }
+    crm::ConnectorConfig cfg;
+    cfg.endpoint = endpoint;
+    if (const char* j = std::getenv("OPEN311_TEST_JURISDICTION"))
+        cfg.jurisdiction_id = j;
+    Open311Connector c(cfg);
+    auto services = c.Services();
+    BOOST_TEST_REQUIRE(services.IsOk(), (services ? "" : services.Err().message));
+    BOOST_TEST(!services->empty());
+    for (const auto& s : services.Value())
+        if (s.has_definition) {
+            auto d = c.Definition(s.code);
+            BOOST_TEST(d.IsOk(), s.code + ": " + (d ? "" : d.Err().message));
+            break;
+        }
+    auto recent = c.UpdatedSince(std::chrono::duration_cast<std::chrono::seconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count() -
+                                 7 * 86400);
+    BOOST_TEST(recent.IsOk(), (recent ? "" : recent.Err().message));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
