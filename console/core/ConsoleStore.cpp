@@ -6,7 +6,7 @@ namespace civic {
 namespace {
 
 // Append-only: a released schema step is never edited, only followed.
-constexpr std::array<store::Migration, 2> kMigrations{{
+constexpr std::array<store::Migration, 3> kMigrations{{
     {1, R"sql(
 CREATE TABLE settings (
     key   TEXT PRIMARY KEY,
@@ -154,6 +154,43 @@ CREATE TABLE interaction_request (
     PRIMARY KEY (interaction, request)
 ) WITHOUT ROWID;
 CREATE INDEX interaction_request_by_request ON interaction_request(request);
+)sql"},
+    {3, R"sql(
+-- Delivery to the CRM. An outbox row is written in the same transaction as
+-- the interaction and the (not yet numbered) service request it files.
+-- uncertain: an attempt may have reached the CRM without us hearing back
+-- (a timeout after the body was sent, a crash mid-request); the next attempt
+-- checks with the CRM before filing again.
+ALTER TABLE outbox ADD COLUMN interaction INTEGER REFERENCES interaction(id);
+ALTER TABLE outbox ADD COLUMN request INTEGER REFERENCES service_request(id);
+ALTER TABLE outbox ADD COLUMN token TEXT;
+ALTER TABLE outbox ADD COLUMN uncertain INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE outbox ADD COLUMN service_notice TEXT;
+
+-- The CRM's service catalog, cached so forms work offline.
+CREATE TABLE service (
+    code        TEXT PRIMARY KEY,
+    name        TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    grp         TEXT NOT NULL DEFAULT '',
+    type        TEXT NOT NULL DEFAULT 'realtime',
+    keywords    TEXT NOT NULL DEFAULT '',
+    has_definition INTEGER NOT NULL DEFAULT 0,
+    definition  TEXT,             -- JSON of its attributes, once fetched
+    fetched_at  INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE catalog_state (
+    key   TEXT PRIMARY KEY,       -- 'version' (a hash of the catalog), 'fetched_at', 'source'
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- The wrap-up being typed, saved as it is typed: a crash or power cut
+-- restores it at the next start. One per agent.
+CREATE TABLE wrapup_draft (
+    agent    TEXT PRIMARY KEY,
+    saved_at INTEGER NOT NULL,
+    body     TEXT NOT NULL        -- JSON of the form's state
+) WITHOUT ROWID;
 )sql"},
 }};
 

@@ -599,6 +599,14 @@ Result<std::vector<crm::RequestState>> Open311Connector::UpdatedSince(std::int64
     return ParseRequests(r.Value());
 }
 
+Result<std::vector<crm::RequestState>> Open311Connector::Recent(const std::string& service_code, std::int64_t since)
+{
+    auto r = Get("requests", {{"service_code", service_code}, {"start_date", crm::FormatW3cDateTime(since)}});
+    if (!r)
+        return r.Err();
+    return ParseRequests(r.Value());
+}
+
 void RegisterOpen311()
 {
     crm::RegisterConnector("open311", [](const crm::ConnectorConfig& c) {

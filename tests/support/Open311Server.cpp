@@ -428,6 +428,13 @@ void Open311Server::Serve()
             if (strptime(u.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm))
                 after_t = static_cast<std::int64_t>(timegm(&tm));
         }
+        std::int64_t start_t = 0;
+        if (auto u = req.get_param_value("start_date"); !u.empty()) {
+            std::tm tm{};
+            if (strptime(u.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm))
+                start_t = static_cast<std::int64_t>(timegm(&tm));
+        }
+        const std::string code = req.get_param_value("service_code");
         std::vector<Filed> list;
         {
             std::lock_guard lock(m_mutex);
@@ -435,6 +442,10 @@ void Open311Server::Serve()
                 if (!ids.empty() && std::find(ids.begin(), ids.end(), r.id) == ids.end())
                     continue;
                 if (after_t && r.updated_at <= after_t)
+                    continue;
+                if (start_t && r.requested_at < start_t)
+                    continue;
+                if (!code.empty() && r.fields.count("service_code") && r.fields.at("service_code") != code)
                     continue;
                 list.push_back(r);
             }

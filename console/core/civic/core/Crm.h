@@ -124,6 +124,9 @@ public:
     // Requests changed since a time; servers without updated_after give what
     // they list by default (the last 90 days).
     virtual Result<std::vector<RequestState>> UpdatedSince(std::int64_t since) = 0;
+    // Requests for a service filed since a time: how an uncertain delivery is
+    // looked for before filing again.
+    virtual Result<std::vector<RequestState>> Recent(const std::string& service_code, std::int64_t since) = 0;
 };
 
 struct ConnectorConfig

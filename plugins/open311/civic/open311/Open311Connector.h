@@ -24,6 +24,7 @@ public:
     Result<std::vector<crm::RequestState>> FromToken(const std::string& token) override;
     Result<std::vector<crm::RequestState>> Requests(const std::vector<std::string>& request_ids) override;
     Result<std::vector<crm::RequestState>> UpdatedSince(std::int64_t since) override;
+    Result<std::vector<crm::RequestState>> Recent(const std::string& service_code, std::int64_t since) override;
 
     // The form body of a create, as sent (for tests and logs).
     std::string FormBody(const crm::NewRequest& request) const;

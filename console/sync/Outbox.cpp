@@ -1,0 +1,726 @@
+#include <civic/sync/Outbox.h>
+
+#include <civic/core/ConsoleStore.h>
+
+#include <nlohmann/json.hpp>
+#include <pugixml.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <random>
+
+namespace civic::sync {
+
+using nlohmann::json;
+
+namespace {
+
+std::int64_t Now()
+{
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+std::string NewKey()
+{
+    static thread_local std::mt19937_64 rng(std::random_device{}());
+    static const char* hex = "0123456789abcdef";
+    std::string k;
+    for (int i = 0; i < 32; ++i)
+        k += hex[rng() % 16];
+    return k;
+}
+
+constexpr std::pair<State, const char*> kStates[] = {{State::Pending, "pending"},
+                                                     {State::Sending, "sending"},
+                                                     {State::Delivered, "delivered"},
+                                                     {State::Attention, "attention"},
+                                                     {State::Discarded, "discarded"}};
+
+State StateFrom(const std::string& s)
+{
+    for (const auto& [v, n] : kStates)
+        if (s == n)
+            return v;
+    return State::Pending;
+}
+
+json RequestJson(const crm::NewRequest& r)
+{
+    json j{{"service_code", r.service_code}, {"address", r.address},     {"address_id", r.address_id},
+           {"email", r.email},               {"first_name", r.first_name}, {"last_name", r.last_name},
+           {"phone", r.phone},               {"description", r.description}, {"media_url", r.media_url},
+           {"attributes", r.attributes}};
+    if (r.lat && r.lon) {
+        j["lat"] = *r.lat;
+        j["long"] = *r.lon;
+    }
+    return j;
+}
+
+crm::NewRequest RequestFrom(const json& j)
+{
+    crm::NewRequest r;
+    auto s = [&](const char* k) { return j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : std::string(); };
+    r.service_code = s("service_code");
+    r.address = s("address");
+    r.address_id = s("address_id");
+    r.email = s("email");
+    r.first_name = s("first_name");
+    r.last_name = s("last_name");
+    r.phone = s("phone");
+    r.description = s("description");
+    r.media_url = s("media_url");
+    if (j.contains("lat") && j.contains("long") && j["lat"].is_number() && j["long"].is_number()) {
+        r.lat = j["lat"].get<double>();
+        r.lon = j["long"].get<double>();
+    }
+    if (j.contains("attributes") && j["attributes"].is_object())
+        for (auto it = j["attributes"].begin(); it != j["attributes"].end(); ++it)
+            if (it->is_array())
+                for (const auto& v : *it)
+                    if (v.is_string())
+                        r.attributes[it.key()].push_back(v.get<std::string>());
+    return r;
+}
+
+// What the CRM receives: the agent's description and the reference that
+// lets a lost answer be found again.
+crm::NewRequest WithReference(crm::NewRequest r, const std::string& key)
+{
+    const std::string ref = ReferenceFor(key);
+    if (r.description.find(ref) == std::string::npos) {
+        const size_t room = 4000 - ref.size() - 2; // GeoReport's limit on descriptions
+        if (r.description.size() > room)
+            r.description.resize(room);
+        r.description += (r.description.empty() ? "" : "\n\n") + ref;
+    }
+    return r;
+}
+
+Result<void> SetState(store::Database& db, std::int64_t id, State s, const std::string& error, std::int64_t next_at,
+                      bool count_attempt, std::optional<bool> uncertain = std::nullopt)
+{
+    auto q = db.Prepare("UPDATE outbox SET state = ?2, last_error = ?3, next_attempt_at = ?4, "
+                        "attempts = attempts + ?5, uncertain = COALESCE(?6, uncertain), updated_at = ?7 WHERE id = ?1");
+    std::optional<std::int64_t> u;
+    if (uncertain)
+        u = *uncertain ? 1 : 0;
+    return q.BindAll(id, ToString(s), error, next_at, count_attempt ? 1 : 0, u, Now()).Run();
+}
+
+// The local request takes the CRM's id; the timeline shows it from now on.
+Result<void> Delivered(store::Database& db, const Entry& e, const std::string& remote_id, const std::string& token,
+                       const std::string& notice)
+{
+    store::Transaction tx(db);
+    if (!tx.IsActive())
+        return tx.Commit();
+    auto q = db.Prepare("UPDATE outbox SET state = 'delivered', remote_id = ?2, token = ?3, service_notice = ?4, "
+                        "uncertain = 0, last_error = NULL, updated_at = ?5 WHERE id = ?1");
+    if (auto r = q.BindAll(e.id, remote_id.empty() ? std::optional<std::string>() : std::optional<std::string>(remote_id),
+                           token.empty() ? std::optional<std::string>() : std::optional<std::string>(token), notice, Now())
+                     .Run();
+        !r)
+        return r;
+    if (e.request && !remote_id.empty()) {
+        auto u = db.Prepare("UPDATE service_request SET request_id = ?2, updated_at = ?3 WHERE id = ?1");
+        if (auto r = u.BindAll(e.request, remote_id, Now()).Run(); !r)
+            return r;
+    }
+    return tx.Commit();
+}
+
+Entry EntryFrom(store::Query& q)
+{
+    Entry e;
+    e.id = q.Int(0);
+    e.key = q.Text(1);
+    e.state = StateFrom(q.Text(2));
+    e.attempts = static_cast<int>(q.Int(3));
+    e.next_attempt_at = q.Int(4);
+    e.last_error = q.OptText(5).value_or("");
+    e.remote_id = q.OptText(6).value_or("");
+    e.token = q.OptText(7).value_or("");
+    e.uncertain = q.Int(8) != 0;
+    e.created_at = q.Int(9);
+    e.updated_at = q.Int(10);
+    e.interaction = q.IsNull(11) ? 0 : q.Int(11);
+    e.request = q.IsNull(12) ? 0 : q.Int(12);
+    try {
+        const json j = json::parse(q.Text(13));
+        e.payload = RequestFrom(j.value("request", json::object()));
+        e.service_name = j.value("service_name", "");
+    } catch (const json::exception&) {
+        e.last_error = "the stored request cannot be read";
+    }
+    e.contact_name = q.OptText(14).value_or("");
+    return e;
+}
+
+constexpr const char* kEntryColumns =
+    "SELECT o.id, o.idempotency_key, o.state, o.attempts, o.next_attempt_at, o.last_error, o.remote_id, o.token, "
+    "o.uncertain, o.created_at, o.updated_at, o.interaction, o.request, o.payload, c.name FROM outbox o "
+    "LEFT JOIN interaction i ON i.id = o.interaction LEFT JOIN contact c ON c.id = i.contact ";
+
+} // namespace
+
+const char* ToString(State s)
+{
+    for (const auto& [v, n] : kStates)
+        if (v == s)
+            return n;
+    return "pending";
+}
+
+std::string ReferenceFor(const std::string& key) { return "Ref: CD-" + key.substr(0, 12); }
+
+// ---- wrap-ups as documents
+
+std::string ToJson(const WrapUp& w)
+{
+    json j{{"contact", w.contact},       {"channel", contacts::ToString(w.channel)}, {"started_at", w.started_at},
+           {"ended_at", w.ended_at},     {"agent", w.agent},       {"disposition", w.disposition},
+           {"reason", w.reason},         {"language", w.language}, {"interpreter", w.interpreter},
+           {"notify", w.notify},         {"notes", w.notes},       {"service_name", w.service_name}};
+    if (w.on_behalf_of)
+        j["on_behalf_of"] = *w.on_behalf_of;
+    if (w.request)
+        j["request"] = RequestJson(*w.request);
+    if (w.existing_request)
+        j["existing_request"] = *w.existing_request;
+    return j.dump();
+}
+
+Result<WrapUp> WrapUpFromJson(const std::string& text, const std::string& name)
+{
+    json j;
+    try {
+        j = json::parse(text);
+    } catch (const json::parse_error& e) {
+        return Error{ErrorKind::Parse, name + ": not valid JSON (byte " + std::to_string(e.byte) + ")"};
+    }
+    if (!j.is_object())
+        return Error{ErrorKind::Parse, name + ": a wrap-up is a JSON object"};
+    WrapUp w;
+    try {
+        w.contact = j.value("contact", std::int64_t{0});
+        if (j.contains("on_behalf_of") && j["on_behalf_of"].is_number_integer())
+            w.on_behalf_of = j["on_behalf_of"].get<std::int64_t>();
+        auto ch = contacts::ChannelFromString(j.value("channel", "phone-in"));
+        if (!ch)
+            return Error{ErrorKind::Invalid, name + ": channel '" + j.value("channel", "") + "' is not one of phone-in, "
+                                                                                             "phone-out, walk-in, web, "
+                                                                                             "mobile-app, email, social, mail"};
+        w.channel = *ch;
+        w.started_at = j.value("started_at", std::int64_t{0});
+        w.ended_at = j.value("ended_at", std::int64_t{0});
+        w.agent = j.value("agent", "");
+        w.disposition = j.value("disposition", "");
+        w.reason = j.value("reason", "");
+        w.language = j.value("language", "");
+        w.interpreter = j.value("interpreter", false);
+        w.notify = j.value("notify", false);
+        w.notes = j.value("notes", "");
+        w.service_name = j.value("service_name", "");
+        if (j.contains("request") && j["request"].is_object())
+            w.request = RequestFrom(j["request"]);
+        if (j.contains("existing_request") && j["existing_request"].is_number_integer())
+            w.existing_request = j["existing_request"].get<std::int64_t>();
+    } catch (const json::exception& e) {
+        return Error{ErrorKind::Parse, name + ": " + e.what()};
+    }
+    return w;
+}
+
+Result<WrapUp> WrapUpFromXml(const std::string& text, const std::string& name)
+{
+    pugi::xml_document doc;
+    const auto parsed = doc.load_buffer(text.data(), text.size());
+    if (!parsed) {
+        const auto line = 1 + std::count(text.begin(), text.begin() + std::min<std::ptrdiff_t>(parsed.offset, static_cast<std::ptrdiff_t>(text.size())), '\n');
+        return Error{ErrorKind::Parse, name + ": line " + std::to_string(line) + ": " + parsed.description()};
+    }
+    const auto n = doc.child("wrapup");
+    if (!n)
+        return Error{ErrorKind::Parse, name + ": the root element must be <wrapup>"};
+    WrapUp w;
+    w.contact = n.attribute("contact").as_llong(0);
+    if (n.attribute("on-behalf-of"))
+        w.on_behalf_of = n.attribute("on-behalf-of").as_llong();
+    auto ch = contacts::ChannelFromString(n.attribute("channel").as_string("phone-in"));
+    if (!ch)
+        return Error{ErrorKind::Invalid, name + ": <wrapup channel='" + n.attribute("channel").as_string() +
+                                             "'> is not a channel"};
+    w.channel = *ch;
+    w.agent = n.child_value("agent");
+    w.disposition = n.child_value("disposition");
+    w.reason = n.child_value("reason");
+    w.language = n.child_value("language");
+    w.interpreter = std::string_view(n.child_value("interpreter")) == "true";
+    w.notify = std::string_view(n.child_value("notify")) == "true";
+    w.notes = n.child_value("notes");
+    w.started_at = std::atoll(n.child_value("started-at"));
+    w.ended_at = std::atoll(n.child_value("ended-at"));
+    if (auto r = n.child("request")) {
+        crm::NewRequest req;
+        req.service_code = r.attribute("service").as_string();
+        w.service_name = r.attribute("service-name").as_string();
+        req.address = r.child_value("address");
+        if (r.child("lat") && r.child("long")) {
+            req.lat = r.child("lat").text().as_double();
+            req.lon = r.child("long").text().as_double();
+        }
+        req.description = r.child_value("description");
+        req.email = r.child_value("email");
+        req.phone = r.child_value("phone");
+        req.first_name = r.child_value("first-name");
+        req.last_name = r.child_value("last-name");
+        for (auto a : r.children("attribute"))
+            req.attributes[a.attribute("code").as_string()].push_back(a.text().as_string());
+        w.request = req;
+    }
+    return w;
+}
+
+// ---- submit
+
+Result<Submitted> Submit(store::Database& db, const WrapUp& w, const std::string& region)
+{
+    if (!w.contact)
+        return Error{ErrorKind::Invalid, "the wrap-up has no contact"};
+    if (w.request) {
+        if (w.request->service_code.empty())
+            return Error{ErrorKind::Invalid, "Service: choose the kind of request"};
+        if (w.request->address.empty() && w.request->address_id.empty() && !(w.request->lat && w.request->lon))
+            return Error{ErrorKind::Invalid, "Location: give an address or a position"};
+    }
+    const std::int64_t now = w.submitted_at ? w.submitted_at : Now();
+    contacts::ContactStore cs(db, region);
+    store::Transaction tx(db);
+    if (!tx.IsActive())
+        return tx.Commit().Err();
+    Submitted out;
+    std::int64_t request = 0;
+    if (w.request) {
+        contacts::ServiceRequest sr;
+        sr.contact = w.contact;
+        sr.on_behalf_of = w.on_behalf_of;
+        sr.service_code = w.request->service_code;
+        sr.service_name = w.service_name.empty() ? w.request->service_code : w.service_name;
+        sr.address = w.request->address;
+        sr.status = "open";
+        sr.opened_at = now;
+        auto id = cs.UpsertRequest(sr);
+        if (!id)
+            return id.Err();
+        request = id.Value();
+    }
+    contacts::Interaction i;
+    i.contact = w.contact;
+    i.on_behalf_of = w.on_behalf_of;
+    i.channel = w.channel;
+    i.at = w.started_at ? w.started_at : now;
+    i.agent = w.agent;
+    if (w.started_at && w.ended_at >= w.started_at)
+        i.talk_s = static_cast<int>(w.ended_at - w.started_at);
+    if (w.ended_at && now >= w.ended_at)
+        i.wrap_s = static_cast<int>(now - w.ended_at);
+    i.notes = w.notes;
+    i.disposition = w.disposition;
+    i.summary = w.reason.empty() ? w.notes.substr(0, w.notes.find('\n')) : w.reason;
+    if (i.summary.size() > 120)
+        i.summary = i.summary.substr(0, 117) + "...";
+    i.answers = ToJson(w);
+    if (request)
+        i.requests.push_back(request);
+    if (w.existing_request)
+        i.requests.push_back(*w.existing_request);
+    auto interaction = cs.Record(i);
+    if (!interaction)
+        return interaction.Err();
+    out.interaction = interaction.Value();
+    out.request = request;
+    if (w.request) {
+        const std::string key = NewKey();
+        const json payload{{"request", RequestJson(WithReference(*w.request, key))}, {"service_name", w.service_name}};
+        auto q = db.Prepare("INSERT INTO outbox(idempotency_key, kind, payload, state, created_at, updated_at, "
+                            "interaction, request) VALUES(?1, 'service_request', ?2, 'pending', ?3, ?3, ?4, ?5)");
+        if (auto r = q.BindAll(key, payload.dump(), now, out.interaction, request).Run(); !r)
+            return r.Err();
+        out.outbox = db.LastInsertRowId();
+    }
+    if (auto r = tx.Commit(); !r)
+        return r.Err();
+    return out;
+}
+
+// ---- the outbox view
+
+Result<std::vector<Entry>> List(store::Database& db, const std::vector<State>& states)
+{
+    std::string where;
+    for (auto s : states)
+        where += std::string(where.empty() ? "WHERE o.state IN (" : ",") + "'" + ToString(s) + "'";
+    if (!where.empty())
+        where += ")";
+    auto q = db.Prepare(std::string(kEntryColumns) + where + " ORDER BY o.id");
+    std::vector<Entry> out;
+    auto r = q.ForEach([&](store::Query& row) { out.push_back(EntryFrom(row)); });
+    if (!r)
+        return r.Err();
+    return out;
+}
+
+Result<Entry> Get(store::Database& db, std::int64_t id)
+{
+    auto q = db.Prepare(std::string(kEntryColumns) + "WHERE o.id = ?1");
+    auto row = q.Bind(1, id).Step();
+    if (!row)
+        return row.Err();
+    if (!row.Value())
+        return Error{ErrorKind::NotFound, "outbox entry " + std::to_string(id) + " does not exist"};
+    return EntryFrom(q);
+}
+
+Result<void> Retry(store::Database& db, std::int64_t id)
+{
+    auto e = Get(db, id);
+    if (!e)
+        return e.Err();
+    if (e->state == State::Delivered || e->state == State::Discarded)
+        return Error{ErrorKind::Invalid, "entry " + std::to_string(id) + " is " + ToString(e->state)};
+    return SetState(db, id, State::Pending, e->last_error, 0, false);
+}
+
+Result<void> Edit(store::Database& db, std::int64_t id, const crm::NewRequest& corrected)
+{
+    auto e = Get(db, id);
+    if (!e)
+        return e.Err();
+    if (e->state != State::Attention && e->state != State::Pending)
+        return Error{ErrorKind::Invalid, "only an entry waiting to be sent can be changed"};
+    const json payload{{"request", RequestJson(WithReference(corrected, e->key))}, {"service_name", e->service_name}};
+    auto q = db.Prepare("UPDATE outbox SET payload = ?2, state = 'pending', next_attempt_at = 0, updated_at = ?3 "
+                        "WHERE id = ?1");
+    return q.BindAll(id, payload.dump(), Now()).Run();
+}
+
+Result<void> Discard(store::Database& db, std::int64_t id, const std::string& agent, const std::string& reason)
+{
+    auto e = Get(db, id);
+    if (!e)
+        return e.Err();
+    if (e->state == State::Delivered)
+        return Error{ErrorKind::Invalid, "entry " + std::to_string(id) + " has reached the CRM already"};
+    store::Transaction tx(db);
+    if (!tx.IsActive())
+        return tx.Commit();
+    if (auto r = SetState(db, id, State::Discarded, e->last_error, 0, false); !r)
+        return r;
+    if (e->request) {
+        auto q = db.Prepare("UPDATE service_request SET status = 'not sent', updated_at = ?2 WHERE id = ?1");
+        if (auto r = q.BindAll(e->request, Now()).Run(); !r)
+            return r;
+    }
+    if (auto r = Audit(db, agent, "outbox.discard", "outbox:" + std::to_string(id),
+                       e->payload.service_code + " for " + e->contact_name + ": " + reason);
+        !r)
+        return r;
+    return tx.Commit();
+}
+
+// ---- delivery
+
+Result<int> RecoverInterrupted(store::Database& db)
+{
+    auto q = db.Prepare("UPDATE outbox SET state = 'pending', uncertain = 1, next_attempt_at = 0 "
+                        "WHERE state = 'sending' AND token IS NULL");
+    if (auto r = q.Run(); !r)
+        return r.Err();
+    return db.Changes();
+}
+
+Result<DeliverReport> Deliver(store::Database& db, crm::Connector& crm, const DeliverOptions& o)
+{
+    DeliverReport report;
+    const std::int64_t now = o.now ? o.now : Now();
+    std::mt19937_64 rng(o.seed ? o.seed : std::random_device{}());
+    auto q = db.Prepare(std::string(kEntryColumns) +
+                        "WHERE o.state = 'pending' AND o.next_attempt_at <= ?1 ORDER BY o.id LIMIT ?2");
+    std::vector<Entry> due;
+    auto r = q.BindAll(now, o.max_entries).ForEach([&](store::Query& row) { due.push_back(EntryFrom(row)); });
+    if (!r)
+        return r.Err();
+
+    // count: whether this attempt is not counted yet (marking 'sending' counts it).
+    auto later = [&](const Entry& e, const Error& err, bool uncertain, bool count) -> Result<void> {
+        // Exponential backoff with jitter, or what the server asked for.
+        double delay = std::min<double>(o.max_backoff_s, o.base_backoff_s * std::pow(2.0, std::min(e.attempts, 16)));
+        delay *= std::uniform_real_distribution<double>(0.5, 1.5)(rng);
+        if (err.retry_after_s >= 0)
+            delay = static_cast<double>(err.retry_after_s);
+        ++report.retry_later;
+        return SetState(db, e.id, State::Pending, err.message, now + static_cast<std::int64_t>(delay), count,
+                        uncertain || e.uncertain);
+    };
+
+    for (const auto& e : due) {
+        if (o.stop && o.stop())
+            break;
+        // Uncertain: look for it at the CRM before filing again.
+        if (e.uncertain) {
+            auto recent = crm.Recent(e.payload.service_code, e.created_at - 3600);
+            if (!recent) {
+                if (auto x = later(e, recent.Err(), false, true); !x)
+                    return x.Err();
+                if (recent.Err().kind == ErrorKind::Offline)
+                    report.offline = true;
+                continue;
+            }
+            const std::string ref = ReferenceFor(e.key);
+            auto found = std::find_if(recent->begin(), recent->end(), [&](const crm::RequestState& s) {
+                return s.description.find(ref) != std::string::npos && !s.request_id.empty();
+            });
+            if (found != recent->end()) {
+                if (auto x = Delivered(db, e, found->request_id, std::string(), std::string()); !x)
+                    return x.Err();
+                ++report.reconciled;
+                ++report.delivered;
+                continue;
+            }
+        }
+        // 'sending' is on disk before the request leaves: a crash from here on
+        // is seen at the next start as an uncertain attempt.
+        if (auto x = SetState(db, e.id, State::Sending, e.last_error, now, true); !x)
+            return x.Err();
+        auto sent = crm.Submit(e.payload, e.key);
+        if (sent) {
+            if (auto x = Delivered(db, e, sent->request_id, sent->token, sent->service_notice); !x)
+                return x.Err();
+            ++report.delivered;
+            continue;
+        }
+        const Error& err = sent.Err();
+        const bool refused = err.kind == ErrorKind::Http && err.http_status >= 400 && err.http_status < 500 &&
+                             err.http_status != 408 && err.http_status != 429;
+        if (refused) {
+            // The server's own words, for the agent to act on.
+            if (auto x = SetState(db, e.id, State::Attention, err.message, 0, false, false); !x)
+                return x.Err();
+            ++report.attention;
+            continue;
+        }
+        if (err.kind == ErrorKind::Offline && !err.maybe_delivered)
+            report.offline = true;
+        if (auto x = later(e, err, err.maybe_delivered || err.kind == ErrorKind::Parse || err.kind == ErrorKind::Io,
+                           false);
+            !x)
+            return x.Err();
+        if (report.offline)
+            break; // no connection: the rest would fail the same way
+    }
+
+    // Tokens: ask until the CRM names the request.
+    auto t = db.Prepare(std::string(kEntryColumns) +
+                        "WHERE o.state = 'delivered' AND o.token IS NOT NULL AND o.remote_id IS NULL LIMIT 200");
+    std::vector<Entry> tokens;
+    (void)t.ForEach([&](store::Query& row) { tokens.push_back(EntryFrom(row)); });
+    for (const auto& e : tokens) {
+        if (report.offline || (o.stop && o.stop()))
+            break;
+        auto states = crm.FromToken(e.token);
+        if (!states)
+            continue;
+        for (const auto& s : states.Value())
+            if (!s.request_id.empty()) {
+                if (auto x = Delivered(db, e, s.request_id, e.token, std::string()); !x)
+                    return x.Err();
+                ++report.tokens_resolved;
+                break;
+            }
+    }
+    return report;
+}
+
+Result<int> RefreshRequests(store::Database& db, crm::Connector& crm, const std::string& region)
+{
+    std::vector<std::string> ids;
+    auto q = db.Prepare("SELECT request_id FROM service_request WHERE request_id IS NOT NULL AND status <> 'closed' "
+                        "ORDER BY updated_at DESC LIMIT 2000");
+    auto r = q.ForEach([&](store::Query& row) { ids.push_back(row.Text(0)); });
+    if (!r)
+        return r.Err();
+    if (ids.empty())
+        return 0;
+    auto states = crm.Requests(ids);
+    if (!states)
+        return states.Err();
+    contacts::ContactStore cs(db, region);
+    int changed = 0;
+    store::Transaction tx(db);
+    if (!tx.IsActive())
+        return tx.Commit().Err();
+    for (const auto& s : states.Value()) {
+        if (s.request_id.empty())
+            continue;
+        auto known = db.Prepare("SELECT id, status, status_notes FROM service_request WHERE request_id = ?1");
+        if (!known.Bind(1, s.request_id).Step().Value())
+            continue;
+        const std::int64_t local = known.Int(0);
+        const std::string old_status = known.Text(1), old_notes = known.Text(2);
+        if (old_status == s.status && old_notes == s.status_notes)
+            continue;
+        contacts::ServiceRequest sr;
+        sr.id = local;
+        sr.request_id = s.request_id;
+        sr.status = s.status.empty() ? old_status : s.status;
+        sr.status_notes = s.status_notes;
+        sr.updated_at = s.updated_at ? s.updated_at : Now();
+        sr.service_name = s.service_name;
+        if (auto x = cs.UpsertRequest(sr); !x)
+            return x.Err();
+        ++changed;
+    }
+    if (auto x = tx.Commit(); !x)
+        return x.Err();
+    return changed;
+}
+
+// ---- the catalog
+
+Result<CatalogReport> RefreshCatalog(store::Database& db, crm::Connector& crm)
+{
+    auto services = crm.Services();
+    if (!services)
+        return services.Err();
+    std::vector<std::pair<std::string, std::string>> definitions; // code, JSON
+    for (const auto& s : services.Value()) {
+        if (!s.has_definition)
+            continue;
+        auto d = crm.Definition(s.code);
+        if (!d)
+            return Error{d.Err().kind, s.code + ": " + d.Err().message};
+        json attrs = json::array();
+        for (const auto& a : d->attributes) {
+            json values = json::array();
+            for (const auto& v : a.values)
+                values.push_back({{"key", v.key}, {"name", v.name}});
+            attrs.push_back({{"code", a.code},
+                             {"datatype", static_cast<int>(a.datatype)},
+                             {"variable", a.variable},
+                             {"required", a.required},
+                             {"description", a.description},
+                             {"datatype_description", a.datatype_description},
+                             {"order", a.order},
+                             {"values", values}});
+        }
+        definitions.emplace_back(s.code, attrs.dump());
+    }
+    // The version: a hash of everything listed, so a change is noticed.
+    std::string all;
+    for (const auto& s : services.Value())
+        all += s.code + "\x1f" + s.name + "\x1f" + s.type + "\x1f" + s.description + "\x1e";
+    for (const auto& [c, d] : definitions)
+        all += c + "\x1f" + d + "\x1e";
+    std::uint64_t h = 1469598103934665603ull; // FNV-1a
+    for (unsigned char ch : all)
+        h = (h ^ ch) * 1099511628211ull;
+    char version[20];
+    std::snprintf(version, sizeof version, "%016llx", static_cast<unsigned long long>(h));
+
+    CatalogReport report;
+    report.services = static_cast<int>(services->size());
+    report.definitions = static_cast<int>(definitions.size());
+    report.version = version;
+    report.changed = CatalogVersion(db) != version;
+    store::Transaction tx(db);
+    if (!tx.IsActive())
+        return tx.Commit().Err();
+    if (auto r = db.Exec("DELETE FROM service"); !r)
+        return r.Err();
+    const std::int64_t now = Now();
+    for (const auto& s : services.Value()) {
+        std::string kw;
+        for (const auto& k : s.keywords)
+            kw += (kw.empty() ? "" : ", ") + k;
+        std::optional<std::string> def;
+        for (const auto& [c, d] : definitions)
+            if (c == s.code)
+                def = d;
+        auto q = db.Prepare("INSERT OR REPLACE INTO service(code, name, description, grp, type, keywords, "
+                            "has_definition, definition, fetched_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)");
+        if (auto r = q.BindAll(s.code, s.name, s.description, s.group, s.type, kw, s.has_definition ? 1 : 0, def, now)
+                         .Run();
+            !r)
+            return r.Err();
+    }
+    for (const auto& [k, v] : std::initializer_list<std::pair<const char*, std::string>>{
+             {"version", report.version}, {"fetched_at", std::to_string(now)}, {"source", crm.Name()}}) {
+        auto q = db.Prepare("INSERT OR REPLACE INTO catalog_state(key, value) VALUES(?1, ?2)");
+        if (auto r = q.BindAll(k, v).Run(); !r)
+            return r.Err();
+    }
+    if (auto r = tx.Commit(); !r)
+        return r.Err();
+    return report;
+}
+
+std::string CatalogVersion(store::Database& db)
+{
+    auto q = db.Prepare("SELECT value FROM catalog_state WHERE key = 'version'");
+    return q.Step().Value() ? q.Text(0) : std::string();
+}
+
+Result<std::vector<crm::Service>> CachedServices(store::Database& db)
+{
+    std::vector<crm::Service> out;
+    auto q = db.Prepare("SELECT code, name, description, grp, type, keywords, has_definition FROM service ORDER BY name");
+    auto r = q.ForEach([&](store::Query& row) {
+        crm::Service s{row.Text(0), row.Text(1), row.Text(2), row.Text(3), row.Text(4), {}, row.Int(6) != 0};
+        const std::string kw = row.Text(5);
+        for (size_t b = 0, e; b < kw.size(); b = e + 2) {
+            e = kw.find(", ", b);
+            if (e == std::string::npos)
+                e = kw.size();
+            s.keywords.push_back(kw.substr(b, e - b));
+        }
+        out.push_back(std::move(s));
+    });
+    if (!r)
+        return r.Err();
+    return out;
+}
+
+Result<std::optional<crm::ServiceDefinition>> CachedDefinition(store::Database& db, const std::string& code)
+{
+    auto q = db.Prepare("SELECT definition FROM service WHERE code = ?1");
+    auto row = q.Bind(1, code).Step();
+    if (!row)
+        return row.Err();
+    if (!row.Value() || q.IsNull(0))
+        return std::optional<crm::ServiceDefinition>{};
+    crm::ServiceDefinition d;
+    d.service_code = code;
+    try {
+        for (const auto& a : json::parse(q.Text(0))) {
+            crm::Attribute at;
+            at.code = a.value("code", "");
+            at.datatype = static_cast<crm::Datatype>(a.value("datatype", 0));
+            at.variable = a.value("variable", true);
+            at.required = a.value("required", false);
+            at.description = a.value("description", "");
+            at.datatype_description = a.value("datatype_description", "");
+            at.order = a.value("order", 0);
+            for (const auto& v : a.value("values", json::array()))
+                at.values.push_back({v.value("key", ""), v.value("name", "")});
+            d.attributes.push_back(std::move(at));
+        }
+    } catch (const json::exception&) {
+        return Error{ErrorKind::Corrupt, "the cached definition of " + code + " cannot be read"};
+    }
+    return std::optional<crm::ServiceDefinition>(std::move(d));
+}
+
+} // namespace civic::sync

@@ -1,0 +1,153 @@
+// The wrap-up's way to the CRM: a submitted wrap-up becomes an interaction, a
+// service request without its CRM id yet, and an outbox entry — in one
+// transaction, so either all of it is stored or none. Delivery is Deliver()'s
+// work, on a thread and a connection of its own.
+//
+// Exactly once: every entry has a client-made key sent as Idempotency-Key
+// with every attempt, and a reference ("Ref: CD-…") at the end of the
+// description. After an attempt whose outcome is unknown (no answer after the
+// body was sent, or a crash while sending) the entry is marked uncertain, and
+// the next attempt first looks for the reference among the service's recent
+// requests; found, it is recorded as delivered without filing again.
+#pragma once
+
+#include <civic/Result.h>
+#include <civic/contacts/Contacts.h>
+#include <civic/core/Crm.h>
+#include <civic/store/Database.h>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace civic::sync {
+
+// What an agent fills in at the end of a call or visit.
+struct WrapUp
+{
+    std::int64_t contact = 0;
+    std::optional<std::int64_t> on_behalf_of;
+    contacts::Channel channel = contacts::Channel::PhoneIn;
+    std::int64_t started_at = 0;  // the call or visit began
+    std::int64_t ended_at = 0;    // the conversation ended; wrap time runs from here
+    std::int64_t submitted_at = 0;
+    std::string agent;
+    std::string disposition; // "request created", "information only", ...
+    std::string reason;      // call reason
+    std::string language;
+    bool interpreter = false;
+    bool notify = false;     // consent to status notifications
+    std::string notes;
+    // The request to file, when the disposition creates one.
+    std::optional<crm::NewRequest> request;
+    std::string service_name;
+    // Link to a request already filed (a duplicate report) instead of a new one.
+    std::optional<std::int64_t> existing_request;
+};
+
+std::string ToJson(const WrapUp& w);
+Result<WrapUp> WrapUpFromJson(const std::string& text, const std::string& name);
+// <wrapup> XML, as `civicdesk-cli wrapup submit` takes it (README).
+Result<WrapUp> WrapUpFromXml(const std::string& text, const std::string& name);
+
+struct Submitted
+{
+    std::int64_t interaction = 0;
+    std::int64_t request = 0; // local service request; 0 when none
+    std::int64_t outbox = 0;  // 0 when nothing goes to the CRM
+};
+
+// Errors: Invalid (no contact, a request without a service or location),
+// store errors. Returns at once: nothing here touches the network.
+Result<Submitted> Submit(store::Database& db, const WrapUp& w, const std::string& region = "US");
+
+enum class State
+{
+    Pending,
+    Sending,
+    Delivered,
+    Attention,
+    Discarded,
+};
+const char* ToString(State s);
+
+struct Entry
+{
+    std::int64_t id = 0;
+    std::string key;
+    State state = State::Pending;
+    int attempts = 0;
+    std::int64_t next_attempt_at = 0;
+    std::string last_error;
+    std::string remote_id;
+    std::string token;
+    bool uncertain = false;
+    std::int64_t created_at = 0;
+    std::int64_t updated_at = 0;
+    std::int64_t interaction = 0;
+    std::int64_t request = 0;
+    crm::NewRequest payload;
+    std::string service_name;
+    std::string contact_name;
+};
+
+Result<std::vector<Entry>> List(store::Database& db, const std::vector<State>& states = {});
+Result<Entry> Get(store::Database& db, std::int64_t id);
+// Back to pending now (after an agent corrected it, or to try again at once).
+Result<void> Retry(store::Database& db, std::int64_t id);
+// A corrected request for an entry that needs attention; sent at the next round.
+Result<void> Edit(store::Database& db, std::int64_t id, const crm::NewRequest& corrected);
+// Never sent; written to the audit log with the agent and the reason.
+Result<void> Discard(store::Database& db, std::int64_t id, const std::string& agent, const std::string& reason);
+
+struct DeliverOptions
+{
+    std::int64_t now = 0;          // 0: the clock
+    int max_entries = 1000;        // per round
+    int base_backoff_s = 5;        // doubled per failed attempt, with jitter
+    int max_backoff_s = 15 * 60;
+    std::uint64_t seed = 0;        // jitter; 0: random
+    std::function<bool()> stop;    // checked between entries
+};
+
+struct DeliverReport
+{
+    int delivered = 0;
+    int reconciled = 0; // found at the CRM after an uncertain attempt, not filed again
+    int retry_later = 0;
+    int attention = 0;
+    int tokens_resolved = 0;
+    bool offline = false; // the CRM could not be reached at all this round
+};
+
+// One round: entries due now, oldest first. Runs on its own connection;
+// blocking network calls. Also resolves tokens of delivered entries.
+Result<DeliverReport> Deliver(store::Database& db, crm::Connector& crm, const DeliverOptions& options = {});
+
+// Entries left 'sending' by a process that died mid-request: uncertain now.
+Result<int> RecoverInterrupted(store::Database& db);
+
+// Status sync: refreshes the open requests the console knows; changes go to
+// their status history (and so the timeline). Returns how many changed.
+Result<int> RefreshRequests(store::Database& db, crm::Connector& crm, const std::string& region = "US");
+
+// The service catalog, cached with a version (a hash of what the CRM listed)
+// so forms work offline. Fetches definitions of services that have one.
+struct CatalogReport
+{
+    int services = 0;
+    int definitions = 0;
+    bool changed = false;
+    std::string version;
+};
+Result<CatalogReport> RefreshCatalog(store::Database& db, crm::Connector& crm);
+Result<std::vector<crm::Service>> CachedServices(store::Database& db);
+Result<std::optional<crm::ServiceDefinition>> CachedDefinition(store::Database& db, const std::string& code);
+std::string CatalogVersion(store::Database& db);
+
+// The reference put in every description: how a delivery is recognised.
+std::string ReferenceFor(const std::string& key);
+
+} // namespace civic::sync

@@ -1,0 +1,349 @@
+#define BOOST_TEST_MODULE sync
+#include <boost/test/unit_test.hpp>
+
+#include <civic/contacts/Contacts.h>
+#include <civic/core/ConsoleStore.h>
+#include <civic/open311/Open311Connector.h>
+#include <civic/sync/Outbox.h>
+
+#include "Open311Server.h"
+
+using namespace civic;
+using civic::test::Fault;
+using civic::test::Open311Server;
+
+namespace {
+
+struct World
+{
+    World() : db(store::Database::Open(":memory:", ConsoleStore::Migrations()).Value())
+    {
+        contacts::ContactStore cs(*db);
+        contacts::NewContact c;
+        c.name = "Maria Lopez";
+        c.identifiers = {{contacts::IdKind::Phone, "2155550100", "", true}};
+        maria = cs.Create(c).Value();
+    }
+    std::unique_ptr<store::Database> db;
+    std::int64_t maria = 0;
+
+    sync::WrapUp Pothole(const std::string& notes = "Pothole in the right lane")
+    {
+        sync::WrapUp w;
+        w.contact = maria;
+        w.agent = "Dana";
+        w.disposition = "request created";
+        w.started_at = 1000;
+        w.ended_at = 1300;
+        w.submitted_at = 1400;
+        w.notes = notes;
+        crm::NewRequest r;
+        r.service_code = "POTHOLE";
+        r.address = "1234 N Broad St";
+        r.attributes["SIZE"] = {"L"};
+        r.description = notes;
+        w.request = r;
+        w.service_name = "Pothole repair";
+        return w;
+    }
+    sync::Entry Only()
+    {
+        auto all = sync::List(*db);
+        BOOST_TEST_REQUIRE(all->size() == 1u);
+        return all->front();
+    }
+};
+
+crm::ConnectorConfig Config(const Open311Server& s, long timeout_ms = 5000)
+{
+    crm::ConnectorConfig c;
+    c.endpoint = s.Endpoint();
+    c.api_key = "test-key";
+    c.timeout_ms = timeout_ms;
+    return c;
+}
+
+crm::ConnectorConfig Unreachable()
+{
+    crm::ConnectorConfig c;
+    c.endpoint = "http://127.0.0.1:9/open311/v2";
+    c.api_key = "test-key";
+    return c;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(Submitting)
+
+BOOST_AUTO_TEST_CASE(a_wrap_up_is_an_interaction_a_request_and_an_outbox_entry_at_once)
+{
+    World w;
+    auto s = sync::Submit(*w.db, w.Pothole());
+    BOOST_TEST_REQUIRE(s.IsOk(), (s ? "" : s.Err().message));
+    BOOST_TEST(s->outbox > 0);
+    const auto e = w.Only();
+    BOOST_TEST((e.state == sync::State::Pending));
+    BOOST_TEST(e.key.size() == 32u);
+    BOOST_TEST(e.payload.description.find(sync::ReferenceFor(e.key)) != std::string::npos);
+    BOOST_TEST(CountPendingOutbox(*w.db).Value() == 1);
+    auto page = contacts::ContactStore(*w.db).Timeline(w.maria, {}, std::nullopt, 10).Value();
+    BOOST_TEST_REQUIRE(page.entries.size() == 2u); // the call and the request's "opened"
+    const auto& call = page.entries[1].type == contacts::TimelineEntry::Type::Interaction ? page.entries[1]
+                                                                                          : page.entries[0];
+    BOOST_TEST(call.talk_s.value() == 300);
+    BOOST_TEST_REQUIRE(call.requests.size() == 1u);
+    BOOST_TEST(call.requests[0].request_id.empty()); // not yet known
+}
+
+BOOST_AUTO_TEST_CASE(information_only_calls_send_nothing)
+{
+    World w;
+    auto info = w.Pothole("Snow emergency: where to park");
+    info.request.reset();
+    info.disposition = "information only";
+    auto s = sync::Submit(*w.db, info);
+    BOOST_TEST_REQUIRE(s.IsOk());
+    BOOST_TEST(s->outbox == 0);
+    BOOST_TEST(sync::List(*w.db)->empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_request_without_a_location_is_refused_before_anything_is_written)
+{
+    World w;
+    auto bad = w.Pothole();
+    bad.request->address.clear();
+    auto s = sync::Submit(*w.db, bad);
+    BOOST_TEST_REQUIRE(!s.IsOk());
+    BOOST_TEST(s.Err().message.rfind("Location:", 0) == 0);
+    BOOST_TEST(contacts::ContactStore(*w.db).Timeline(w.maria, {}, std::nullopt, 10)->entries.empty());
+}
+
+BOOST_AUTO_TEST_CASE(wrap_ups_from_files_say_where_they_are_wrong)
+{
+    auto xml = sync::WrapUpFromXml("<wrapup contact='3' channel='walk-in'><notes>Bin</notes>"
+                                   "<request service='POTHOLE'><address>1 Main St</address>"
+                                   "<attribute code='SIZE'>L</attribute></request></wrapup>",
+                                   "w.xml");
+    BOOST_TEST_REQUIRE(xml.IsOk());
+    BOOST_TEST(xml->contact == 3);
+    BOOST_TEST((xml->channel == contacts::Channel::WalkIn));
+    BOOST_TEST(xml->request->attributes.at("SIZE").at(0) == "L");
+    BOOST_TEST(sync::WrapUpFromXml("<wrapup>\n<notes>x</wrapup>", "w.xml").Err().message.find("w.xml: line 2") !=
+               std::string::npos);
+    BOOST_TEST(sync::WrapUpFromJson("{\"contact\": 3, \"channel\": \"fax\"}", "w.json").Err().message.find("fax") !=
+               std::string::npos);
+    BOOST_TEST(sync::WrapUpFromJson("{\"contact\": 3,", "w.json").Err().message.find("not valid JSON") !=
+               std::string::npos);
+    auto round = sync::WrapUpFromJson(sync::ToJson(xml.Value()), "again");
+    BOOST_TEST(round->request->address == "1 Main St");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(Delivering)
+
+BOOST_AUTO_TEST_CASE(delivered_requests_take_the_crms_id)
+{
+    World w;
+    Open311Server server;
+    open311::Open311Connector crm(Config(server));
+    const auto s = sync::Submit(*w.db, w.Pothole()).Value();
+    auto r = sync::Deliver(*w.db, crm);
+    BOOST_TEST_REQUIRE(r.IsOk());
+    BOOST_TEST(r->delivered == 1);
+    const auto e = w.Only();
+    BOOST_TEST((e.state == sync::State::Delivered));
+    BOOST_TEST(e.remote_id == server.Requests().at(0).id);
+    BOOST_TEST(contacts::ContactStore(*w.db).GetRequest(s.request)->request_id == e.remote_id);
+    BOOST_TEST(server.Requests().at(0).idempotency_key == e.key);
+    BOOST_TEST(CountPendingOutbox(*w.db).Value() == 0);
+}
+
+BOOST_AUTO_TEST_CASE(offline_it_waits_and_backs_off_then_delivers)
+{
+    World w;
+    (void)sync::Submit(*w.db, w.Pothole());
+    open311::Open311Connector down(Unreachable());
+    sync::DeliverOptions o;
+    o.now = 10000;
+    o.seed = 7;
+    auto r = sync::Deliver(*w.db, down, o);
+    BOOST_TEST_REQUIRE(r.IsOk());
+    BOOST_TEST(r->offline);
+    auto e = w.Only();
+    BOOST_TEST((e.state == sync::State::Pending));
+    BOOST_TEST(!e.uncertain); // refused connection: certainly not delivered
+    BOOST_TEST(e.next_attempt_at >= 10000 + 2); // 5 s with jitter of ±50 %
+    BOOST_TEST(e.next_attempt_at <= 10000 + 8);
+    // Later attempts wait longer, up to the cap.
+    for (int i = 0; i < 12; ++i) {
+        o.now = w.Only().next_attempt_at;
+        (void)sync::Deliver(*w.db, down, o);
+    }
+    e = w.Only();
+    BOOST_TEST(e.next_attempt_at - o.now >= 15 * 60 / 2);
+    BOOST_TEST(e.next_attempt_at - o.now <= 15 * 60 * 3 / 2);
+    BOOST_TEST(e.attempts == 13);
+
+    Open311Server server;
+    open311::Open311Connector up(Config(server));
+    o.now = e.next_attempt_at;
+    BOOST_TEST(sync::Deliver(*w.db, up, o)->delivered == 1);
+    BOOST_TEST(server.Requests().size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(retry_after_is_honoured)
+{
+    World w;
+    Open311Server server;
+    server.SetRetryAfter(42);
+    server.Inject(Fault::RateLimited);
+    (void)sync::Submit(*w.db, w.Pothole());
+    open311::Open311Connector crm(Config(server));
+    sync::DeliverOptions o;
+    o.now = 5000;
+    BOOST_TEST(sync::Deliver(*w.db, crm, o)->retry_later == 1);
+    BOOST_TEST(w.Only().next_attempt_at == 5042);
+    BOOST_TEST(sync::Deliver(*w.db, crm, o)->delivered == 0); // not due yet
+    o.now = 5042;
+    BOOST_TEST(sync::Deliver(*w.db, crm, o)->delivered == 1);
+}
+
+BOOST_AUTO_TEST_CASE(a_refusal_needs_attention_with_the_servers_words_and_can_be_corrected)
+{
+    World w;
+    Open311Server server;
+    auto bad = w.Pothole();
+    bad.request->service_code = "POTHOLES";
+    (void)sync::Submit(*w.db, bad);
+    open311::Open311Connector crm(Config(server));
+    BOOST_TEST(sync::Deliver(*w.db, crm)->attention == 1);
+    auto e = w.Only();
+    BOOST_TEST((e.state == sync::State::Attention));
+    BOOST_TEST(e.last_error.find("service_code 'POTHOLES' is not a known service") != std::string::npos,
+               e.last_error);
+    BOOST_TEST(CountPendingOutbox(*w.db).Value() == 1); // still counted: the agent must act
+    auto fixed = e.payload;
+    fixed.service_code = "POTHOLE";
+    BOOST_TEST(sync::Edit(*w.db, e.id, fixed).IsOk());
+    BOOST_TEST(sync::Deliver(*w.db, crm)->delivered == 1);
+    BOOST_TEST(server.Requests().size() == 1u);
+    BOOST_TEST(server.Requests()[0].fields.at("description").find(sync::ReferenceFor(e.key)) != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(an_unanswered_attempt_is_found_at_the_crm_not_filed_again)
+{
+    World w;
+    Open311Server server;
+    server.IgnoreIdempotencyKey(true); // the worst case: only the reference can tell
+    server.SetSlowMs(1500);
+    server.Inject(Fault::SlowAfterCreate);
+    (void)sync::Submit(*w.db, w.Pothole());
+    open311::Open311Connector impatient(Config(server, 400));
+    sync::DeliverOptions o;
+    o.now = 100000;
+    auto first = sync::Deliver(*w.db, impatient, o);
+    BOOST_TEST(first->retry_later == 1);
+    BOOST_TEST(w.Only().uncertain);
+    BOOST_TEST(server.Requests().size() == 1u); // it did arrive
+    std::this_thread::sleep_for(std::chrono::milliseconds(1300));
+    open311::Open311Connector crm(Config(server));
+    o.now = w.Only().next_attempt_at;
+    auto second = sync::Deliver(*w.db, crm, o);
+    BOOST_TEST(second->reconciled == 1);
+    BOOST_TEST(server.Requests().size() == 1u); // still one
+    BOOST_TEST(w.Only().remote_id == server.Requests()[0].id);
+}
+
+BOOST_AUTO_TEST_CASE(a_crash_while_sending_is_treated_as_uncertain)
+{
+    World w;
+    Open311Server server;
+    (void)sync::Submit(*w.db, w.Pothole());
+    // As a process killed mid-request leaves it.
+    BOOST_TEST(w.db->Exec("UPDATE outbox SET state = 'sending'").IsOk());
+    BOOST_TEST(sync::RecoverInterrupted(*w.db).Value() == 1);
+    BOOST_TEST(w.Only().uncertain);
+    open311::Open311Connector crm(Config(server));
+    auto r = sync::Deliver(*w.db, crm);
+    BOOST_TEST(r->reconciled == 0); // not there: filed now, once
+    BOOST_TEST(r->delivered == 1);
+    BOOST_TEST(server.Requests().size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(tokens_are_polled_until_the_request_has_an_id)
+{
+    World w;
+    Open311Server server;
+    server.SetTokenPolls(2);
+    auto bulk = w.Pothole("Old sofa on the curb");
+    bulk.request->service_code = "BULK";
+    const auto s = sync::Submit(*w.db, bulk).Value();
+    open311::Open311Connector crm(Config(server));
+    auto r = sync::Deliver(*w.db, crm);
+    BOOST_TEST(r->delivered == 1);
+    BOOST_TEST(!w.Only().token.empty());
+    BOOST_TEST(w.Only().remote_id.empty());
+    BOOST_TEST(r->tokens_resolved == 0); // first poll: not processed yet
+    BOOST_TEST(sync::Deliver(*w.db, crm)->tokens_resolved == 1);
+    BOOST_TEST(contacts::ContactStore(*w.db).GetRequest(s.request)->request_id == server.Requests().at(0).id);
+}
+
+BOOST_AUTO_TEST_CASE(status_changes_reach_the_timeline)
+{
+    World w;
+    Open311Server server;
+    (void)sync::Submit(*w.db, w.Pothole());
+    open311::Open311Connector crm(Config(server));
+    (void)sync::Deliver(*w.db, crm);
+    BOOST_TEST(sync::RefreshRequests(*w.db, crm).Value() == 0);
+    server.Close(server.Requests().at(0).id, "Streets crew filled it", 1900000000);
+    BOOST_TEST(sync::RefreshRequests(*w.db, crm).Value() == 1);
+    auto page = contacts::ContactStore(*w.db).Timeline(w.maria, {}, std::nullopt, 10).Value();
+    BOOST_TEST(page.entries.front().summary.find(": closed") != std::string::npos, page.entries.front().summary);
+    BOOST_TEST(page.entries.front().notes == "Streets crew filled it");
+}
+
+BOOST_AUTO_TEST_CASE(discarding_is_audited_and_never_sends)
+{
+    World w;
+    Open311Server server;
+    (void)sync::Submit(*w.db, w.Pothole());
+    const auto e = w.Only();
+    BOOST_TEST(sync::Discard(*w.db, e.id, "Dana", "caller withdrew").IsOk());
+    open311::Open311Connector crm(Config(server));
+    BOOST_TEST(sync::Deliver(*w.db, crm)->delivered == 0);
+    BOOST_TEST(server.Requests().empty());
+    auto q = w.db->Prepare("SELECT agent || ' ' || action || ' ' || detail FROM audit_log");
+    BOOST_TEST_REQUIRE(q.Step().Value());
+    BOOST_TEST(q.Text(0) == "Dana outbox.discard POTHOLE for Maria Lopez: caller withdrew");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(Catalog)
+
+BOOST_AUTO_TEST_CASE(services_and_definitions_are_cached_with_a_version)
+{
+    World w;
+    Open311Server server;
+    open311::Open311Connector crm(Config(server));
+    auto r = sync::RefreshCatalog(*w.db, crm);
+    BOOST_TEST_REQUIRE(r.IsOk(), (r ? "" : r.Err().message));
+    BOOST_TEST(r->services == 4);
+    BOOST_TEST(r->definitions == 1);
+    BOOST_TEST(r->changed);
+    BOOST_TEST(!sync::RefreshCatalog(*w.db, crm)->changed);
+    auto services = sync::CachedServices(*w.db);
+    BOOST_TEST(services->size() == 4u);
+    auto def = sync::CachedDefinition(*w.db, "POTHOLE");
+    BOOST_TEST_REQUIRE(def->has_value());
+    BOOST_TEST(def.Value()->attributes.size() == 3u);
+    BOOST_TEST(def.Value()->attributes[1].required);
+    // Offline, the cache still answers.
+    open311::Open311Connector down(Unreachable());
+    BOOST_TEST(!sync::RefreshCatalog(*w.db, down).IsOk());
+    BOOST_TEST(sync::CachedServices(*w.db)->size() == 4u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
