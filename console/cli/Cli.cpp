@@ -93,6 +93,7 @@ int Main(std::vector<std::string> args, std::ostream& out, std::ostream& err)
         RegisterDbCommands();
         RegisterKbCommands();
         RegisterContactCommands();
+        RegisterCrmCommands();
     }
 
     if (TakeFlag(args, "--version")) {

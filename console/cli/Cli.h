@@ -56,5 +56,6 @@ int Main(std::vector<std::string> args, std::ostream& out, std::ostream& err);
 void RegisterDbCommands();
 void RegisterKbCommands();
 void RegisterContactCommands();
+void RegisterCrmCommands();
 
 } // namespace civic::cli

@@ -448,9 +448,11 @@ Result<DeliverReport> Deliver(store::Database& db, crm::Connector& crm, const De
     const std::int64_t now = o.now ? o.now : Now();
     std::mt19937_64 rng(o.seed ? o.seed : std::random_device{}());
     auto q = db.Prepare(std::string(kEntryColumns) +
-                        "WHERE o.state = 'pending' AND o.next_attempt_at <= ?1 ORDER BY o.id LIMIT ?2");
+                        "WHERE o.state = 'pending' AND (?3 OR o.next_attempt_at <= ?1) ORDER BY o.id LIMIT ?2");
     std::vector<Entry> due;
-    auto r = q.BindAll(now, o.max_entries).ForEach([&](store::Query& row) { due.push_back(EntryFrom(row)); });
+    auto r = q.BindAll(now, o.max_entries, o.ignore_schedule ? 1 : 0).ForEach([&](store::Query& row) {
+        due.push_back(EntryFrom(row));
+    });
     if (!r)
         return r.Err();
 

@@ -105,6 +105,7 @@ Result<void> Discard(store::Database& db, std::int64_t id, const std::string& ag
 struct DeliverOptions
 {
     std::int64_t now = 0;          // 0: the clock
+    bool ignore_schedule = false;  // every pending entry, whatever its backoff says
     int max_entries = 1000;        // per round
     int base_backoff_s = 5;        // doubled per failed attempt, with jitter
     int max_backoff_s = 15 * 60;

@@ -1,0 +1,234 @@
+// civicdesk-cli services …, outbox …, requests refresh and wrapup submit: the
+// CRM side from scripts and cron — catalog, delivery, status sync, intake.
+#include "Cli.h"
+
+#include <civic/core/ConsoleStore.h>
+#include <civic/core/Secrets.h>
+#include <civic/open311/Open311Connector.h>
+#include <civic/sync/Outbox.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <ostream>
+#include <sstream>
+
+namespace civic::cli {
+namespace {
+
+std::unique_ptr<store::Database> OpenStore(Context& ctx)
+{
+    if (auto r = ctx.paths.Create(); !r) {
+        ctx.err << "error: " << r.Err().message << "\n";
+        return nullptr;
+    }
+    auto db = store::Database::Open(ctx.paths.ConsoleDb(), ConsoleStore::Migrations());
+    if (!db) {
+        ctx.err << "error: " << db.Err().message << "\n";
+        return nullptr;
+    }
+    return std::move(db).Value();
+}
+
+// The configured CRM, or --endpoint; the key from $CIVICDESK_API_KEY or the
+// one saved in the settings.
+std::unique_ptr<crm::Connector> Connect(Context& ctx, std::vector<std::string>& args)
+{
+    const auto settings = LoadSettings(ctx).value_or(Settings{});
+    crm::ConnectorConfig c;
+    c.endpoint = TakeOption(args, "--endpoint").value_or(settings.crm_endpoint);
+    c.jurisdiction_id = TakeOption(args, "--jurisdiction").value_or(settings.jurisdiction_id);
+    c.format = TakeOption(args, "--format").value_or("xml");
+    if (c.endpoint.empty()) {
+        ctx.err << "no CRM is configured (File > Settings in the console, or --endpoint URL)\n";
+        return nullptr;
+    }
+    if (const char* key = std::getenv("CIVICDESK_API_KEY"); key && *key)
+        c.api_key = key;
+    else
+        c.api_key = LoadApiKey(ctx.paths, c.endpoint).value_or("");
+    open311::RegisterOpen311();
+    return crm::MakeConnector("open311", c);
+}
+
+int ServicesRefresh(Context& ctx, std::vector<std::string>& args)
+{
+    auto crm = Connect(ctx, args);
+    if (!crm)
+        return kFailed;
+    if (!args.empty()) {
+        ctx.err << "usage: civicdesk-cli services refresh [--endpoint URL]\n";
+        return kUsage;
+    }
+    auto db = OpenStore(ctx);
+    if (!db)
+        return kFailed;
+    auto r = sync::RefreshCatalog(*db, *crm);
+    if (!r) {
+        ctx.err << "error: " << r.Err().message << "\nthe cached catalog (version " << sync::CatalogVersion(*db)
+                << ") stays in use\n";
+        return kFailed;
+    }
+    ctx.out << "services: " << r->services << "\ndefinitions: " << r->definitions << "\nversion: " << r->version
+            << (r->changed ? " (changed)" : " (unchanged)") << "\n";
+    return kOk;
+}
+
+int ServicesList(Context& ctx, std::vector<std::string>& args)
+{
+    if (!args.empty()) {
+        ctx.err << "usage: civicdesk-cli services list\n";
+        return kUsage;
+    }
+    auto db = OpenStore(ctx);
+    if (!db)
+        return kFailed;
+    auto services = sync::CachedServices(*db);
+    if (!services) {
+        ctx.err << "error: " << services.Err().message << "\n";
+        return kFailed;
+    }
+    if (services->empty())
+        ctx.out << "no services cached yet: civicdesk-cli services refresh\n";
+    for (const auto& s : services.Value())
+        ctx.out << s.code << "  " << s.name << (s.has_definition ? "  [form]" : "") << "\n";
+    return kOk;
+}
+
+int OutboxList(Context& ctx, std::vector<std::string>& args)
+{
+    const bool all = TakeFlag(args, "--all");
+    if (!args.empty()) {
+        ctx.err << "usage: civicdesk-cli outbox list [--all]\n";
+        return kUsage;
+    }
+    auto db = OpenStore(ctx);
+    if (!db)
+        return kFailed;
+    auto entries = all ? sync::List(*db)
+                       : sync::List(*db, {sync::State::Pending, sync::State::Sending, sync::State::Attention});
+    if (!entries) {
+        ctx.err << "error: " << entries.Err().message << "\n";
+        return kFailed;
+    }
+    if (entries->empty())
+        ctx.out << "the outbox is empty\n";
+    for (const auto& e : entries.Value()) {
+        ctx.out << e.id << "  " << sync::ToString(e.state) << "  " << e.payload.service_code << "  "
+                << e.contact_name << "  attempts " << e.attempts;
+        if (!e.remote_id.empty())
+            ctx.out << "  request " << e.remote_id;
+        if (e.uncertain)
+            ctx.out << "  (checking whether the CRM has it)";
+        if (!e.last_error.empty() && e.state != sync::State::Delivered)
+            ctx.out << "\n    " << e.last_error;
+        ctx.out << "\n";
+    }
+    return kOk;
+}
+
+int OutboxFlush(Context& ctx, std::vector<std::string>& args)
+{
+    const bool now = TakeFlag(args, "--now"); // ignore backoff: try every pending entry
+    auto crm = Connect(ctx, args);
+    if (!crm)
+        return kFailed;
+    if (!args.empty()) {
+        ctx.err << "usage: civicdesk-cli outbox flush [--now] [--endpoint URL]\n";
+        return kUsage;
+    }
+    auto db = OpenStore(ctx);
+    if (!db)
+        return kFailed;
+    (void)sync::RecoverInterrupted(*db);
+    sync::DeliverOptions o;
+    o.ignore_schedule = now;
+    auto r = sync::Deliver(*db, *crm, o);
+    if (!r) {
+        ctx.err << "error: " << r.Err().message << "\n";
+        return kFailed;
+    }
+    ctx.out << "delivered: " << r->delivered << " (found at the CRM after an unanswered attempt: " << r->reconciled
+            << ")\nwaiting to retry: " << r->retry_later << "\nneeding attention: " << r->attention
+            << "\ntokens resolved: " << r->tokens_resolved << "\n";
+    if (r->offline)
+        ctx.out << "the CRM could not be reached\n";
+    return r->offline ? kFailed : kOk;
+}
+
+int RequestsRefresh(Context& ctx, std::vector<std::string>& args)
+{
+    auto crm = Connect(ctx, args);
+    if (!crm)
+        return kFailed;
+    auto db = OpenStore(ctx);
+    if (!db)
+        return kFailed;
+    const auto settings = LoadSettings(ctx).value_or(Settings{});
+    auto r = sync::RefreshRequests(*db, *crm, settings.phone_region);
+    if (!r) {
+        ctx.err << "error: " << r.Err().message << "\n";
+        return kFailed;
+    }
+    ctx.out << "requests changed: " << r.Value() << "\n";
+    return kOk;
+}
+
+int WrapupSubmit(Context& ctx, std::vector<std::string>& args)
+{
+    const std::string agent = AgentName(ctx, args);
+    if (args.size() != 1) {
+        ctx.err << "usage: civicdesk-cli wrapup submit FILE.xml|FILE.json [--as NAME]\n";
+        return kUsage;
+    }
+    std::ifstream in(args[0], std::ios::binary);
+    if (!in) {
+        ctx.err << "error: " << args[0] << ": cannot be read\n";
+        return kFailed;
+    }
+    std::stringstream ss;
+    ss << in.rdbuf();
+    const std::string text = ss.str();
+    const std::string name = std::filesystem::path(args[0]).filename().string();
+    const bool json = text.find_first_not_of(" \t\r\n") != std::string::npos &&
+                      text[text.find_first_not_of(" \t\r\n")] == '{';
+    auto w = json ? sync::WrapUpFromJson(text, name) : sync::WrapUpFromXml(text, name);
+    if (!w) {
+        ctx.err << "error: " << w.Err().message << "\nnothing was submitted\n";
+        return kFailed;
+    }
+    if (w->agent.empty())
+        w->agent = agent;
+    auto db = OpenStore(ctx);
+    if (!db)
+        return kFailed;
+    const auto settings = LoadSettings(ctx).value_or(Settings{});
+    auto s = sync::Submit(*db, w.Value(), settings.phone_region);
+    if (!s) {
+        ctx.err << "error: " << s.Err().message << "\nnothing was submitted\n";
+        return kFailed;
+    }
+    ctx.out << "interaction " << s->interaction;
+    if (s->outbox)
+        ctx.out << ", outbox entry " << s->outbox << " (sent by the console or `outbox flush`)";
+    ctx.out << "\n";
+    return kOk;
+}
+
+} // namespace
+
+void RegisterCrmCommands()
+{
+    auto& r = Registry();
+    r.push_back({{"services", "refresh"}, "[--endpoint URL]", "fetch the CRM's service catalog for offline forms",
+                 ServicesRefresh});
+    r.push_back({{"services", "list"}, "", "the cached service catalog", ServicesList});
+    r.push_back({{"outbox", "list"}, "[--all]", "what waits for the CRM, and why", OutboxList});
+    r.push_back({{"outbox", "flush"}, "[--now] [--endpoint URL]", "deliver what is due (--now: all pending)",
+                 OutboxFlush});
+    r.push_back({{"requests", "refresh"}, "[--endpoint URL]", "status of the open requests this console knows",
+                 RequestsRefresh});
+    r.push_back({{"wrapup", "submit"}, "FILE.xml|FILE.json [--as NAME]", "file a wrap-up from a script (README)",
+                 WrapupSubmit});
+}
+
+} // namespace civic::cli
