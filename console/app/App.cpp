@@ -7,6 +7,7 @@
 // screen pops.
 #include <civic/core/Console.h>
 #include <civic/core/Version.h>
+#include <civic/open311/Open311Connector.h>
 
 #include "ui/I18n.h"
 #include "ui/MainFrame.h"
@@ -74,6 +75,7 @@ bool App::OnInit()
     if (!wxApp::OnInit())
         return false;
     wxInitAllImageHandlers();
+    open311::RegisterOpen311(); // the CRM connectors this build carries
 
     const Paths paths = Paths::FromEnvironment(m_data_dir);
     m_instance = std::make_unique<ui::SingleInstance>(paths);

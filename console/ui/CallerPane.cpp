@@ -714,6 +714,12 @@ void CallerPane::ShowContact(std::int64_t id)
         });
 }
 
+void CallerPane::RefreshShown()
+{
+    if (m_contact)
+        LoadTimeline(false);
+}
+
 void CallerPane::ShowCard(const contacts::Contact& c, int duplicates)
 {
     m_name->SetLabel(c.name.empty() ? _("Anonymous visitor") : U(c.name));

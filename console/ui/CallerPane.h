@@ -63,6 +63,8 @@ public:
 
     // Shows a contact and its timeline (also for the agent's own lookups).
     void ShowContact(std::int64_t id);
+    // Reads the shown contact again (new request ids, statuses).
+    void RefreshShown();
     std::int64_t ShownContact() const { return m_contact ? m_contact->id : 0; }
 
     // Records the active interaction with the wrap-up's notes and outcome;

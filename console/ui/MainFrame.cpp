@@ -50,6 +50,11 @@ constexpr int kStatusRefreshMs = 5000;
 // only changed files are downloaded, so a quiet round costs one listing.
 constexpr int kKnowledgeSyncMs = 5 * 60 * 1000;
 constexpr int kFirstSyncDelayMs = 3000;
+// The CRM: the outbox is delivered this often (and right after a wrap-up);
+// statuses every tenth round, the catalog at start and hourly.
+constexpr int kCrmRoundMs = 30 * 1000;
+constexpr int kStatusEveryRounds = 10;
+constexpr int kCatalogEveryRounds = 120;
 
 bool CanEditKnowledge(Role role) { return role == Role::KnowledgeManager || role == Role::Supervisor; }
 
@@ -70,8 +75,10 @@ MainFrame::MainFrame(Console& console)
     : wxFrame(nullptr, wxID_ANY, kAppName, wxDefaultPosition, wxSize(1200, 760)),
       m_console(console),
       m_knowledge_service(std::make_unique<kb::KnowledgeService>(console.GetPaths())),
+      m_crm_service(std::make_unique<sync::CrmService>(console.GetPaths())),
       m_status_timer(this),
-      m_sync_timer(this)
+      m_sync_timer(this),
+      m_crm_timer(this)
 {
     SetName("civicdesk_main");
     SetMinSize(FromDIP(wxSize(800, 500)));
@@ -109,6 +116,8 @@ MainFrame::MainFrame(Console& console)
     Bind(wxEVT_CLOSE_WINDOW, &MainFrame::OnClose, this);
     Bind(wxEVT_TIMER, [this](wxTimerEvent&) { RefreshStatus(); }, m_status_timer.GetId());
     Bind(wxEVT_TIMER, [this](wxTimerEvent&) { SyncKnowledge(); }, m_sync_timer.GetId());
+    Bind(wxEVT_TIMER, [this](wxTimerEvent&) { SyncCrm(); }, m_crm_timer.GetId());
+    m_crm_timer.StartOnce(kFirstSyncDelayMs);
     m_status_timer.Start(kStatusRefreshMs);
     m_sync_timer.StartOnce(kFirstSyncDelayMs);
     RefreshStatus();
@@ -120,6 +129,9 @@ MainFrame::~MainFrame()
 {
     m_status_timer.Stop();
     m_sync_timer.Stop();
+    m_crm_timer.Stop();
+    if (m_crm_service)
+        m_crm_service->Stop();
     m_aui.UnInit();
 }
 
@@ -311,7 +323,7 @@ void MainFrame::ApplySettings(const Settings& s)
     SetStatusText(agent + L" \u2014 " + RoleLabel(s.role), kStatusAgent);
     // The sync engine reports Online and Syncing; without a CRM the console is
     // offline by design and says why.
-    SetStatusText(s.HasCrm() ? _("Offline") : _("Offline: no CRM configured"),
+    SetStatusText(s.HasCrm() ? (m_crm_online ? _("Online") : _("Offline")) : _("Offline: no CRM configured"),
                   kStatusConnection);
     if (!s.HasKnowledgeSource())
         SetStatusText(_("Knowledge: this console only"), kStatusKnowledge);
@@ -471,6 +483,38 @@ void MainFrame::HandleArgs(const std::vector<wxString>& args)
     // wxGTK yields inside RequestUserAttention, which needs a running event loop.
     if (popped && wxEventLoopBase::GetActive() && IsShownOnScreen() && !IsActive())
         RequestUserAttention();
+}
+
+void MainFrame::SyncCrm()
+{
+    m_crm_timer.StartOnce(kCrmRoundMs);
+    const Settings s = m_console.GetSettings();
+    if (!s.HasCrm() || m_crm_busy)
+        return;
+    m_crm_busy = true;
+    const bool catalog = m_crm_rounds % kCatalogEveryRounds == 0;
+    const bool statuses = m_crm_rounds % kStatusEveryRounds == 0;
+    ++m_crm_rounds;
+    SetStatusText(_("Syncing with the CRM..."), kStatusConnection);
+    auto* service = m_crm_service.get();
+    RunThenOnWindow(
+        service->Executor(), this, [service, s, catalog, statuses] { return service->RunRound(s, catalog, statuses); },
+        [this](sync::Round r) {
+            m_crm_busy = false;
+            if (!r.configured)
+                SetStatusText(_("Offline: no CRM configured"), kStatusConnection);
+            else if (r.offline)
+                SetStatusText(_("Offline: the CRM cannot be reached; requests wait in the outbox"), kStatusConnection);
+            else if (!r.error.empty())
+                SetStatusText(wxString::Format(_("CRM: %s"), wxString::FromUTF8(r.error)), kStatusConnection);
+            else
+                SetStatusText(wxString::Format(_("Online, synced %s"), wxDateTime::Now().Format("%H:%M")),
+                              kStatusConnection);
+            m_crm_online = r.configured && !r.offline && r.error.empty();
+            RefreshStatus();
+            if (r.delivery.delivered || r.status_changes)
+                m_caller->RefreshShown(); // new request ids and statuses in the timeline
+        });
 }
 
 void MainFrame::OnActive(const std::optional<ActiveContact>& active)

@@ -8,6 +8,7 @@
 
 #include <civic/core/Console.h>
 #include <civic/kb/KnowledgeService.h>
+#include <civic/sync/CrmService.h>
 
 #include "ui/CallerPane.h"
 
@@ -63,6 +64,9 @@ public:
     ArticleEditor* OpenEditor(std::int64_t article_id, std::optional<kb::Autosave> restored = std::nullopt);
     void OpenReviewQueue();
     void SyncKnowledge();
+    // A round with the CRM now: deliver the outbox, and on some rounds refresh
+    // statuses and the catalog. Also every 30 seconds.
+    void SyncCrm();
     kb::Actor Actor() const;
 
 private:
@@ -86,6 +90,7 @@ private:
     Console& m_console;
     // Before the panes that use it; destroyed (joined) before they are.
     std::unique_ptr<kb::KnowledgeService> m_knowledge_service;
+    std::unique_ptr<sync::CrmService> m_crm_service;
     wxAuiManager m_aui;
     std::unique_ptr<wxFileConfig> m_config;
     wxString m_default_perspective;
@@ -95,6 +100,10 @@ private:
     wxTimer m_status_timer;
     wxTimer m_sync_timer;
     bool m_syncing = false;
+    wxTimer m_crm_timer;
+    bool m_crm_busy = false;
+    bool m_crm_online = false;
+    int m_crm_rounds = 0;
 };
 
 } // namespace civic::ui

@@ -1,0 +1,92 @@
+#include <civic/sync/CrmService.h>
+
+#include <civic/core/ConsoleStore.h>
+#include <civic/core/Secrets.h>
+
+namespace civic::sync {
+
+CrmService::CrmService(const Paths& paths, std::string connector)
+    : m_paths(paths), m_connector_name(std::move(connector)), m_executor(std::make_unique<SerialExecutor>("civic-crm"))
+{
+}
+
+CrmService::~CrmService()
+{
+    m_stop = true;
+    if (m_executor)
+        m_executor->Post([this] {
+            m_crm.reset();
+            m_db.reset();
+        });
+    m_executor.reset(); // runs the above, then joins
+}
+
+Result<void> CrmService::Prepare(const Settings& s)
+{
+    if (!m_db) {
+        auto db = store::Database::Open(m_paths.ConsoleDb(), ConsoleStore::Migrations());
+        if (!db)
+            return db.Err();
+        m_db = std::move(db).Value();
+    }
+    if (!m_recovered) {
+        // Entries a killed console left mid-request: checked with the CRM first.
+        if (auto r = RecoverInterrupted(*m_db); !r)
+            return r.Err();
+        m_recovered = true;
+    }
+    const std::string key = s.crm_endpoint + "\n" + s.jurisdiction_id;
+    if (!m_crm || key != m_config_key) {
+        crm::ConnectorConfig c;
+        c.endpoint = s.crm_endpoint;
+        c.jurisdiction_id = s.jurisdiction_id;
+        c.api_key = LoadApiKey(m_paths, s.crm_endpoint).value_or("");
+        m_crm = crm::MakeConnector(m_connector_name, c);
+        if (!m_crm)
+            return Error{ErrorKind::Invalid, "no CRM connector called " + m_connector_name};
+        m_config_key = key;
+    }
+    return Ok();
+}
+
+Round CrmService::RunRound(const Settings& s, bool refresh_catalog, bool refresh_statuses)
+{
+    Round round;
+    round.configured = s.HasCrm();
+    if (!round.configured)
+        return round;
+    if (auto r = Prepare(s); !r) {
+        round.error = r.Err().message;
+        return round;
+    }
+    DeliverOptions o;
+    o.stop = [this] { return m_stop.load(); };
+    auto delivered = Deliver(*m_db, *m_crm, o);
+    if (!delivered) {
+        round.error = delivered.Err().message;
+        return round;
+    }
+    round.delivery = delivered.Value();
+    round.offline = round.delivery.offline;
+    if (refresh_catalog && !round.offline) {
+        auto c = RefreshCatalog(*m_db, *m_crm);
+        if (c)
+            round.catalog_services = c->services;
+        else if (c.Err().kind == ErrorKind::Offline)
+            round.offline = true;
+        else
+            round.error = c.Err().message; // the cached catalog stays in use
+    }
+    if (refresh_statuses && !round.offline) {
+        auto r = RefreshRequests(*m_db, *m_crm, s.phone_region);
+        if (r)
+            round.status_changes = r.Value();
+        else if (r.Err().kind == ErrorKind::Offline)
+            round.offline = true;
+        else
+            round.error = r.Err().message;
+    }
+    return round;
+}
+
+} // namespace civic::sync
