@@ -3,6 +3,8 @@
 #include "ui/Async.h"
 #include "ui/ContactDialog.h"
 
+#include <civic/sync/Outbox.h>
+
 #include <wx/button.h>
 #include <wx/checkbox.h>
 #include <wx/choicdlg.h>
@@ -703,10 +705,15 @@ void CallerPane::ShowContact(std::int64_t id)
             }
             ShowCard(r->first, r->second);
             m_contact = std::move(r.Value().first);
-            if (m_active && m_active->contact == m_contact->id && m_contact->kind == contacts::ContactKind::Person) {
+            if (m_active && m_active->contact == m_contact->id) {
                 m_active->organizations.clear();
-                for (const auto& m : m_contact->memberships)
-                    m_active->organizations.emplace_back(m.organization, m.organization_name);
+                if (m_contact->kind == contacts::ContactKind::Person)
+                    for (const auto& m : m_contact->memberships)
+                        m_active->organizations.emplace_back(m.organization, m.organization_name);
+                m_active->addresses.clear();
+                for (const auto& i : m_contact->identifiers)
+                    if (i.kind == contacts::IdKind::Address)
+                        m_active->addresses.push_back(i.display);
                 if (m_on_active)
                     m_on_active(m_active);
             }
@@ -872,38 +879,33 @@ void CallerPane::StartVisit(std::int64_t contact, const std::string& name)
 }
 
 void CallerPane::FinishInteraction(const std::string& notes, const std::string& disposition,
-                                   std::optional<std::int64_t> on_behalf_of, std::function<void(bool)> done)
+                                   std::optional<std::int64_t> on_behalf_of, std::optional<crm::NewRequest> request,
+                                   const std::string& service_name, std::function<void(bool)> done)
 {
     if (!m_active) {
         if (done)
             done(false);
         return;
     }
-    contacts::Interaction i;
-    i.contact = m_active->contact;
-    i.channel = m_active->channel;
-    i.at = m_active->started_at;
-    i.agent = m_console.GetSettings().agent_name;
-    i.talk_s = static_cast<int>(std::max<std::int64_t>(0, Now() - m_active->started_at));
-    i.notes = notes;
-    i.disposition = disposition;
-    i.on_behalf_of = on_behalf_of;
-    // The first line of the notes says what the contact was about.
-    i.summary = notes.substr(0, notes.find('\n'));
-    if (i.summary.size() > 120)
-        i.summary = i.summary.substr(0, 117) + "...";
-    if (i.summary.empty())
-        i.summary = m_active->channel == Channel::WalkIn ? "Walk-in visit" : "Phone call";
+    sync::WrapUp w;
+    w.contact = m_active->contact;
+    w.channel = m_active->channel;
+    w.started_at = m_active->started_at;
+    w.ended_at = Now(); // no CTI signal for the end of the conversation: the wrap-up's end
+    w.agent = m_console.GetSettings().agent_name;
+    w.notes = notes;
+    w.disposition = disposition;
+    w.on_behalf_of = on_behalf_of;
+    w.request = std::move(request);
+    w.service_name = service_name;
+    if (notes.empty())
+        w.reason = m_active->channel == Channel::WalkIn ? "Walk-in visit" : "Phone call";
     const std::string region = Region();
     QueryThenOnWindow(
-        m_console.Store(), this,
-        [i, region](store::Database& db) {
-            ContactStore cs(db, region);
-            return cs.Record(i);
-        },
-        [this, done = std::move(done), contact = i.contact](Result<std::int64_t> id) {
-            if (!id) {
-                m_detail->ChangeValue(U(id.Err().message));
+        m_console.Store(), this, [w, region](store::Database& db) { return sync::Submit(db, w, region); },
+        [this, done = std::move(done), contact = w.contact](Result<sync::Submitted> s) {
+            if (!s) {
+                m_detail->ChangeValue(U(s.Err().message));
                 if (done)
                     done(false);
                 return;

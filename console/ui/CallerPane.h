@@ -10,6 +10,7 @@
 
 #include <civic/contacts/Contacts.h>
 #include <civic/core/Console.h>
+#include <civic/core/Crm.h>
 
 #include <wx/listctrl.h>
 #include <wx/panel.h>
@@ -41,6 +42,7 @@ struct ActiveContact
     // Organizations this person reports for: the wrap-up offers them as
     // "on behalf of".
     std::vector<std::pair<std::int64_t, std::string>> organizations;
+    std::vector<std::string> addresses; // as the contact gave them
 };
 
 class CallerPane : public wxPanel
@@ -69,8 +71,10 @@ public:
 
     // Records the active interaction with the wrap-up's notes and outcome;
     // done(ok) runs on the UI thread once it is stored.
+    // With a request, it goes to the outbox in the same transaction.
     void FinishInteraction(const std::string& notes, const std::string& disposition,
-                           std::optional<std::int64_t> on_behalf_of, std::function<void(bool)> done);
+                           std::optional<std::int64_t> on_behalf_of, std::optional<crm::NewRequest> request,
+                           const std::string& service_name, std::function<void(bool)> done);
     const std::optional<ActiveContact>& Active() const { return m_active; }
 
     // For tests and the window's keyboard handling.

@@ -5,6 +5,7 @@
 #include "ui/HistoryDialog.h"
 #include "ui/KnowledgePane.h"
 #include "ui/Panes.h"
+#include "ui/RequestForm.h"
 #include "ui/ReviewQueue.h"
 #include "ui/SettingsDialog.h"
 #include "ui/ShortcutsDialog.h"
@@ -229,17 +230,22 @@ void MainFrame::BuildPanes()
     m_knowledge = new KnowledgePane(this, *m_knowledge_service, actor, [this](const wxString& text) {
         m_wrapup->AppendToNotes(text);
     });
-    m_wrapup = new WrapUpPane(this, *m_knowledge_service, [this](std::int64_t id) {
+    m_wrapup = new WrapUpPane(this, m_console, *m_knowledge_service, [this](std::int64_t id) {
         m_knowledge->OpenArticle(id);
     });
-    m_wrapup->OnFinish([this](const std::string& notes, const std::string& disposition,
-                              std::optional<std::int64_t> on_behalf_of, std::function<void(bool)> done) {
-        m_caller->FinishInteraction(notes, disposition, on_behalf_of, [this, done = std::move(done)](bool ok) {
-            if (done)
-                done(ok);
-            if (ok)
-                FocusPane(m_caller);
-        });
+    m_wrapup->OnFinish([this](const WrapUpPane::Outcome& o, std::function<void(bool)> done) {
+        const bool files_request = o.request.has_value();
+        m_caller->FinishInteraction(o.notes, o.disposition, o.on_behalf_of, o.request, o.service_name,
+                                    [this, done = std::move(done), files_request](bool ok) {
+                                        if (done)
+                                            done(ok);
+                                        if (!ok)
+                                            return;
+                                        FocusPane(m_caller);
+                                        RefreshStatus();
+                                        if (files_request)
+                                            SyncCrm(); // on its way at once when the CRM is there
+                                    });
     });
 
     // Pane names are the keys of the saved layout: never translate or rename them.
@@ -485,15 +491,15 @@ void MainFrame::HandleArgs(const std::vector<wxString>& args)
         RequestUserAttention();
 }
 
-void MainFrame::SyncCrm()
+void MainFrame::SyncCrm(bool refresh_all)
 {
     m_crm_timer.StartOnce(kCrmRoundMs);
     const Settings s = m_console.GetSettings();
     if (!s.HasCrm() || m_crm_busy)
         return;
     m_crm_busy = true;
-    const bool catalog = m_crm_rounds % kCatalogEveryRounds == 0;
-    const bool statuses = m_crm_rounds % kStatusEveryRounds == 0;
+    const bool catalog = refresh_all || m_crm_rounds % kCatalogEveryRounds == 0;
+    const bool statuses = refresh_all || m_crm_rounds % kStatusEveryRounds == 0;
     ++m_crm_rounds;
     SetStatusText(_("Syncing with the CRM..."), kStatusConnection);
     auto* service = m_crm_service.get();
@@ -514,6 +520,8 @@ void MainFrame::SyncCrm()
             RefreshStatus();
             if (r.delivery.delivered || r.status_changes)
                 m_caller->RefreshShown(); // new request ids and statuses in the timeline
+            if (r.catalog_services >= 0)
+                m_wrapup->Request()->ReloadServices();
         });
 }
 
@@ -525,6 +533,7 @@ void MainFrame::OnActive(const std::optional<ActiveContact>& active)
         return;
     }
     m_wrapup->SetOnBehalfChoices(active->organizations);
+    m_wrapup->SetKnownAddresses(active->addresses);
     const wxString who = active->name.empty() ? _("anonymous visitor") : wxString::FromUTF8(active->name);
     const wxString since = wxDateTime(static_cast<time_t>(active->started_at)).Format("%H:%M");
     m_wrapup->SetContext(active->channel == contacts::Channel::WalkIn

@@ -66,7 +66,7 @@ public:
     void SyncKnowledge();
     // A round with the CRM now: deliver the outbox, and on some rounds refresh
     // statuses and the catalog. Also every 30 seconds.
-    void SyncCrm();
+    void SyncCrm(bool refresh_all = false);
     kb::Actor Actor() const;
 
 private:

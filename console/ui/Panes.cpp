@@ -1,6 +1,7 @@
 #include "ui/Panes.h"
 
 #include "ui/Async.h"
+#include "ui/RequestForm.h"
 
 #include <wx/button.h>
 #include <wx/choice.h>
@@ -16,7 +17,7 @@
 
 namespace civic::ui {
 
-WrapUpPane::WrapUpPane(wxWindow* parent, kb::KnowledgeService& service, OpenFn open_article)
+WrapUpPane::WrapUpPane(wxWindow* parent, Console& console, kb::KnowledgeService& service, OpenFn open_article)
     : wxPanel(parent, wxID_ANY), m_service(service), m_open(std::move(open_article)), m_typing(this)
 {
     SetName("wrapup_pane");
@@ -35,6 +36,13 @@ WrapUpPane::WrapUpPane(wxWindow* parent, kb::KnowledgeService& service, OpenFn o
     m_suggestions = new wxListBox(this, wxID_ANY);
     m_suggestions->SetName("wrapup_suggestions");
     sizer->Add(m_suggestions, 1, wxEXPAND | wxALL, FromDIP(6));
+    m_request = new RequestForm(this, console);
+    sizer->Add(m_request, 0, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, FromDIP(6));
+    m_request->Service()->Bind(wxEVT_CHOICE, [this](wxCommandEvent& e) {
+        // Filing a request is the outcome; choosing none goes back to information only.
+        m_disposition->SetSelection(m_request->Service()->GetSelection() > 0 ? 1 : 0);
+        e.Skip();
+    });
     auto* finish_row = new wxBoxSizer(wxHORIZONTAL);
     m_disposition = new wxChoice(this, wxID_ANY);
     m_disposition->SetName("wrapup_disposition");
@@ -91,6 +99,11 @@ void WrapUpPane::SetContext(const wxString& context, bool can_finish)
     Layout();
 }
 
+void WrapUpPane::SetKnownAddresses(const std::vector<std::string>& addresses)
+{
+    m_request->SetKnownAddresses(addresses);
+}
+
 void WrapUpPane::SetOnBehalfChoices(const std::vector<std::pair<std::int64_t, std::string>>& organizations)
 {
     m_on_behalf->Clear();
@@ -111,18 +124,29 @@ void WrapUpPane::Finish()
     if (!m_finish->IsEnabled() || !m_on_finish)
         return;
     m_finish->Disable(); // one record per contact, however often it is pressed
-    std::optional<std::int64_t> on_behalf;
+    Outcome outcome;
+    outcome.notes = m_notes->GetValue().utf8_string();
+    outcome.disposition = m_disposition->GetStringSelection().utf8_string();
     const int pick = m_on_behalf->IsShown() ? m_on_behalf->GetSelection() : -1;
     if (pick > 0 && static_cast<size_t>(pick) <= m_on_behalf_ids.size())
-        on_behalf = m_on_behalf_ids[static_cast<size_t>(pick - 1)];
-    m_on_finish(m_notes->GetValue().utf8_string(), m_disposition->GetStringSelection().utf8_string(), on_behalf,
-                [this](bool ok) {
+        outcome.on_behalf_of = m_on_behalf_ids[static_cast<size_t>(pick - 1)];
+    if (m_request->HasRequest()) {
+        auto request = m_request->Collect(outcome.notes);
+        if (!request) {
+            m_finish->Enable(); // the fields say what to fix
+            return;
+        }
+        outcome.request = std::move(request).Value();
+        outcome.service_name = m_request->ServiceName();
+    }
+    m_on_finish(outcome, [this](bool ok) {
                     if (!ok) {
                         m_finish->Enable();
                         return;
                     }
                     m_notes->Clear();
                     m_disposition->SetSelection(0);
+                    m_request->Clear();
                 });
 }
 

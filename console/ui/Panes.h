@@ -3,6 +3,8 @@
 // when the agent jumps to it (Ctrl+1, Ctrl+2, Ctrl+3).
 #pragma once
 
+#include <civic/core/Console.h>
+#include <civic/core/Crm.h>
 #include <civic/kb/KnowledgeService.h>
 
 #include <wx/panel.h>
@@ -21,12 +23,14 @@ class wxChoice;
 
 namespace civic::ui {
 
+class RequestForm;
+
 // Call notes, with articles suggested from what is being typed.
 class WrapUpPane : public wxPanel
 {
 public:
     using OpenFn = std::function<void(std::int64_t article)>;
-    WrapUpPane(wxWindow* parent, kb::KnowledgeService& service, OpenFn open_article);
+    WrapUpPane(wxWindow* parent, Console& console, kb::KnowledgeService& service, OpenFn open_article);
     void FocusPrimary();
     void AppendToNotes(const wxString& text);
     // What the wrap-up is for ("Call with Maria Lopez since 10:41"), and
@@ -34,8 +38,18 @@ public:
     void SetContext(const wxString& context, bool can_finish);
     // Finish (Ctrl+Enter) hands the notes and outcome over; done(ok) clears
     // the form once they are stored.
-    using FinishFn = std::function<void(const std::string& notes, const std::string& disposition,
-                                        std::optional<std::int64_t> on_behalf_of, std::function<void(bool)> done)>;
+    struct Outcome
+    {
+        std::string notes;
+        std::string disposition;
+        std::optional<std::int64_t> on_behalf_of;
+        std::optional<crm::NewRequest> request; // a service request to file
+        std::string service_name;
+    };
+    using FinishFn = std::function<void(const Outcome& outcome, std::function<void(bool)> done)>;
+    // The contact's addresses, offered first as the request's location.
+    void SetKnownAddresses(const std::vector<std::string>& addresses);
+    RequestForm* Request() { return m_request; }
     // The organizations the contact reports for; empty hides the choice.
     void SetOnBehalfChoices(const std::vector<std::pair<std::int64_t, std::string>>& organizations);
     wxChoice* OnBehalf() { return m_on_behalf; }
@@ -56,6 +70,7 @@ private:
     wxListBox* m_suggestions;
     wxStaticText* m_context = nullptr;
     wxChoice* m_disposition = nullptr;
+    RequestForm* m_request = nullptr;
     wxChoice* m_on_behalf = nullptr;
     wxStaticText* m_on_behalf_label = nullptr;
     std::vector<std::int64_t> m_on_behalf_ids;

@@ -7,6 +7,7 @@
 #include <optional>
 #include <ctime>
 #include <random>
+#include <stdexcept>
 
 namespace civic::test {
 
@@ -89,11 +90,29 @@ Open311Server::Open311Server(std::string api_key) : m_api_key(std::move(api_key)
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
 }
 
-Open311Server::~Open311Server()
+Open311Server::~Open311Server() { Stop(); }
+
+void Open311Server::Stop()
 {
+    if (!m_server)
+        return;
     m_server->stop();
     if (m_thread.joinable())
         m_thread.join();
+    m_server.reset();
+}
+
+void Open311Server::Start()
+{
+    if (m_server)
+        return;
+    m_server = std::make_unique<httplib::Server>();
+    Serve();
+    if (!m_server->bind_to_port("127.0.0.1", m_port))
+        throw std::runtime_error("the test CRM cannot listen on its port again");
+    m_thread = std::thread([this] { m_server->listen_after_bind(); });
+    while (!m_server->is_running())
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
 }
 
 std::string Open311Server::Endpoint() const { return "http://127.0.0.1:" + std::to_string(m_port) + "/open311/v2"; }

@@ -57,6 +57,10 @@ public:
     Open311Server& operator=(const Open311Server&) = delete;
 
     std::string Endpoint() const; // "http://127.0.0.1:PORT/open311/v2"
+    // The CRM goes down (connections refused) and comes back on the same port,
+    // with the requests it had.
+    void Stop();
+    void Start();
     int Port() const { return m_port; }
 
     // The next calls meet these faults, one per call, in order.

@@ -1,0 +1,307 @@
+#include "ui/RequestForm.h"
+
+#include "ui/Async.h"
+
+#include <civic/sync/Outbox.h>
+
+#include <wx/checklst.h>
+#include <wx/choice.h>
+#include <wx/combobox.h>
+#include <wx/sizer.h>
+#include <wx/stattext.h>
+#include <wx/textctrl.h>
+
+#include <cstdio>
+
+namespace civic::ui {
+
+namespace {
+
+wxString U(const std::string& s) { return wxString::FromUTF8(s); }
+
+const wxColour kError(0xb0, 0x00, 0x20);
+
+// "2026-11-23 14:30" (or with T, or a date alone) -> W3C with the local zone.
+std::optional<std::string> LocalDateTime(const std::string& text)
+{
+    int y = 0, mo = 0, d = 0, h = 0, mi = 0;
+    const int n = std::sscanf(text.c_str(), "%4d-%2d-%2d%*[ T]%2d:%2d", &y, &mo, &d, &h, &mi);
+    if (n != 3 && n != 5)
+        return std::nullopt;
+    wxDateTime t;
+    if (mo < 1 || mo > 12 || d < 1 || d > wxDateTime::GetNumberOfDays(static_cast<wxDateTime::Month>(mo - 1), y) ||
+        h > 23 || mi > 59)
+        return std::nullopt;
+    t.Set(static_cast<wxDateTime::wxDateTime_t>(d), static_cast<wxDateTime::Month>(mo - 1), y,
+          static_cast<wxDateTime::wxDateTime_t>(h), static_cast<wxDateTime::wxDateTime_t>(mi));
+    return t.FormatISOCombined().utf8_string() + t.Format("%z").Left(3).utf8_string() + ":" +
+           t.Format("%z").Right(2).utf8_string();
+}
+
+} // namespace
+
+RequestForm::RequestForm(wxWindow* parent, Console& console) : wxPanel(parent, wxID_ANY), m_console(console)
+{
+    SetName("request_form");
+    auto* top = new wxBoxSizer(wxVERTICAL);
+    auto* row = new wxFlexGridSizer(2, FromDIP(4), FromDIP(6));
+    row->AddGrowableCol(1);
+    row->Add(new wxStaticText(this, wxID_ANY, _("&Request:")), 0, wxALIGN_CENTER_VERTICAL);
+    m_service = new wxChoice(this, wxID_ANY);
+    m_service->SetName("request_service");
+    row->Add(m_service, 1, wxEXPAND);
+    row->Add(new wxStaticText(this, wxID_ANY, _("&Location:")), 0, wxALIGN_CENTER_VERTICAL);
+    m_location = new wxComboBox(this, wxID_ANY);
+    m_location->SetName("request_location");
+    m_location->SetHint(_("address, or lat, long"));
+    row->Add(m_location, 1, wxEXPAND);
+    row->AddSpacer(0);
+    m_location_error = new wxStaticText(this, wxID_ANY, wxEmptyString);
+    m_location_error->SetForegroundColour(kError);
+    row->Add(m_location_error, 1, wxEXPAND);
+    top->Add(row, 0, wxEXPAND);
+    m_questions_panel = new wxPanel(this, wxID_ANY);
+    m_grid = new wxFlexGridSizer(2, FromDIP(3), FromDIP(6));
+    m_grid->AddGrowableCol(1);
+    m_questions_panel->SetSizer(m_grid);
+    top->Add(m_questions_panel, 0, wxEXPAND | wxTOP, FromDIP(4));
+    SetSizer(top);
+    m_service->Bind(wxEVT_CHOICE, [this](wxCommandEvent&) { OnService(); });
+    ReloadServices();
+}
+
+void RequestForm::ReloadServices()
+{
+    QueryThenOnWindow(
+        m_console.Store(), this, [](store::Database& db) { return sync::CachedServices(db); },
+        [this](Result<std::vector<crm::Service>> services) {
+            const std::string keep = SelectedCode();
+            m_services = services ? std::move(services).Value() : std::vector<crm::Service>{};
+            m_service->Clear();
+            m_service->Append(m_services.empty() ? _("(no request: the service catalog is not loaded yet)")
+                                                 : _("(no request: information only)"));
+            int select = 0;
+            for (size_t i = 0; i < m_services.size(); ++i) {
+                m_service->Append(U(m_services[i].name));
+                if (m_services[i].code == keep)
+                    select = static_cast<int>(i) + 1;
+            }
+            m_service->SetSelection(select);
+        });
+}
+
+void RequestForm::SetKnownAddresses(const std::vector<std::string>& addresses)
+{
+    const wxString typed = m_location->GetValue();
+    m_location->Clear();
+    for (const auto& a : addresses)
+        m_location->Append(U(a));
+    if (!typed.empty())
+        m_location->ChangeValue(typed);
+    else if (!addresses.empty())
+        m_location->ChangeValue(U(addresses.front()));
+}
+
+std::string RequestForm::SelectedCode() const
+{
+    const int sel = m_service->GetSelection();
+    if (sel <= 0 || static_cast<size_t>(sel) > m_services.size())
+        return {};
+    return m_services[static_cast<size_t>(sel - 1)].code;
+}
+
+bool RequestForm::HasRequest() const { return !SelectedCode().empty(); }
+
+std::string RequestForm::ServiceName() const
+{
+    const int sel = m_service->GetSelection();
+    return sel > 0 && static_cast<size_t>(sel) <= m_services.size() ? m_services[static_cast<size_t>(sel - 1)].name
+                                                                      : std::string();
+}
+
+void RequestForm::OnService()
+{
+    const std::string code = SelectedCode();
+    const std::uint64_t generation = ++m_generation;
+    if (code.empty()) {
+        ShowDefinition(crm::ServiceDefinition{});
+        return;
+    }
+    QueryThenOnWindow(
+        m_console.Store(), this, [code](store::Database& db) { return sync::CachedDefinition(db, code); },
+        [this, generation, code](Result<std::optional<crm::ServiceDefinition>> d) {
+            if (generation != m_generation)
+                return;
+            crm::ServiceDefinition def;
+            def.service_code = code;
+            if (d && d.Value())
+                def = *d.Value();
+            ShowDefinition(def);
+        });
+}
+
+void RequestForm::ShowDefinition(const crm::ServiceDefinition& d)
+{
+    m_questions_panel->Freeze();
+    m_grid->Clear(true);
+    m_questions.clear();
+    for (const auto& a : d.attributes) {
+        Question q;
+        q.attribute = a;
+        const wxString label = U(a.description.empty() ? a.code : a.description) + (a.required ? " *" : "");
+        if (!a.variable) {
+            // Information for the agent, not a question.
+            m_grid->AddSpacer(0);
+            auto* info = new wxStaticText(m_questions_panel, wxID_ANY, label);
+            info->SetForegroundColour(wxColour(0x55, 0x55, 0x55));
+            m_grid->Add(info, 1, wxEXPAND);
+            continue;
+        }
+        m_grid->Add(new wxStaticText(m_questions_panel, wxID_ANY, label), 0, wxALIGN_CENTER_VERTICAL);
+        switch (a.datatype) {
+        case crm::Datatype::SingleValueList: {
+            auto* c = new wxChoice(m_questions_panel, wxID_ANY);
+            c->Append(a.required ? _("(choose)") : _("(not given)"));
+            for (const auto& v : a.values)
+                c->Append(U(v.name.empty() ? v.key : v.name));
+            c->SetSelection(0);
+            q.control = c;
+            break;
+        }
+        case crm::Datatype::MultiValueList: {
+            auto* c = new wxCheckListBox(m_questions_panel, wxID_ANY, wxDefaultPosition,
+                                         FromDIP(wxSize(-1, std::min<int>(90, 22 * static_cast<int>(a.values.size()) + 6))));
+            for (const auto& v : a.values)
+                c->Append(U(v.name.empty() ? v.key : v.name));
+            q.control = c;
+            break;
+        }
+        case crm::Datatype::Text:
+            q.control = new wxTextCtrl(m_questions_panel, wxID_ANY, wxEmptyString, wxDefaultPosition,
+                                       FromDIP(wxSize(-1, 50)), wxTE_MULTILINE);
+            break;
+        default: {
+            auto* t = new wxTextCtrl(m_questions_panel, wxID_ANY);
+            if (a.datatype == crm::Datatype::Number)
+                t->SetHint(_("a number"));
+            else if (a.datatype == crm::Datatype::Datetime)
+                t->SetHint(_("YYYY-MM-DD HH:MM"));
+            else if (!a.datatype_description.empty())
+                t->SetHint(U(a.datatype_description));
+            q.control = t;
+        }
+        }
+        q.control->SetName("attr_" + U(a.code));
+        if (!a.datatype_description.empty())
+            q.control->SetToolTip(U(a.datatype_description));
+        m_grid->Add(q.control, 1, wxEXPAND);
+        m_grid->AddSpacer(0);
+        q.error = new wxStaticText(m_questions_panel, wxID_ANY, wxEmptyString);
+        q.error->SetForegroundColour(kError);
+        q.error->Hide();
+        m_grid->Add(q.error, 1, wxEXPAND);
+        m_questions.push_back(q);
+    }
+    m_shown_code = d.service_code;
+    m_questions_panel->Thaw();
+    Layout();
+    if (GetParent())
+        GetParent()->Layout();
+}
+
+wxWindow* RequestForm::Field(const std::string& code) const
+{
+    for (const auto& q : m_questions)
+        if (q.attribute.code == code)
+            return q.control;
+    return nullptr;
+}
+
+wxStaticText* RequestForm::FieldError(const std::string& code) const
+{
+    for (const auto& q : m_questions)
+        if (q.attribute.code == code)
+            return q.error;
+    return nullptr;
+}
+
+Result<crm::NewRequest> RequestForm::Collect(const std::string& description)
+{
+    crm::NewRequest r;
+    r.service_code = SelectedCode();
+    r.description = description;
+    std::string first_problem;
+    auto problem = [&](wxStaticText* where, const wxString& text) {
+        where->SetLabel(text);
+        where->Show(!text.empty());
+        if (!text.empty() && first_problem.empty())
+            first_problem = text.utf8_string();
+    };
+    // Location: an address, or "lat, long".
+    const std::string loc = m_location->GetValue().Strip(wxString::both).utf8_string();
+    double lat = 0, lon = 0;
+    char extra = 0;
+    if (loc.empty())
+        problem(m_location_error, _("Location: give an address or a position (lat, long)"));
+    else if (std::sscanf(loc.c_str(), "%lf , %lf %c", &lat, &lon, &extra) == 2) {
+        if (lat < -90 || lat > 90 || lon < -180 || lon > 180)
+            problem(m_location_error, _("Location: latitude is -90 to 90, longitude -180 to 180"));
+        else {
+            r.lat = lat;
+            r.lon = lon;
+            problem(m_location_error, wxString());
+        }
+    } else {
+        r.address = loc;
+        problem(m_location_error, wxString());
+    }
+    for (auto& q : m_questions) {
+        const auto& a = q.attribute;
+        std::vector<std::string> values;
+        if (auto* c = dynamic_cast<wxChoice*>(q.control)) {
+            if (c->GetSelection() > 0)
+                values.push_back(a.values[static_cast<size_t>(c->GetSelection() - 1)].key);
+        } else if (auto* l = dynamic_cast<wxCheckListBox*>(q.control)) {
+            for (unsigned i = 0; i < l->GetCount(); ++i)
+                if (l->IsChecked(i))
+                    values.push_back(a.values[i].key);
+        } else if (auto* t = dynamic_cast<wxTextCtrl*>(q.control)) {
+            const std::string v = t->GetValue().Strip(wxString::both).utf8_string();
+            if (!v.empty())
+                values.push_back(v);
+        }
+        wxString err;
+        if (values.empty() && a.required)
+            err = _("Required");
+        else if (!values.empty() && a.datatype == crm::Datatype::Number) {
+            char* end = nullptr;
+            std::strtod(values[0].c_str(), &end);
+            if (!end || *end)
+                err = _("A number, like 3 or 2.5");
+        } else if (!values.empty() && a.datatype == crm::Datatype::Datetime) {
+            if (auto w3c = LocalDateTime(values[0]))
+                values[0] = *w3c;
+            else
+                err = _("A date and time, like 2026-11-23 14:30");
+        }
+        problem(q.error, err.empty() ? wxString() : wxString(U(a.description.empty() ? a.code : a.description) + ": " + err));
+        if (!values.empty() && err.empty())
+            r.attributes[a.code] = values;
+    }
+    Layout();
+    if (GetParent())
+        GetParent()->Layout();
+    if (!first_problem.empty())
+        return Error{ErrorKind::Invalid, first_problem};
+    return r;
+}
+
+void RequestForm::Clear()
+{
+    m_service->SetSelection(0);
+    m_location->ChangeValue(wxString());
+    m_location_error->SetLabel(wxString());
+    ShowDefinition(crm::ServiceDefinition{});
+}
+
+} // namespace civic::ui
