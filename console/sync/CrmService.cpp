@@ -3,6 +3,8 @@
 #include <civic/core/ConsoleStore.h>
 #include <civic/core/Secrets.h>
 
+#include <cstdlib>
+
 namespace civic::sync {
 
 CrmService::CrmService(const Paths& paths, std::string connector)
@@ -40,7 +42,11 @@ Result<void> CrmService::Prepare(const Settings& s)
         crm::ConnectorConfig c;
         c.endpoint = s.crm_endpoint;
         c.jurisdiction_id = s.jurisdiction_id;
-        c.api_key = LoadApiKey(m_paths, s.crm_endpoint).value_or("");
+        // $CIVICDESK_API_KEY first: managed desktops hand the key over that way.
+        if (const char* env = std::getenv("CIVICDESK_API_KEY"); env && *env)
+            c.api_key = env;
+        else
+            c.api_key = LoadApiKey(m_paths, s.crm_endpoint).value_or("");
         m_crm = crm::MakeConnector(m_connector_name, c);
         if (!m_crm)
             return Error{ErrorKind::Invalid, "no CRM connector called " + m_connector_name};

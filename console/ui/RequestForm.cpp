@@ -284,7 +284,9 @@ Result<crm::NewRequest> RequestForm::Collect(const std::string& description)
             else
                 err = _("A date and time, like 2026-11-23 14:30");
         }
-        problem(q.error, err.empty() ? wxString() : wxString(U(a.description.empty() ? a.code : a.description) + ": " + err));
+        problem(q.error, err); // beside its question, so the question need not be repeated
+        if (!err.empty() && first_problem == err.utf8_string())
+            first_problem = (a.description.empty() ? a.code : a.description) + ": " + first_problem;
         if (!values.empty() && err.empty())
             r.attributes[a.code] = values;
     }
