@@ -87,22 +87,6 @@ bool WithinOneEdit(std::string_view a, std::string_view b)
 // Below this many matches for a name as typed, typo corrections are added.
 constexpr int kFewMatches = 3;
 
-// A transaction of its own, or a part of the caller's (an import, a wrap-up
-// written with its outbox entry): all or nothing either way.
-class JoinOrBegin
-{
-public:
-    explicit JoinOrBegin(store::Database& db)
-    {
-        if (!db.InTransaction())
-            m_tx.emplace(db);
-    }
-    bool IsActive() const { return !m_tx || m_tx->IsActive(); }
-    Result<void> Commit() { return m_tx ? m_tx->Commit() : Ok(); }
-
-private:
-    std::optional<store::Transaction> m_tx;
-};
 
 } // namespace
 
@@ -199,7 +183,7 @@ Result<std::int64_t> ContactStore::Create(const NewContact& c)
             return id.Err();
         ids.push_back(std::move(id).Value());
     }
-    JoinOrBegin tx(m_db);
+    store::JoinOrBegin tx(m_db);
     if (!tx.IsActive())
         return tx.Commit().Err();
     auto q = m_db.Prepare("INSERT INTO contact(kind, name, language, needs, notes, created_at, updated_at) "
@@ -228,7 +212,7 @@ Result<void> ContactStore::Update(std::int64_t id, const NewContact& f)
         return old.Err();
     if (old->kind == ContactKind::Organization && name.empty())
         return Error{ErrorKind::Invalid, "Name: an organization needs a name"};
-    JoinOrBegin tx(m_db);
+    store::JoinOrBegin tx(m_db);
     auto q = m_db.Prepare("UPDATE contact SET name = ?2, language = ?3, needs = ?4, notes = ?5, updated_at = ?6 "
                           "WHERE id = ?1");
     if (auto r = q.BindAll(id, name, Trim(f.language), Trim(f.needs), f.notes, Now()).Run(); !r)
@@ -644,7 +628,7 @@ Result<std::int64_t> ContactStore::Record(Interaction i)
 {
     if (i.at == 0)
         i.at = Now();
-    JoinOrBegin tx(m_db);
+    store::JoinOrBegin tx(m_db);
     if (!tx.IsActive())
         return tx.Commit().Err();
     auto q = m_db.Prepare(
@@ -713,7 +697,7 @@ Result<std::int64_t> ContactStore::UpsertRequest(const ServiceRequest& in)
         r.opened_at = Now();
     if (r.updated_at == 0)
         r.updated_at = r.opened_at;
-    JoinOrBegin tx(m_db);
+    store::JoinOrBegin tx(m_db);
     if (!tx.IsActive())
         return tx.Commit().Err();
     std::optional<ServiceRequest> old;
@@ -1040,7 +1024,7 @@ Result<void> ContactStore::Merge(const std::string& agent, std::int64_t keep, st
         return Error{ErrorKind::Invalid, b->name + " is already merged"};
     if (a->kind != b->kind)
         return Error{ErrorKind::Invalid, "a person and an organization cannot be merged"};
-    JoinOrBegin tx(m_db);
+    store::JoinOrBegin tx(m_db);
     if (!tx.IsActive())
         return tx.Commit();
     auto q = m_db.Prepare("UPDATE contact SET merged_into = ?2, updated_at = ?3 WHERE id = ?1");
@@ -1062,7 +1046,7 @@ Result<void> ContactStore::Unmerge(const std::string& agent, std::int64_t merged
     if (!b->merged_into)
         return Error{ErrorKind::Invalid, b->name + " is not merged into another contact"};
     auto a = Get(*b->merged_into);
-    JoinOrBegin tx(m_db);
+    store::JoinOrBegin tx(m_db);
     if (!tx.IsActive())
         return tx.Commit();
     auto q = m_db.Prepare("UPDATE contact SET merged_into = NULL, updated_at = ?2 WHERE id = ?1");

@@ -60,9 +60,13 @@ size_t OnHeader(char* data, size_t size, size_t n, void* user)
 Result<Response> Perform(const Request& request)
 {
     GlobalInit();
-    std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
+    // One handle per thread, reset between requests: its connection cache
+    // keeps connections to the CRM open (keep-alive, TLS sessions), which a
+    // fresh handle per request would set up again every time.
+    thread_local std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
     if (!curl)
         return Error{ErrorKind::Io, "cannot start an HTTP request"};
+    curl_easy_reset(curl.get());
     Response response;
     Collected collected{&response, request.max_response_bytes};
     CURL* h = curl.get();

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <cmath>
 #include <random>
 
@@ -114,7 +115,7 @@ Result<void> SetState(store::Database& db, std::int64_t id, State s, const std::
 Result<void> Delivered(store::Database& db, const Entry& e, const std::string& remote_id, const std::string& token,
                        const std::string& notice)
 {
-    store::Transaction tx(db);
+    store::JoinOrBegin tx(db);
     if (!tx.IsActive())
         return tx.Commit();
     auto q = db.Prepare("UPDATE outbox SET state = 'delivered', remote_id = ?2, token = ?3, service_notice = ?4, "
@@ -298,7 +299,7 @@ Result<Submitted> Submit(store::Database& db, const WrapUp& w, const std::string
     }
     const std::int64_t now = w.submitted_at ? w.submitted_at : Now();
     contacts::ContactStore cs(db, region);
-    store::Transaction tx(db);
+    store::JoinOrBegin tx(db);
     if (!tx.IsActive())
         return tx.Commit().Err();
     Submitted out;
@@ -456,72 +457,154 @@ Result<DeliverReport> Deliver(store::Database& db, crm::Connector& crm, const De
     if (!r)
         return r.Err();
 
-    // count: whether this attempt is not counted yet (marking 'sending' counts it).
-    auto later = [&](const Entry& e, const Error& err, bool uncertain, bool count) -> Result<void> {
+    // What happened to one entry in this round, written after the chunk.
+    struct Outcome
+    {
+        enum Kind
+        {
+            Delivered,
+            Attention,
+            Later,
+            Unsent, // the round stopped before its turn
+        } kind = Unsent;
+        std::string remote_id, token, notice;
+        Error error{ErrorKind::Io, std::string()};
+        bool uncertain = false;
+        bool reconciled = false;
+    };
+    auto backoff = [&](const Entry& e, const Error& err) {
         // Exponential backoff with jitter, or what the server asked for.
         double delay = std::min<double>(o.max_backoff_s, o.base_backoff_s * std::pow(2.0, std::min(e.attempts, 16)));
         delay *= std::uniform_real_distribution<double>(0.5, 1.5)(rng);
         if (err.retry_after_s >= 0)
             delay = static_cast<double>(err.retry_after_s);
-        ++report.retry_later;
-        return SetState(db, e.id, State::Pending, err.message, now + static_cast<std::int64_t>(delay), count,
-                        uncertain || e.uncertain);
+        return now + static_cast<std::int64_t>(delay);
     };
 
-    for (const auto& e : due) {
-        if (o.stop && o.stop())
-            break;
-        // Uncertain: look for it at the CRM before filing again.
-        if (e.uncertain) {
-            auto recent = crm.Recent(e.payload.service_code, e.created_at - 3600);
-            if (!recent) {
-                if (auto x = later(e, recent.Err(), false, true); !x)
-                    return x.Err();
-                if (recent.Err().kind == ErrorKind::Offline)
-                    report.offline = true;
+    // Entries go in chunks: one transaction marks a chunk 'sending' before any
+    // of it leaves (a crash from then on is seen at the next start as an
+    // uncertain attempt), one records what became of it. Two commits per
+    // chunk instead of two per request.
+    constexpr size_t kChunk = 256;
+    bool stopped = false;
+    std::map<std::string, std::pair<std::int64_t, std::vector<crm::RequestState>>> recent_lists; // code -> since, list
+    for (size_t start = 0; start < due.size() && !stopped; start += kChunk) {
+        const size_t end = std::min(due.size(), start + kChunk);
+        std::vector<Outcome> out(end - start);
+        std::vector<bool> send(end - start, true);
+        // Uncertain entries: look for them at the CRM before filing again.
+        for (size_t k = start; k < end && !stopped; ++k) {
+            const Entry& e = due[k];
+            if (!e.uncertain)
                 continue;
+            if (o.stop && o.stop()) {
+                stopped = true;
+                break;
             }
+            // One listing per service serves every uncertain entry of the round.
+            const std::int64_t since = e.created_at - 3600;
+            auto cached = recent_lists.find(e.payload.service_code);
+            if (cached == recent_lists.end() || cached->second.first > since) {
+                auto listed = crm.Recent(e.payload.service_code, since);
+                if (!listed) {
+                    out[k - start].kind = Outcome::Later;
+                    out[k - start].error = listed.Err();
+                    send[k - start] = false;
+                    if (listed.Err().kind == ErrorKind::Offline)
+                        report.offline = stopped = true;
+                    continue;
+                }
+                cached = recent_lists.insert_or_assign(e.payload.service_code,
+                                                       std::make_pair(since, std::move(listed).Value()))
+                             .first;
+            }
+            const auto& recent = cached->second.second;
             const std::string ref = ReferenceFor(e.key);
-            auto found = std::find_if(recent->begin(), recent->end(), [&](const crm::RequestState& s) {
+            auto found = std::find_if(recent.begin(), recent.end(), [&](const crm::RequestState& s) {
                 return s.description.find(ref) != std::string::npos && !s.request_id.empty();
             });
-            if (found != recent->end()) {
-                if (auto x = Delivered(db, e, found->request_id, std::string(), std::string()); !x)
-                    return x.Err();
-                ++report.reconciled;
-                ++report.delivered;
-                continue;
+            if (found != recent.end()) {
+                out[k - start].kind = Outcome::Delivered;
+                out[k - start].remote_id = found->request_id;
+                out[k - start].reconciled = true;
+                send[k - start] = false;
             }
         }
-        // 'sending' is on disk before the request leaves: a crash from here on
-        // is seen at the next start as an uncertain attempt.
-        if (auto x = SetState(db, e.id, State::Sending, e.last_error, now, true); !x)
-            return x.Err();
-        auto sent = crm.Submit(e.payload, e.key);
-        if (sent) {
-            if (auto x = Delivered(db, e, sent->request_id, sent->token, sent->service_notice); !x)
+        if (!stopped) {
+            store::Transaction tx(db);
+            if (!tx.IsActive())
+                return tx.Commit().Err();
+            for (size_t k = start; k < end; ++k)
+                if (send[k - start])
+                    if (auto x = SetState(db, due[k].id, State::Sending, due[k].last_error, now, true); !x)
+                        return x.Err();
+            if (auto x = tx.Commit(); !x)
                 return x.Err();
-            ++report.delivered;
-            continue;
         }
-        const Error& err = sent.Err();
-        const bool refused = err.kind == ErrorKind::Http && err.http_status >= 400 && err.http_status < 500 &&
-                             err.http_status != 408 && err.http_status != 429;
-        if (refused) {
-            // The server's own words, for the agent to act on.
-            if (auto x = SetState(db, e.id, State::Attention, err.message, 0, false, false); !x)
-                return x.Err();
-            ++report.attention;
-            continue;
+        for (size_t k = start; k < end; ++k) {
+            if (!send[k - start] || stopped)
+                continue;
+            if (o.stop && o.stop()) {
+                stopped = true;
+                continue;
+            }
+            const Entry& e = due[k];
+            Outcome& got = out[k - start];
+            auto sent = crm.Submit(e.payload, e.key);
+            if (sent) {
+                got.kind = Outcome::Delivered;
+                got.remote_id = sent->request_id;
+                got.token = sent->token;
+                got.notice = sent->service_notice;
+                continue;
+            }
+            const Error& err = sent.Err();
+            got.error = err;
+            const bool refused = err.kind == ErrorKind::Http && err.http_status >= 400 && err.http_status < 500 &&
+                                 err.http_status != 408 && err.http_status != 429;
+            if (refused) {
+                got.kind = Outcome::Attention; // the server's own words, for the agent to act on
+                continue;
+            }
+            got.kind = Outcome::Later;
+            got.uncertain = err.maybe_delivered || err.kind == ErrorKind::Parse || err.kind == ErrorKind::Io;
+            if (err.kind == ErrorKind::Offline && !err.maybe_delivered)
+                report.offline = stopped = true; // no connection: the rest would fail the same way
         }
-        if (err.kind == ErrorKind::Offline && !err.maybe_delivered)
-            report.offline = true;
-        if (auto x = later(e, err, err.maybe_delivered || err.kind == ErrorKind::Parse || err.kind == ErrorKind::Io,
-                           false);
-            !x)
+        store::Transaction tx(db);
+        if (!tx.IsActive())
+            return tx.Commit().Err();
+        for (size_t k = start; k < end; ++k) {
+            const Entry& e = due[k];
+            const Outcome& got = out[k - start];
+            Result<void> w = Ok();
+            switch (got.kind) {
+            case Outcome::Delivered:
+                w = Delivered(db, e, got.remote_id, got.token, got.notice);
+                ++report.delivered;
+                if (got.reconciled)
+                    ++report.reconciled;
+                break;
+            case Outcome::Attention:
+                w = SetState(db, e.id, State::Attention, got.error.message, 0, false, false);
+                ++report.attention;
+                break;
+            case Outcome::Later:
+                // Counted when marked 'sending'; a failed lookup counts here.
+                w = SetState(db, e.id, State::Pending, got.error.message, backoff(e, got.error), !send[k - start],
+                             got.uncertain || e.uncertain);
+                ++report.retry_later;
+                break;
+            case Outcome::Unsent:
+                if (send[k - start]) // marked 'sending' but never sent: back as it was
+                    w = SetState(db, e.id, State::Pending, e.last_error, e.next_attempt_at, false, e.uncertain);
+                break;
+            }
+            if (!w)
+                return w.Err();
+        }
+        if (auto x = tx.Commit(); !x)
             return x.Err();
-        if (report.offline)
-            break; // no connection: the rest would fail the same way
     }
 
     // Tokens: ask until the CRM names the request.

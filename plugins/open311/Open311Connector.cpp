@@ -132,9 +132,29 @@ Result<void> Load(Doc& doc, const std::string& body, bool json_format, const std
 // lists differently, and a namespace prefix is ignored.
 std::vector<pugi::xml_node> Elements(const pugi::xml_node& root, const char* name)
 {
+    // A walk rather than XPath: compiling an expression per call costs more
+    // than reading a small answer.
     std::vector<pugi::xml_node> out;
-    for (auto n : root.select_nodes((std::string(".//*[local-name()='") + name + "']").c_str()))
-        out.push_back(n.node());
+    const std::string_view want(name);
+    struct Walker : pugi::xml_tree_walker
+    {
+        std::string_view want;
+        std::vector<pugi::xml_node>* out;
+        bool for_each(pugi::xml_node& n) override
+        {
+            if (n.type() != pugi::node_element)
+                return true;
+            std::string_view local(n.name());
+            if (const auto colon = local.rfind(':'); colon != std::string_view::npos)
+                local = local.substr(colon + 1);
+            if (local == want)
+                out->push_back(n);
+            return true;
+        }
+    } walker;
+    walker.want = want;
+    walker.out = &out;
+    const_cast<pugi::xml_node&>(root).traverse(walker);
     return out;
 }
 
@@ -171,6 +191,7 @@ crm::RequestState RequestFromXml(const pugi::xml_node& n)
     r.description = Text(n, "description");
     r.agency = Text(n, "agency_responsible");
     r.address = Text(n, "address");
+    r.service_notice = Text(n, "service_notice");
     r.requested_at = crm::ParseW3cDateTime(Text(n, "requested_datetime")).value_or(0);
     r.updated_at = crm::ParseW3cDateTime(Text(n, "updated_datetime")).value_or(0);
     r.lat = Number(Text(n, "lat"));
@@ -190,6 +211,7 @@ crm::RequestState RequestFromJson(const json& j)
     r.description = Str(j, "description");
     r.agency = Str(j, "agency_responsible");
     r.address = Str(j, "address");
+    r.service_notice = Str(j, "service_notice");
     r.requested_at = crm::ParseW3cDateTime(Str(j, "requested_datetime")).value_or(0);
     r.updated_at = crm::ParseW3cDateTime(Str(j, "updated_datetime")).value_or(0);
     r.lat = Number(Str(j, "lat"));
@@ -536,18 +558,7 @@ Result<crm::Submitted> Open311Connector::Submit(const crm::NewRequest& request, 
     if (!list->empty()) {
         s.request_id = list->front().request_id;
         s.token = list->front().token;
-    }
-    if (r->body.find("service_notice") != std::string::npos) {
-        Doc doc;
-        if (Load(doc, r->body, m_config.format == "json", name)) {
-            if (m_config.format == "json") {
-                const json& first = doc.j.is_array() && !doc.j.empty() ? doc.j[0] : doc.j;
-                if (first.is_object())
-                    s.service_notice = Str(first, "service_notice");
-            } else if (auto reqs = Elements(doc.xml, "request"); !reqs.empty()) {
-                s.service_notice = Text(reqs[0], "service_notice");
-            }
-        }
+        s.service_notice = list->front().service_notice;
     }
     return s;
 }

@@ -151,6 +151,9 @@ void Open311Server::Close(const std::string& id, const std::string& notes, std::
 void Open311Server::Serve()
 {
     auto& s = *m_server;
+    // Headers and body go out in separate writes: without this, Nagle's
+    // algorithm holds the body until the client's delayed ACK, 40 ms a request.
+    s.set_tcp_nodelay(true);
     const std::string base = "/open311/v2";
 
     // Faults first: returns true when the call has been answered by one.

@@ -104,6 +104,7 @@ struct RequestState
     std::string description;
     std::string agency;
     std::string address;
+    std::string service_notice;
     std::int64_t requested_at = 0; // unix seconds; 0: not given
     std::int64_t updated_at = 0;
     std::optional<double> lat, lon;

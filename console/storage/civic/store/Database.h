@@ -246,6 +246,23 @@ private:
     std::optional<Error> m_begin_error;
 };
 
+// A transaction of its own, or a part of the caller's when one is open (an
+// import, a wrap-up written with its outbox entry): all or nothing either way.
+class JoinOrBegin
+{
+public:
+    explicit JoinOrBegin(Database& db)
+    {
+        if (!db.InTransaction())
+            m_tx.emplace(db);
+    }
+    bool IsActive() const { return !m_tx || m_tx->IsActive(); }
+    Result<void> Commit() { return m_tx ? m_tx->Commit() : Ok(); }
+
+private:
+    std::optional<Transaction> m_tx;
+};
+
 // Validates a file as an SQLite database without opening it through SQLite:
 // magic string, page size, and the size the header declares against the file's
 // real size (a truncated copy is shorter than its header says).
