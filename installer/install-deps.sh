@@ -10,7 +10,7 @@ packages="
   libphonenumber-dev libcpp-httplib-dev
   librsvg2-bin gettext wx3.2-i18n
   xvfb xauth x11-utils apache2
-  appstream desktop-file-utils
+  appstream desktop-file-utils libxml2-utils
   dpkg-dev file
 "
 

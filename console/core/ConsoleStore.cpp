@@ -6,7 +6,7 @@ namespace civic {
 namespace {
 
 // Append-only: a released schema step is never edited, only followed.
-constexpr std::array<store::Migration, 3> kMigrations{{
+constexpr std::array<store::Migration, 4> kMigrations{{
     {1, R"sql(
 CREATE TABLE settings (
     key   TEXT PRIMARY KEY,
@@ -191,6 +191,26 @@ CREATE TABLE wrapup_draft (
     saved_at INTEGER NOT NULL,
     body     TEXT NOT NULL        -- JSON of the form's state
 ) WITHOUT ROWID;
+)sql"},
+    {4, R"sql(
+-- Requests the CRM lists (anyone's, not only this console's), kept so the
+-- wrap-up can show open requests for the same service near the same address
+-- before a duplicate is filed, offline too.
+CREATE TABLE crm_request (
+    request_id   TEXT PRIMARY KEY,
+    service_code TEXT NOT NULL DEFAULT '',
+    service_name TEXT NOT NULL DEFAULT '',
+    status       TEXT NOT NULL DEFAULT '',
+    status_notes TEXT NOT NULL DEFAULT '',
+    address      TEXT NOT NULL DEFAULT '',
+    address_key  TEXT NOT NULL DEFAULT '',  -- the address normalised for matching
+    lat          REAL,
+    lon          REAL,
+    description  TEXT NOT NULL DEFAULT '',
+    requested_at INTEGER NOT NULL DEFAULT 0,
+    updated_at   INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE INDEX crm_request_by_service ON crm_request(service_code, status);
 )sql"},
 }};
 

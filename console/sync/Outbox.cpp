@@ -191,6 +191,14 @@ std::string ToJson(const WrapUp& w)
         j["request"] = RequestJson(*w.request);
     if (w.existing_request)
         j["existing_request"] = *w.existing_request;
+    if (w.link_remote)
+        j["link_request"] = {{"request_id", w.link_remote->request_id},
+                             {"service_code", w.link_remote->service_code},
+                             {"service_name", w.link_remote->service_name},
+                             {"address", w.link_remote->address},
+                             {"status", w.link_remote->status}};
+    if (!w.extra.empty())
+        j["fields"] = w.extra;
     return j.dump();
 }
 
@@ -229,6 +237,21 @@ Result<WrapUp> WrapUpFromJson(const std::string& text, const std::string& name)
             w.request = RequestFrom(j["request"]);
         if (j.contains("existing_request") && j["existing_request"].is_number_integer())
             w.existing_request = j["existing_request"].get<std::int64_t>();
+        if (j.contains("link_request") && j["link_request"].is_object()) {
+            const auto& l = j["link_request"];
+            crm::RequestState r;
+            r.request_id = l.value("request_id", "");
+            r.service_code = l.value("service_code", "");
+            r.service_name = l.value("service_name", "");
+            r.address = l.value("address", "");
+            r.status = l.value("status", "open");
+            if (r.request_id.empty())
+                return Error{ErrorKind::Invalid, name + ": link_request needs a request_id"};
+            w.link_remote = r;
+        }
+        if (j.contains("fields") && j["fields"].is_object())
+            for (const auto& [k, v] : j["fields"].items())
+                w.extra[k] = v.is_string() ? v.get<std::string>() : v.dump();
     } catch (const json::exception& e) {
         return Error{ErrorKind::Parse, name + ": " + e.what()};
     }
@@ -262,6 +285,18 @@ Result<WrapUp> WrapUpFromXml(const std::string& text, const std::string& name)
     w.interpreter = std::string_view(n.child_value("interpreter")) == "true";
     w.notify = std::string_view(n.child_value("notify")) == "true";
     w.notes = n.child_value("notes");
+    for (const auto& f : n.children("field"))
+        w.extra[f.attribute("id").as_string()] = f.text().get();
+    if (auto l = n.child("link-request")) {
+        crm::RequestState r;
+        r.request_id = l.attribute("id").as_string();
+        r.service_code = l.attribute("service").as_string();
+        r.status = l.attribute("status").as_string("open");
+        r.address = l.child_value("address");
+        if (r.request_id.empty())
+            return Error{ErrorKind::Invalid, name + ": <link-request> needs id=\"…\", the CRM's request id"};
+        w.link_remote = r;
+    }
     w.started_at = std::atoll(n.child_value("started-at"));
     w.ended_at = std::atoll(n.child_value("ended-at"));
     if (auto r = n.child("request")) {
@@ -338,6 +373,26 @@ Result<Submitted> Submit(store::Database& db, const WrapUp& w, const std::string
         i.requests.push_back(request);
     if (w.existing_request)
         i.requests.push_back(*w.existing_request);
+    if (w.link_remote) {
+        // A request someone else reported: known locally from now on, so its
+        // status reaches this caller's timeline too.
+        contacts::ServiceRequest sr;
+        sr.request_id = w.link_remote->request_id;
+        sr.contact = w.contact;
+        sr.on_behalf_of = w.on_behalf_of;
+        sr.service_code = w.link_remote->service_code;
+        sr.service_name = w.link_remote->service_name.empty() ? w.link_remote->service_code
+                                                               : w.link_remote->service_name;
+        sr.address = w.link_remote->address;
+        sr.status = w.link_remote->status.empty() ? "open" : w.link_remote->status;
+        sr.status_notes = w.link_remote->status_notes;
+        sr.opened_at = w.link_remote->requested_at ? w.link_remote->requested_at : now;
+        sr.updated_at = now;
+        auto id = cs.UpsertRequest(sr);
+        if (!id)
+            return id.Err();
+        i.requests.push_back(id.Value());
+    }
     auto interaction = cs.Record(i);
     if (!interaction)
         return interaction.Err();
@@ -629,48 +684,247 @@ Result<DeliverReport> Deliver(store::Database& db, crm::Connector& crm, const De
     return report;
 }
 
+namespace {
+
+std::string StateValue(store::Database& db, const char* key)
+{
+    auto q = db.Prepare("SELECT value FROM catalog_state WHERE key = ?1");
+    return q.Bind(1, key).Step().Value() ? q.Text(0) : std::string();
+}
+
+Result<void> SetStateValue(store::Database& db, const char* key, const std::string& value)
+{
+    auto q = db.Prepare("INSERT OR REPLACE INTO catalog_state(key, value) VALUES(?1, ?2)");
+    return q.BindAll(key, value).Run();
+}
+
+// How far back the first sync looks, and how long a request listed by the
+// CRM is kept for the nearby check.
+constexpr std::int64_t kRecentWindow = 30 * 24 * 3600;
+// Clocks differ and W3C datetimes have whole seconds: ask with a margin.
+constexpr std::int64_t kSkewMargin = 120;
+// A server that ignores updated_after is asked by id; so is any server once
+// an hour, in case it dropped a change from its updated_after answer.
+constexpr std::int64_t kFullRefreshEvery = 3600;
+
+bool IsClosed(const std::string& status)
+{
+    return status == "closed";
+}
+
+} // namespace
+
+std::string AddressKey(const std::string& address)
+{
+    // The street part only: "1234 N Broad St, Philadelphia, PA" and
+    // "1234 north broad street" are the same place.
+    std::string a = address.substr(0, address.find(','));
+    std::vector<std::string> words;
+    std::string w;
+    auto flush = [&] {
+        if (!w.empty())
+            words.push_back(std::move(w));
+        w.clear();
+    };
+    for (unsigned char c : a) {
+        if (std::isalnum(c))
+            w += static_cast<char>(std::tolower(c));
+        else if (c != '.' && c != '\'')
+            flush();
+    }
+    flush();
+    static const std::map<std::string, std::string> kShort = {
+        {"north", "n"},   {"south", "s"},    {"east", "e"},      {"west", "w"},      {"street", "st"},
+        {"avenue", "ave"}, {"av", "ave"},    {"road", "rd"},     {"boulevard", "blvd"}, {"drive", "dr"},
+        {"place", "pl"},  {"lane", "ln"},    {"court", "ct"},    {"terrace", "ter"}, {"parkway", "pkwy"},
+        {"highway", "hwy"}, {"square", "sq"}, {"calle", "st"}};
+    std::string key;
+    for (auto& x : words) {
+        if (auto it = kShort.find(x); it != kShort.end())
+            x = it->second;
+        key += (key.empty() ? "" : " ") + x;
+    }
+    return key;
+}
+
 Result<int> RefreshRequests(store::Database& db, crm::Connector& crm, const std::string& region)
 {
-    std::vector<std::string> ids;
-    auto q = db.Prepare("SELECT request_id FROM service_request WHERE request_id IS NOT NULL AND status <> 'closed' "
-                        "ORDER BY updated_at DESC LIMIT 2000");
-    auto r = q.ForEach([&](store::Query& row) { ids.push_back(row.Text(0)); });
-    if (!r)
-        return r.Err();
-    if (ids.empty())
-        return 0;
-    auto states = crm.Requests(ids);
-    if (!states)
-        return states.Err();
+    const std::int64_t now = Now();
+    const std::string synced = StateValue(db, "requests_synced_at");
+    const std::int64_t since = synced.empty() ? now - kRecentWindow : std::atoll(synced.c_str()) - kSkewMargin;
+    std::vector<crm::RequestState> states;
+    bool filtered = false;
+    auto listed = crm.UpdatedSince(since);
+    if (listed) {
+        states = std::move(listed).Value();
+        // A server honours updated_after when it lists nothing older.
+        filtered = std::all_of(states.begin(), states.end(), [&](const crm::RequestState& s) {
+            return s.updated_at >= since;
+        });
+    } else if (listed.Err().kind == ErrorKind::Offline) {
+        return listed.Err();
+    }
+    // Otherwise (a server that refuses the filter with a 4xx, or ignores it):
+    // the console's open requests by id.
+    const std::string full = StateValue(db, "requests_full_at");
+    if (!filtered || full.empty() || now - std::atoll(full.c_str()) >= kFullRefreshEvery) {
+        std::vector<std::string> ids;
+        auto q = db.Prepare("SELECT request_id FROM service_request WHERE request_id IS NOT NULL AND status <> 'closed' "
+                            "ORDER BY updated_at DESC LIMIT 2000");
+        auto r = q.ForEach([&](store::Query& row) { ids.push_back(row.Text(0)); });
+        if (!r)
+            return r.Err();
+        if (!ids.empty()) {
+            auto by_id = crm.Requests(ids);
+            if (!by_id)
+                return by_id.Err();
+            states.insert(states.end(), by_id->begin(), by_id->end());
+        }
+    }
+
     contacts::ContactStore cs(db, region);
     int changed = 0;
     store::Transaction tx(db);
     if (!tx.IsActive())
         return tx.Commit().Err();
-    for (const auto& s : states.Value()) {
+    static constexpr const char* kCache =
+        "INSERT INTO crm_request(request_id, service_code, service_name, status, status_notes, address, address_key, "
+        "lat, lon, description, requested_at, updated_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12) "
+        "ON CONFLICT(request_id) DO UPDATE SET service_code = COALESCE(NULLIF(excluded.service_code, ''), service_code), "
+        "service_name = COALESCE(NULLIF(excluded.service_name, ''), service_name), status = excluded.status, "
+        "status_notes = excluded.status_notes, address = COALESCE(NULLIF(excluded.address, ''), address), "
+        "address_key = COALESCE(NULLIF(excluded.address_key, ''), address_key), lat = COALESCE(excluded.lat, lat), "
+        "lon = COALESCE(excluded.lon, lon), description = COALESCE(NULLIF(excluded.description, ''), description), "
+        "requested_at = MAX(excluded.requested_at, requested_at), updated_at = MAX(excluded.updated_at, updated_at)";
+    for (const auto& s : states) {
         if (s.request_id.empty())
             continue;
+        auto cache = db.Prepare(kCache);
+        if (auto x = cache.BindAll(s.request_id, s.service_code, s.service_name, s.status, s.status_notes, s.address,
+                                   AddressKey(s.address), s.lat, s.lon, s.description, s.requested_at,
+                                   s.updated_at ? s.updated_at : now)
+                         .Run();
+            !x)
+            return x.Err();
         auto known = db.Prepare("SELECT id, status, status_notes FROM service_request WHERE request_id = ?1");
         if (!known.Bind(1, s.request_id).Step().Value())
             continue;
         const std::int64_t local = known.Int(0);
         const std::string old_status = known.Text(1), old_notes = known.Text(2);
-        if (old_status == s.status && old_notes == s.status_notes)
+        if (s.status.empty() || (old_status == s.status && old_notes == s.status_notes))
             continue;
         contacts::ServiceRequest sr;
         sr.id = local;
         sr.request_id = s.request_id;
-        sr.status = s.status.empty() ? old_status : s.status;
+        sr.status = s.status;
         sr.status_notes = s.status_notes;
-        sr.updated_at = s.updated_at ? s.updated_at : Now();
+        sr.updated_at = s.updated_at ? s.updated_at : now;
         sr.service_name = s.service_name;
         if (auto x = cs.UpsertRequest(sr); !x)
             return x.Err();
         ++changed;
     }
+    // Closed long ago: no longer a duplicate of anything.
+    auto prune = db.Prepare("DELETE FROM crm_request WHERE updated_at < ?1");
+    if (auto x = prune.Bind(1, now - kRecentWindow).Run(); !x)
+        return x.Err();
+    if (listed)
+        if (auto x = SetStateValue(db, "requests_synced_at", std::to_string(now)); !x)
+            return x.Err();
+    if (!filtered || full.empty() || now - std::atoll(full.c_str()) >= kFullRefreshEvery)
+        if (auto x = SetStateValue(db, "requests_full_at", std::to_string(now)); !x)
+            return x.Err();
     if (auto x = tx.Commit(); !x)
         return x.Err();
     return changed;
+}
+
+Result<std::vector<Nearby>> NearbyOpen(store::Database& db, const crm::NewRequest& request, double radius_m,
+                                       int limit)
+{
+    const std::string key = AddressKey(request.address);
+    const bool has_point = request.lat && request.lon;
+    if (key.empty() && !has_point)
+        return std::vector<Nearby>{};
+    // Equirectangular distance: exact enough within a city block or two.
+    auto distance = [&](double lat, double lon) {
+        constexpr double kEarth = 6371000.0, kRad = 3.14159265358979323846 / 180.0;
+        const double x = (lon - *request.lon) * kRad * std::cos((lat + *request.lat) / 2 * kRad);
+        const double y = (lat - *request.lat) * kRad;
+        return std::sqrt(x * x + y * y) * kEarth;
+    };
+    std::vector<Nearby> out;
+    auto consider = [&](Nearby n, std::optional<double> lat, std::optional<double> lon) {
+        if (IsClosed(n.state.status))
+            return;
+        if (has_point && lat && lon) {
+            const double d = distance(*lat, *lon);
+            if (d > radius_m)
+                return;
+            n.distance_m = d;
+        } else if (key.empty() || AddressKey(n.state.address) != key) {
+            return;
+        }
+        for (const auto& x : out)
+            if (!n.state.request_id.empty() && x.state.request_id == n.state.request_id)
+                return;
+        out.push_back(std::move(n));
+    };
+    // The console's own first: they carry the local id the link needs.
+    auto own = db.Prepare("SELECT id, COALESCE(request_id, ''), service_code, service_name, address, status, "
+                          "status_notes, opened_at FROM service_request WHERE service_code = ?1 AND status <> 'closed' "
+                          "ORDER BY opened_at DESC LIMIT 500");
+    auto r = own.Bind(1, request.service_code).ForEach([&](store::Query& row) {
+        Nearby n;
+        n.local = row.Int(0);
+        n.state.request_id = row.Text(1);
+        n.state.service_code = row.Text(2);
+        n.state.service_name = row.Text(3);
+        n.state.address = row.Text(4);
+        n.state.status = row.Text(5);
+        n.state.status_notes = row.Text(6);
+        n.state.requested_at = row.Int(7);
+        consider(std::move(n), std::nullopt, std::nullopt);
+    });
+    if (!r)
+        return r.Err();
+    // Coordinates from the CRM's listing where it has them.
+    auto listed = db.Prepare("SELECT request_id, service_code, service_name, status, status_notes, address, lat, lon, "
+                             "description, requested_at FROM crm_request WHERE service_code = ?1 AND status <> 'closed' "
+                             "ORDER BY requested_at DESC LIMIT 2000");
+    r = listed.Bind(1, request.service_code).ForEach([&](store::Query& row) {
+        Nearby n;
+        n.state.request_id = row.Text(0);
+        n.state.service_code = row.Text(1);
+        n.state.service_name = row.Text(2);
+        n.state.status = row.Text(3);
+        n.state.status_notes = row.Text(4);
+        n.state.address = row.Text(5);
+        std::optional<double> lat, lon;
+        if (!row.IsNull(6) && !row.IsNull(7)) {
+            lat = row.Real(6);
+            lon = row.Real(7);
+        }
+        n.state.lat = lat;
+        n.state.lon = lon;
+        n.state.description = row.Text(8);
+        n.state.requested_at = row.Int(9);
+        // Already in the list as the console's own: add what the CRM knows.
+        for (auto& x : out)
+            if (x.state.request_id == n.state.request_id && !n.state.request_id.empty()) {
+                x.state.description = n.state.description;
+                return;
+            }
+        consider(std::move(n), lat, lon);
+    });
+    if (!r)
+        return r.Err();
+    std::stable_sort(out.begin(), out.end(), [](const Nearby& a, const Nearby& b) {
+        return a.state.requested_at > b.state.requested_at;
+    });
+    if (out.size() > static_cast<size_t>(limit))
+        out.resize(static_cast<size_t>(limit));
+    return out;
 }
 
 // ---- the catalog

@@ -148,6 +148,17 @@ void Open311Server::Close(const std::string& id, const std::string& notes, std::
         }
 }
 
+std::string Open311Server::Seed(std::map<std::string, std::string> fields, std::int64_t at)
+{
+    std::lock_guard lock(m_mutex);
+    Filed f;
+    f.id = std::to_string(m_next_id++);
+    f.fields = std::move(fields);
+    f.requested_at = f.updated_at = at;
+    m_requests.push_back(f);
+    return f.id;
+}
+
 void Open311Server::Serve()
 {
     auto& s = *m_server;
@@ -235,6 +246,8 @@ void Open311Server::Serve()
                        ",\"service_code\":" + JsonStr(field("service_code")) +
                        ",\"description\":" + JsonStr(field("description")) +
                        ",\"address\":" + JsonStr(field("address_string")) +
+                       (field("lat").empty() ? std::string()
+                                             : ",\"lat\":" + field("lat") + ",\"long\":" + field("long")) +
                        ",\"requested_datetime\":" + JsonStr(W3c(r.requested_at)) +
                        ",\"updated_datetime\":" + JsonStr(W3c(r.updated_at)) + "}";
             }
@@ -250,7 +263,10 @@ void Open311Server::Serve()
             out += "<request><status>" + r.status + "</status><service_request_id>" + Esc(r.id) +
                    "</service_request_id><status_notes>" + Esc(r.status_notes) + "</status_notes><service_code>" +
                    Esc(field("service_code")) + "</service_code><description>" + Esc(field("description")) +
-                   "</description><address>" + Esc(field("address_string")) + "</address><requested_datetime>" +
+                   "</description><address>" + Esc(field("address_string")) + "</address>" +
+                   (field("lat").empty() ? std::string()
+                                         : "<lat>" + Esc(field("lat")) + "</lat><long>" + Esc(field("long")) + "</long>") +
+                   "<requested_datetime>" +
                    W3c(r.requested_at) + "</requested_datetime><updated_datetime>" + W3c(r.updated_at) +
                    "</updated_datetime></request>";
         }

@@ -76,6 +76,9 @@ public:
     std::vector<Filed> Requests() const;
     // Changes a request as the city's crews would.
     void Close(const std::string& id, const std::string& notes, std::int64_t at);
+    // A request reported through another channel (the web form, the app):
+    // fields as a POST would carry them. Returns its id.
+    std::string Seed(std::map<std::string, std::string> fields, std::int64_t at);
     int Calls() const { return m_calls; }
 
 private:

@@ -8,6 +8,9 @@
 
 #include "Open311Server.h"
 
+#include <algorithm>
+#include <chrono>
+
 using namespace civic;
 using civic::test::Fault;
 using civic::test::Open311Server;
@@ -304,6 +307,25 @@ BOOST_AUTO_TEST_CASE(status_changes_reach_the_timeline)
     BOOST_TEST(page.entries.front().notes == "Streets crew filled it");
 }
 
+BOOST_AUTO_TEST_CASE(status_sync_asks_only_for_what_changed_where_the_server_can)
+{
+    World w;
+    Open311Server server;
+    (void)sync::Submit(*w.db, w.Pothole());
+    open311::Open311Connector crm(Config(server));
+    (void)sync::Deliver(*w.db, crm);
+    BOOST_TEST(sync::RefreshRequests(*w.db, crm).Value() == 0); // first: updated_after, then by id
+    const int before = server.Calls();
+    BOOST_TEST(sync::RefreshRequests(*w.db, crm).Value() == 0);
+    BOOST_TEST(server.Calls() - before == 1); // updated_after honoured: no list of ids
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch()).count();
+    server.Close(server.Requests().at(0).id, "Filled", now + 5);
+    BOOST_TEST(sync::RefreshRequests(*w.db, crm).Value() == 1);
+    BOOST_TEST(contacts::ContactStore(*w.db).Timeline(w.maria, {}, std::nullopt, 1)->entries.front().notes ==
+               "Filled");
+}
+
 BOOST_AUTO_TEST_CASE(discarding_is_audited_and_never_sends)
 {
     World w;
@@ -344,6 +366,96 @@ BOOST_AUTO_TEST_CASE(services_and_definitions_are_cached_with_a_version)
     open311::Open311Connector down(Unreachable());
     BOOST_TEST(!sync::RefreshCatalog(*w.db, down).IsOk());
     BOOST_TEST(sync::CachedServices(*w.db)->size() == 4u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(Duplicates)
+
+BOOST_AUTO_TEST_CASE(addresses_match_however_they_are_written)
+{
+    BOOST_TEST(sync::AddressKey("1234 North Broad Street, Philadelphia, PA") == "1234 n broad st");
+    BOOST_TEST(sync::AddressKey("1234 N. Broad St.") == "1234 n broad st");
+    BOOST_TEST(sync::AddressKey("1234  n broad  ST") == "1234 n broad st");
+    BOOST_TEST(sync::AddressKey("1236 N Broad St") != sync::AddressKey("1234 N Broad St"));
+}
+
+BOOST_AUTO_TEST_CASE(open_requests_near_the_same_place_are_shown_before_filing_even_offline)
+{
+    World w;
+    Open311Server server;
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch()).count();
+    const auto same_address = server.Seed({{"service_code", "POTHOLE"}, {"address_string", "1234 North Broad Street"},
+                                           {"description", "Deep hole by the bus stop"}}, now - 3600);
+    const auto near_point = server.Seed({{"service_code", "POTHOLE"}, {"lat", "39.9800000"}, {"long", "-75.1570000"},
+                                         {"address_string", "Broad & Oxford"}}, now - 7200);
+    const auto closed = server.Seed({{"service_code", "POTHOLE"}, {"address_string", "1234 N Broad St"}}, now - 600);
+    server.Close(closed, "Filled", now - 60);
+    (void)server.Seed({{"service_code", "STREETLIGHT"}, {"address_string", "1234 N Broad St"}}, now - 60);
+    (void)server.Seed({{"service_code", "POTHOLE"}, {"lat", "39.9900000"}, {"long", "-75.1570000"}}, now - 60);
+    open311::Open311Connector crm(Config(server));
+    BOOST_TEST_REQUIRE(sync::RefreshRequests(*w.db, crm).IsOk());
+    server.Stop(); // the check works from what was cached
+
+    crm::NewRequest by_address;
+    by_address.service_code = "POTHOLE";
+    by_address.address = "1234 N Broad St, Philadelphia";
+    auto found = sync::NearbyOpen(*w.db, by_address).Value();
+    BOOST_TEST_REQUIRE(found.size() == 1u);
+    BOOST_TEST(found[0].state.request_id == same_address);
+    BOOST_TEST(found[0].state.description == "Deep hole by the bus stop");
+
+    crm::NewRequest by_point;
+    by_point.service_code = "POTHOLE";
+    by_point.lat = 39.9804; // about 45 m north
+    by_point.lon = -75.1570;
+    found = sync::NearbyOpen(*w.db, by_point).Value();
+    BOOST_TEST_REQUIRE(found.size() == 1u); // the one 1.1 km away is not near
+    BOOST_TEST(found[0].state.request_id == near_point);
+    BOOST_TEST(found[0].distance_m > 30);
+    BOOST_TEST(found[0].distance_m < 60);
+
+    // What this console filed itself counts too, before it is delivered.
+    (void)sync::Submit(*w.db, w.Pothole());
+    by_address.address = "1234 N. Broad Street";
+    found = sync::NearbyOpen(*w.db, by_address).Value();
+    BOOST_TEST(found.size() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(linking_a_caller_to_an_existing_request_files_nothing_and_follows_its_status)
+{
+    World w;
+    Open311Server server;
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch()).count();
+    const auto id = server.Seed({{"service_code", "POTHOLE"}, {"address_string", "1234 N Broad St"}}, now - 3600);
+    open311::Open311Connector crm(Config(server));
+    BOOST_TEST_REQUIRE(sync::RefreshRequests(*w.db, crm).IsOk());
+    auto wrap = w.Pothole();
+    crm::NewRequest at;
+    at.service_code = "POTHOLE";
+    at.address = wrap.request->address;
+    wrap.link_remote = sync::NearbyOpen(*w.db, at).Value().at(0).state;
+    wrap.request.reset();
+    wrap.disposition = "duplicate";
+    auto s = sync::Submit(*w.db, wrap);
+    BOOST_TEST_REQUIRE(s.IsOk());
+    BOOST_TEST(s->outbox == 0);
+    BOOST_TEST(sync::List(*w.db)->empty());
+    auto page = contacts::ContactStore(*w.db).Timeline(w.maria, {}, std::nullopt, 10).Value();
+    const auto call = std::find_if(page.entries.begin(), page.entries.end(), [](const auto& e) {
+        return e.type == contacts::TimelineEntry::Type::Interaction;
+    });
+    BOOST_TEST_REQUIRE((call != page.entries.end()));
+    BOOST_TEST_REQUIRE(call->requests.size() == 1u);
+    BOOST_TEST(call->requests[0].request_id == id);
+
+    server.Close(id, "Crew filled it", now + 5);
+    BOOST_TEST(sync::RefreshRequests(*w.db, crm).Value() == 1);
+    page = contacts::ContactStore(*w.db).Timeline(w.maria, {}, std::nullopt, 10).Value();
+    BOOST_TEST(page.entries.front().notes == "Crew filled it");
+    BOOST_TEST(server.Requests().size() == 1u); // nothing filed twice
 }
 
 BOOST_AUTO_TEST_SUITE_END()

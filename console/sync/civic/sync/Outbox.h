@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -43,8 +44,12 @@ struct WrapUp
     // The request to file, when the disposition creates one.
     std::optional<crm::NewRequest> request;
     std::string service_name;
-    // Link to a request already filed (a duplicate report) instead of a new one.
+    // Link to a request already filed (a duplicate report) instead of a new
+    // one: a local request, or one the CRM listed (NearbyOpen).
     std::optional<std::int64_t> existing_request;
+    std::optional<crm::RequestState> link_remote;
+    // Answers to the center's own questions (CenterForm), by field id.
+    std::map<std::string, std::string> extra;
 };
 
 std::string ToJson(const WrapUp& w);
@@ -131,8 +136,26 @@ Result<DeliverReport> Deliver(store::Database& db, crm::Connector& crm, const De
 Result<int> RecoverInterrupted(store::Database& db);
 
 // Status sync: refreshes the open requests the console knows; changes go to
-// their status history (and so the timeline). Returns how many changed.
+// their status history (and so the timeline). Asks for what changed since
+// the last sync (updated_after) and, where the server turns out to ignore
+// that filter, for the open requests by id. Everything listed also fills the
+// cache NearbyOpen reads. Returns how many of the console's requests changed.
 Result<int> RefreshRequests(store::Database& db, crm::Connector& crm, const std::string& region = "US");
+
+// Open requests for the same service near the same place, before filing a
+// duplicate: what the CRM listed at the last status sync (crm_request) and
+// what this console filed itself, still open. Near: within radius_m when
+// both have coordinates, or the same address once normalised ("1234 North
+// Broad Street" = "1234 N Broad St").
+struct Nearby
+{
+    std::int64_t local = 0;      // service_request id, when this console knows it
+    crm::RequestState state;     // request_id empty: filed here, not delivered yet
+    double distance_m = -1;      // -1: matched by address
+};
+Result<std::vector<Nearby>> NearbyOpen(store::Database& db, const crm::NewRequest& request, double radius_m = 150,
+                                       int limit = 10);
+std::string AddressKey(const std::string& address);
 
 // The service catalog, cached with a version (a hash of what the CRM listed)
 // so forms work offline. Fetches definitions of services that have one.

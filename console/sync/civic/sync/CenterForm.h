@@ -1,0 +1,81 @@
+// The center's own wrap-up questions — outcome, call reason, language used,
+// interpreter, on behalf of, consent to status notifications, and any a
+// center adds — read from resources/forms/center-fields.xml at start, so a
+// center changes them by editing that file, never by rebuilding.
+//
+// The format (README, "The wrap-up form"; resources/forms/center-fields.xsd
+// is the same rules for XML tools) is checked here at load: a file that
+// breaks a rule is refused whole with the line and element named, and the
+// console keeps its built-in fields.
+#pragma once
+
+#include <civic/Result.h>
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace civic::sync {
+
+struct FieldOption
+{
+    std::string value; // what is stored and reported
+    std::string label; // what the agent sees
+    bool files_request = false; // disposition only: this outcome files a service request
+    bool links_request = false; // disposition only: the caller is added to a request already filed
+};
+
+struct CenterField
+{
+    enum class Type
+    {
+        Choice,       // one of the options
+        OpenChoice,   // one of the options, or typed
+        Text,
+        Boolean,
+        Organization, // the organizations the contact reports for
+    };
+    std::string id;
+    Type type = Type::Text;
+    std::string label;
+    std::string help;
+    bool required = false;
+    std::vector<FieldOption> options;
+    std::string default_value;
+};
+
+struct CenterForm
+{
+    std::vector<CenterField> fields;
+    std::string source; // the file it came from; empty for the built-in fields
+
+    const CenterField* Find(const std::string& id) const;
+    // The disposition options that file / link a request.
+    std::string RequestDisposition() const;
+    std::string LinkDisposition() const;
+};
+
+// Field ids with a meaning of their own: each maps to a part of the WrapUp.
+// Any other id is the center's own and is kept in WrapUp::extra.
+inline constexpr const char* kKnownFields[] = {"disposition", "reason", "language", "interpreter",
+                                               "on_behalf_of", "notify"};
+
+// Errors: Io (unreadable), Parse (not well-formed XML, with the line),
+// Invalid (a rule broken: the line, the element and the rule).
+Result<CenterForm> ParseCenterForm(const std::string& xml, const std::string& name);
+Result<CenterForm> LoadCenterForm(const std::filesystem::path& file);
+// What the console uses when no file can be read: the fields the README lists.
+CenterForm DefaultCenterForm();
+
+// Which file a console reads: DATA/forms/center-fields.xml when a center put
+// one beside its data, else the shipped resources/forms/center-fields.xml.
+std::filesystem::path CenterFormFile(const std::filesystem::path& data_dir,
+                                     const std::filesystem::path& resources_dir);
+
+// The answers given, checked against the form: Invalid naming the first
+// required field left empty or a choice that is not an option.
+using Answers = std::map<std::string, std::string>;
+Result<void> CheckAnswers(const CenterForm& form, const Answers& answers);
+
+} // namespace civic::sync
