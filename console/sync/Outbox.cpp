@@ -10,6 +10,7 @@
 #include <map>
 #include <cmath>
 #include <random>
+#include <set>
 
 namespace civic::sync {
 
@@ -407,9 +408,59 @@ Result<Submitted> Submit(store::Database& db, const WrapUp& w, const std::string
             return r.Err();
         out.outbox = db.LastInsertRowId();
     }
+    // What was being typed is stored now: no draft to restore any more.
+    if (auto r = ClearDraft(db, w.agent); !r)
+        return r.Err();
     if (auto r = tx.Commit(); !r)
         return r.Err();
     return out;
+}
+
+// ---- the wrap-up being typed
+
+Result<void> SaveDraft(store::Database& db, const std::string& agent, const Draft& d)
+{
+    const json body{{"contact", d.contact},       {"contact_name", d.contact_name},
+                    {"channel", contacts::ToString(d.channel)}, {"started_at", d.started_at},
+                    {"ended_at", d.ended_at},     {"notes", d.notes},
+                    {"answers", d.answers},       {"service_code", d.service_code},
+                    {"location", d.location},     {"attributes", d.attributes}};
+    auto q = db.Prepare("INSERT OR REPLACE INTO wrapup_draft(agent, saved_at, body) VALUES(?1, ?2, ?3)");
+    return q.BindAll(agent, d.saved_at ? d.saved_at : Now(), body.dump()).Run();
+}
+
+Result<std::optional<Draft>> LoadDraft(store::Database& db, const std::string& agent)
+{
+    auto q = db.Prepare("SELECT saved_at, body FROM wrapup_draft WHERE agent = ?1");
+    auto row = q.Bind(1, agent).Step();
+    if (!row)
+        return row.Err();
+    if (!row.Value())
+        return std::optional<Draft>();
+    Draft d;
+    d.saved_at = q.Int(0);
+    try {
+        const auto j = json::parse(q.Text(1));
+        d.contact = j.value("contact", std::int64_t{0});
+        d.contact_name = j.value("contact_name", "");
+        d.channel = contacts::ChannelFromString(j.value("channel", "phone-in")).value_or(contacts::Channel::PhoneIn);
+        d.started_at = j.value("started_at", std::int64_t{0});
+        d.ended_at = j.value("ended_at", std::int64_t{0});
+        d.notes = j.value("notes", "");
+        d.answers = j.value("answers", std::map<std::string, std::string>{});
+        d.service_code = j.value("service_code", "");
+        d.location = j.value("location", "");
+        d.attributes = j.value("attributes", std::map<std::string, std::vector<std::string>>{});
+    } catch (const json::exception& e) {
+        return Error{ErrorKind::Corrupt, std::string("the saved wrap-up cannot be read: ") + e.what()};
+    }
+    return std::optional<Draft>(std::move(d));
+}
+
+Result<void> ClearDraft(store::Database& db, const std::string& agent)
+{
+    auto q = db.Prepare("DELETE FROM wrapup_draft WHERE agent = ?1");
+    return q.Bind(1, agent).Run();
 }
 
 // ---- the outbox view
@@ -727,6 +778,8 @@ std::string AddressKey(const std::string& address)
         w.clear();
     };
     for (unsigned char c : a) {
+        if (c == '#')
+            break; // "#3": a unit, not a different place
         if (std::isalnum(c))
             w += static_cast<char>(std::tolower(c));
         else if (c != '.' && c != '\'')
@@ -738,6 +791,14 @@ std::string AddressKey(const std::string& address)
         {"avenue", "ave"}, {"av", "ave"},    {"road", "rd"},     {"boulevard", "blvd"}, {"drive", "dr"},
         {"place", "pl"},  {"lane", "ln"},    {"court", "ct"},    {"terrace", "ter"}, {"parkway", "pkwy"},
         {"highway", "hwy"}, {"square", "sq"}, {"calle", "st"}};
+    // The unit within a building is the same place for a pothole or a light.
+    static const std::set<std::string> kUnit = {"apt", "apartment", "unit", "suite", "ste", "fl", "floor", "rm",
+                                                "room", "bldg", "building"};
+    for (size_t i = 2; i < words.size(); ++i)
+        if (kUnit.count(words[i])) {
+            words.resize(i);
+            break;
+        }
     std::string key;
     for (auto& x : words) {
         if (auto it = kShort.find(x); it != kShort.end())

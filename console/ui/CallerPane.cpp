@@ -870,6 +870,12 @@ void CallerPane::StartWalkIn()
     m_find->SetFocus();
 }
 
+void CallerPane::Resume(const ActiveContact& active)
+{
+    SetActive(active);
+    ShowContact(active.contact);
+}
+
 void CallerPane::StartVisit(std::int64_t contact, const std::string& name)
 {
     m_walk_in = false;
@@ -878,27 +884,14 @@ void CallerPane::StartVisit(std::int64_t contact, const std::string& name)
     ShowContact(contact);
 }
 
-void CallerPane::FinishInteraction(const std::string& notes, const std::string& disposition,
-                                   std::optional<std::int64_t> on_behalf_of, std::optional<crm::NewRequest> request,
-                                   const std::string& service_name, std::function<void(bool)> done)
+void CallerPane::FinishInteraction(sync::WrapUp w, std::function<void(bool)> done)
 {
-    if (!m_active) {
+    if (!m_active || m_active->contact != w.contact) {
         if (done)
             done(false);
         return;
     }
-    sync::WrapUp w;
-    w.contact = m_active->contact;
-    w.channel = m_active->channel;
-    w.started_at = m_active->started_at;
-    w.ended_at = Now(); // no CTI signal for the end of the conversation: the wrap-up's end
-    w.agent = m_console.GetSettings().agent_name;
-    w.notes = notes;
-    w.disposition = disposition;
-    w.on_behalf_of = on_behalf_of;
-    w.request = std::move(request);
-    w.service_name = service_name;
-    if (notes.empty())
+    if (w.notes.empty() && w.reason.empty())
         w.reason = m_active->channel == Channel::WalkIn ? "Walk-in visit" : "Phone call";
     const std::string region = Region();
     QueryThenOnWindow(

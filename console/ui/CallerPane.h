@@ -11,6 +11,7 @@
 #include <civic/contacts/Contacts.h>
 #include <civic/core/Console.h>
 #include <civic/core/Crm.h>
+#include <civic/sync/Outbox.h>
 
 #include <wx/listctrl.h>
 #include <wx/panel.h>
@@ -72,9 +73,9 @@ public:
     // Records the active interaction with the wrap-up's notes and outcome;
     // done(ok) runs on the UI thread once it is stored.
     // With a request, it goes to the outbox in the same transaction.
-    void FinishInteraction(const std::string& notes, const std::string& disposition,
-                           std::optional<std::int64_t> on_behalf_of, std::optional<crm::NewRequest> request,
-                           const std::string& service_name, std::function<void(bool)> done);
+    void FinishInteraction(sync::WrapUp w, std::function<void(bool)> done);
+    // Takes up a call or visit whose wrap-up was saved before a crash.
+    void Resume(const ActiveContact& active);
     const std::optional<ActiveContact>& Active() const { return m_active; }
 
     // For tests and the window's keyboard handling.

@@ -5,6 +5,7 @@
 #include "ui/HistoryDialog.h"
 #include "ui/KnowledgePane.h"
 #include "ui/Panes.h"
+#include "ui/OutboxDialog.h"
 #include "ui/RequestForm.h"
 #include "ui/ReviewQueue.h"
 #include "ui/SettingsDialog.h"
@@ -42,6 +43,8 @@ enum MenuId
     ID_REVIEW_QUEUE,
     ID_SYNC_KNOWLEDGE,
     ID_WALK_IN,
+    ID_END_CALL,
+    ID_OUTBOX,
     ID_NEW_CONTACT,
     ID_FIND_CONTACT,
 };
@@ -123,6 +126,15 @@ MainFrame::MainFrame(Console& console)
     m_sync_timer.StartOnce(kFirstSyncDelayMs);
     RefreshStatus();
     OfferAutosavedDrafts();
+    RestoreWrapUp();
+    if (!m_form_problem.empty())
+        SetStatusText(m_form_problem, kStatusAgent);
+    // A click on the outbox count opens the outbox.
+    GetStatusBar()->Bind(wxEVT_LEFT_DCLICK, [this](wxMouseEvent& e) {
+        wxRect r;
+        if (GetStatusBar()->GetFieldRect(kStatusOutbox, r) && r.Contains(e.GetPosition()))
+            OpenOutbox();
+    });
     m_caller->FocusPrimary();
 }
 
@@ -164,6 +176,9 @@ void MainFrame::BuildMenus()
     people->Append(ID_NEW_CONTACT, _("&New contact...\tCtrl+Shift+N"));
     people->AppendSeparator();
     people->Append(ID_WALK_IN, _("&Walk-in visit\tF2"), _("Front counter: find or create the visitor, start the visit"));
+    people->Append(ID_END_CALL, _("&End call\tF4"), _("The conversation is over: after-call work starts"));
+    people->AppendSeparator();
+    people->Append(ID_OUTBOX, _("&Outbox...\tCtrl+Shift+O"), _("Requests on their way to the CRM"));
 
     auto* help = new wxMenu;
     help->Append(ID_SHORTCUTS, _("&Keyboard shortcuts\tF1"));
@@ -203,6 +218,8 @@ void MainFrame::BuildMenus()
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { OpenReviewQueue(); }, ID_REVIEW_QUEUE);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { SyncKnowledge(); }, ID_SYNC_KNOWLEDGE);
     Bind(wxEVT_MENU, &MainFrame::OnAbout, this, wxID_ABOUT);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) { m_wrapup->EndCall(); }, ID_END_CALL);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) { OpenOutbox(); }, ID_OUTBOX);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { FocusPane(m_caller); }, ID_FIND_CONTACT);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) {
         FocusPane(m_caller);
@@ -230,22 +247,28 @@ void MainFrame::BuildPanes()
     m_knowledge = new KnowledgePane(this, *m_knowledge_service, actor, [this](const wxString& text) {
         m_wrapup->AppendToNotes(text);
     });
-    m_wrapup = new WrapUpPane(this, m_console, *m_knowledge_service, [this](std::int64_t id) {
-        m_knowledge->OpenArticle(id);
-    });
-    m_wrapup->OnFinish([this](const WrapUpPane::Outcome& o, std::function<void(bool)> done) {
-        const bool files_request = o.request.has_value();
-        m_caller->FinishInteraction(o.notes, o.disposition, o.on_behalf_of, o.request, o.service_name,
-                                    [this, done = std::move(done), files_request](bool ok) {
-                                        if (done)
-                                            done(ok);
-                                        if (!ok)
-                                            return;
-                                        FocusPane(m_caller);
-                                        RefreshStatus();
-                                        if (files_request)
-                                            SyncCrm(); // on its way at once when the CRM is there
-                                    });
+    // The center's own questions: a file a center edits, checked as it is read.
+    const auto form_file = sync::CenterFormFile(m_console.GetPaths().data_dir, m_console.GetPaths().resources_dir);
+    auto form = sync::LoadCenterForm(form_file);
+    if (!form)
+        m_form_problem = wxString::Format(_("The center's wrap-up questions were not loaded, the built-in ones are "
+                                            "used: %s"),
+                                          wxString::FromUTF8(form.Err().message));
+    m_wrapup = new WrapUpPane(this, m_console, *m_knowledge_service,
+                              form ? std::move(form).Value() : sync::DefaultCenterForm(),
+                              [this](std::int64_t id) { m_knowledge->OpenArticle(id); });
+    m_wrapup->OnFinish([this](sync::WrapUp w, std::function<void(bool)> done) {
+        const bool files_request = w.request.has_value();
+        m_caller->FinishInteraction(std::move(w), [this, done = std::move(done), files_request](bool ok) {
+            if (done)
+                done(ok);
+            if (!ok)
+                return;
+            FocusPane(m_caller);
+            RefreshStatus();
+            if (files_request)
+                SyncCrm(); // on its way at once when the CRM is there
+        });
     });
 
     // Pane names are the keys of the saved layout: never translate or rename them.
@@ -452,16 +475,25 @@ void MainFrame::SyncKnowledge()
 void MainFrame::RefreshStatus()
 {
     QueryThenOnWindow(
-        m_console.Store(), this, [](store::Database& db) { return CountPendingOutbox(db); },
-        [this](Result<int> count) {
+        m_console.Store(), this,
+        [](store::Database& db) -> Result<std::pair<int, int>> {
+            auto q = db.Prepare("SELECT COALESCE(SUM(state IN ('pending','sending')), 0), "
+                                "COALESCE(SUM(state = 'attention'), 0) FROM outbox");
+            auto row = q.Step();
+            if (!row)
+                return row.Err();
+            return std::make_pair(static_cast<int>(q.Int(0)), static_cast<int>(q.Int(1)));
+        },
+        [this](Result<std::pair<int, int>> count) {
             if (!count) {
                 SetStatusText(_("Outbox: unavailable"), kStatusOutbox);
                 return;
             }
-            SetStatusText(wxString::Format(wxPLURAL("Outbox: %d pending", "Outbox: %d pending",
-                                                    count.Value()),
-                                           count.Value()),
-                          kStatusOutbox);
+            const auto [pending, attention] = count.Value();
+            wxString text = wxString::Format(wxPLURAL("Outbox: %d pending", "Outbox: %d pending", pending), pending);
+            if (attention)
+                text += wxString::Format(wxPLURAL(", %d needs attention", ", %d need attention", attention), attention);
+            SetStatusText(text, kStatusOutbox);
         });
 }
 
@@ -528,20 +560,49 @@ void MainFrame::SyncCrm(bool refresh_all)
 void MainFrame::OnActive(const std::optional<ActiveContact>& active)
 {
     if (!active) {
-        m_wrapup->SetContext(_("No call or visit in progress"), false);
-        m_wrapup->SetOnBehalfChoices({});
+        m_wrapup->SetCall(std::nullopt);
         return;
     }
-    m_wrapup->SetOnBehalfChoices(active->organizations);
-    m_wrapup->SetKnownAddresses(active->addresses);
-    const wxString who = active->name.empty() ? _("anonymous visitor") : wxString::FromUTF8(active->name);
-    const wxString since = wxDateTime(static_cast<time_t>(active->started_at)).Format("%H:%M");
-    m_wrapup->SetContext(active->channel == contacts::Channel::WalkIn
-                             ? wxString::Format(_("Walk-in visit with %s since %s"), who, since)
-                             : wxString::Format(_("Call with %s since %s"), who, since),
-                         true);
+    m_wrapup->SetCall(WrapUpPane::Call{active->contact, active->name, active->channel, active->started_at,
+                                       active->organizations, active->addresses});
     if (active->channel == contacts::Channel::WalkIn)
         FocusPane(m_wrapup); // the visitor is at the counter: take notes now
+}
+
+void MainFrame::RestoreWrapUp()
+{
+    QueryThenOnWindow(
+        m_console.Store(), this,
+        [agent = m_console.GetSettings().agent_name](store::Database& db) { return sync::LoadDraft(db, agent); },
+        [this](Result<std::optional<sync::Draft>> draft) {
+            if (!draft) {
+                SetStatusText(wxString::Format(_("The unfinished wrap-up could not be restored: %s"),
+                                               wxString::FromUTF8(draft.Err().message)),
+                              kStatusAgent);
+                return;
+            }
+            if (!draft.Value() || !draft.Value()->contact || m_caller->Active())
+                return;
+            const auto& d = *draft.Value();
+            m_caller->Resume(ActiveContact{d.contact, d.contact_name, d.channel, d.started_at, {}, {}});
+            m_wrapup->Restore(d);
+            FocusPane(m_wrapup);
+            SetStatusText(wxString::Format(_("Restored the unfinished wrap-up for %s (saved %s)"),
+                                           d.contact_name.empty() ? _("an anonymous visitor")
+                                                                  : wxString::FromUTF8(d.contact_name),
+                                           wxDateTime(static_cast<time_t>(d.saved_at)).Format("%H:%M")),
+                          kStatusAgent);
+        });
+}
+
+void MainFrame::OpenOutbox()
+{
+    OutboxDialog dialog(this, m_console, [this] {
+        RefreshStatus();
+        SyncCrm();
+    });
+    dialog.ShowModal();
+    RefreshStatus();
 }
 
 void MainFrame::OnSettings(wxCommandEvent&)

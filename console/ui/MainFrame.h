@@ -63,6 +63,7 @@ public:
     // queue, and a sync round with the shared knowledge base (F5, timer).
     ArticleEditor* OpenEditor(std::int64_t article_id, std::optional<kb::Autosave> restored = std::nullopt);
     void OpenReviewQueue();
+    void OpenOutbox();
     void SyncKnowledge();
     // A round with the CRM now: deliver the outbox, and on some rounds refresh
     // statuses and the catalog. Also every 30 seconds.
@@ -80,6 +81,7 @@ private:
     void FocusPane(wxWindow* pane);
     void OfferAutosavedDrafts();
     void OnActive(const std::optional<ActiveContact>& active);
+    void RestoreWrapUp();
 
     struct SyncSummary
     {
@@ -104,6 +106,7 @@ private:
     bool m_crm_busy = false;
     bool m_crm_online = false;
     int m_crm_rounds = 0;
+    wxString m_form_problem;
 };
 
 } // namespace civic::ui

@@ -1,9 +1,13 @@
 #include "ui/Panes.h"
 
 #include "ui/Async.h"
+#include "ui/CenterFields.h"
 #include "ui/RequestForm.h"
 
 #include <wx/button.h>
+#include <wx/scrolwin.h>
+#include <wx/choicdlg.h>
+#include <wx/datetime.h>
 #include <wx/choice.h>
 #include <wx/font.h>
 #include <wx/settings.h>
@@ -17,15 +21,87 @@
 
 namespace civic::ui {
 
-WrapUpPane::WrapUpPane(wxWindow* parent, Console& console, kb::KnowledgeService& service, OpenFn open_article)
-    : wxPanel(parent, wxID_ANY), m_service(service), m_open(std::move(open_article)), m_typing(this)
+namespace {
+
+std::int64_t NowS()
+{
+    return static_cast<std::int64_t>(wxDateTime::Now().GetTicks());
+}
+
+wxString Duration(std::int64_t s)
+{
+    if (s < 0)
+        s = 0;
+    return s >= 3600 ? wxString::Format("%lld:%02lld:%02lld", static_cast<long long>(s / 3600),
+                                        static_cast<long long>(s / 60 % 60), static_cast<long long>(s % 60))
+                     : wxString::Format("%lld:%02lld", static_cast<long long>(s / 60), static_cast<long long>(s % 60));
+}
+
+wxString U(const std::string& s) { return wxString::FromUTF8(s); }
+
+// The open requests near where a new one would be filed: add the caller to
+// one of them, or file anyway.
+int AskAboutNearby(wxWindow* parent, const std::vector<sync::Nearby>& nearby)
+{
+    wxArrayString rows;
+    for (const auto& n : nearby) {
+        const auto& r = n.state;
+        wxString where = U(r.address);
+        if (n.distance_m >= 0)
+            where = wxString::Format(_("%s, %.0f m away"), where.empty() ? _("a point") : where, n.distance_m);
+        const wxString when = r.requested_at ? wxDateTime(static_cast<time_t>(r.requested_at)).Format("%Y-%m-%d")
+                                             : wxString();
+        const wxString id = r.request_id.empty() ? _("(not yet delivered)") : "#" + U(r.request_id);
+        wxString row = wxString::Format(L"%s \u2014 %s \u2014 %s, %s", id, where, U(r.status), when);
+        if (!r.description.empty())
+            row += L" \u2014 " + U(r.description.substr(0, 80));
+        rows.Add(row);
+    }
+    wxSingleChoiceDialog dialog(parent,
+                                _("Open requests for the same service near this location. Add the caller to one "
+                                  "of them instead of filing a duplicate?\n\nOK adds the caller to the selected "
+                                  "request; \"File new\" files a new one."),
+                                _("Possible duplicate"), rows);
+    dialog.SetName("nearby_dialog");
+    // A third answer besides OK and Cancel: file a new request anyway.
+    auto* file_new = new wxButton(&dialog, wxID_NO, _("File &new"));
+    if (auto* sizer = dialog.GetSizer())
+        sizer->Add(file_new, 0, wxALIGN_RIGHT | wxRIGHT | wxBOTTOM, dialog.FromDIP(10));
+    file_new->Bind(wxEVT_BUTTON, [&dialog](wxCommandEvent&) { dialog.EndModal(wxID_NO); });
+    dialog.Fit();
+    const int answer = dialog.ShowModal();
+    if (answer == wxID_OK)
+        return dialog.GetSelection();
+    return answer == wxID_NO ? WrapUpPane::kFileNew : WrapUpPane::kCancel;
+}
+
+} // namespace
+
+WrapUpPane::WrapUpPane(wxWindow* parent, Console& console, kb::KnowledgeService& service, sync::CenterForm form,
+                       OpenFn open_article)
+    : wxPanel(parent, wxID_ANY),
+      m_console(console),
+      m_service(service),
+      m_open(std::move(open_article)),
+      m_typing(this),
+      m_autosave(this),
+      m_ticker(this)
 {
     SetName("wrapup_pane");
     auto* sizer = new wxBoxSizer(wxVERTICAL);
     m_context = new wxStaticText(this, wxID_ANY, _("No call or visit in progress"));
     m_context->SetName("wrapup_context");
     m_context->SetFont(m_context->GetFont().Bold());
-    sizer->Add(m_context, 0, wxALL, FromDIP(6));
+    sizer->Add(m_context, 0, wxLEFT | wxRIGHT | wxTOP, FromDIP(6));
+    auto* clock_row = new wxBoxSizer(wxHORIZONTAL);
+    m_clock = new wxStaticText(this, wxID_ANY, wxEmptyString);
+    m_clock->SetName("wrapup_clock");
+    clock_row->Add(m_clock, 1, wxALIGN_CENTER_VERTICAL);
+    m_end_call = new wxButton(this, wxID_ANY, _("&End call (F4)"));
+    m_end_call->SetName("wrapup_end_call");
+    m_end_call->SetToolTip(_("The conversation is over: talk time stops, after-call work starts"));
+    clock_row->Add(m_end_call, 0);
+    sizer->Add(clock_row, 0, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, FromDIP(6));
     sizer->Add(new wxStaticText(this, wxID_ANY, _("Call notes")), 0, wxLEFT | wxRIGHT, FromDIP(6));
     m_notes = new wxTextCtrl(this, wxID_ANY, wxEmptyString, wxDefaultPosition, wxDefaultSize,
                              wxTE_MULTILINE);
@@ -36,39 +112,43 @@ WrapUpPane::WrapUpPane(wxWindow* parent, Console& console, kb::KnowledgeService&
     m_suggestions = new wxListBox(this, wxID_ANY);
     m_suggestions->SetName("wrapup_suggestions");
     sizer->Add(m_suggestions, 1, wxEXPAND | wxALL, FromDIP(6));
-    m_request = new RequestForm(this, console);
-    sizer->Add(m_request, 0, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, FromDIP(6));
+    // The request and the center's questions scroll together when the pane
+    // is short; notes and suggestions keep their room.
+    m_form_area = new wxScrolledWindow(this, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxVSCROLL | wxTAB_TRAVERSAL);
+    m_form_area->SetName("wrapup_form_area");
+    m_form_area->SetScrollRate(0, FromDIP(10));
+    auto* form_sizer = new wxBoxSizer(wxVERTICAL);
+    m_request = new RequestForm(m_form_area, console);
+    form_sizer->Add(m_request, 0, wxEXPAND | wxBOTTOM, FromDIP(6));
+    m_fields = new CenterFields(m_form_area, std::move(form));
+    form_sizer->Add(m_fields, 0, wxEXPAND | wxRIGHT, FromDIP(4));
+    m_form_area->SetSizer(form_sizer);
+    sizer->Add(m_form_area, 4, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, FromDIP(6));
     m_request->Service()->Bind(wxEVT_CHOICE, [this](wxCommandEvent& e) {
-        // Filing a request is the outcome; choosing none goes back to information only.
-        m_disposition->SetSelection(m_request->Service()->GetSelection() > 0 ? 1 : 0);
+        // Filing a request is the outcome; choosing none goes back to the default.
+        const auto& f = m_fields->Form();
+        if (m_request->Service()->GetSelection() > 0) {
+            if (!m_fields->LinksRequest())
+                m_fields->SetDisposition(f.RequestDisposition());
+        } else if (m_fields->FilesRequest() || m_fields->LinksRequest()) {
+            const auto* d = f.Find("disposition");
+            m_fields->SetDisposition(d ? d->default_value : std::string());
+        }
+        Changed();
         e.Skip();
     });
-    auto* finish_row = new wxBoxSizer(wxHORIZONTAL);
-    m_disposition = new wxChoice(this, wxID_ANY);
-    m_disposition->SetName("wrapup_disposition");
-    // The outcomes a 311 center reports on (ISO 18295 first-contact resolution).
-    for (const wxString& d : {_("information only"), _("request created"), _("transferred"), _("duplicate"),
-                              _("callback needed")})
-        m_disposition->Append(d);
-    m_disposition->SetSelection(0);
+    m_form_error = new wxStaticText(this, wxID_ANY, wxEmptyString);
+    m_form_error->SetName("wrapup_error");
+    m_form_error->SetForegroundColour(wxColour(0xb0, 0x00, 0x20));
+    m_form_error->Hide();
+    sizer->Add(m_form_error, 0, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, FromDIP(6));
     m_finish = new wxButton(this, wxID_ANY, _("&Finish (Ctrl+Enter)"));
     m_finish->SetName("wrapup_finish");
     m_finish->Disable();
-    auto* behalf_row = new wxBoxSizer(wxHORIZONTAL);
-    m_on_behalf_label = new wxStaticText(this, wxID_ANY, _("On &behalf of:"));
-    m_on_behalf = new wxChoice(this, wxID_ANY);
-    m_on_behalf->SetName("wrapup_on_behalf");
-    behalf_row->Add(m_on_behalf_label, 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, FromDIP(6));
-    behalf_row->Add(m_on_behalf, 1);
-    sizer->Add(behalf_row, 0, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, FromDIP(6));
-    m_on_behalf_label->Hide();
-    m_on_behalf->Hide();
-    finish_row->Add(new wxStaticText(this, wxID_ANY, _("Outcome:")), 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, FromDIP(6));
-    finish_row->Add(m_disposition, 1, wxRIGHT, FromDIP(6));
-    finish_row->Add(m_finish, 0);
-    sizer->Add(finish_row, 0, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, FromDIP(6));
+    sizer->Add(m_finish, 0, wxALIGN_RIGHT | wxLEFT | wxRIGHT | wxBOTTOM, FromDIP(6));
     SetSizer(sizer);
     m_finish->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { Finish(); });
+    m_end_call->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { EndCall(); });
     Bind(wxEVT_CHAR_HOOK, [this](wxKeyEvent& e) {
         if ((e.GetKeyCode() == WXK_RETURN || e.GetKeyCode() == WXK_NUMPAD_ENTER) && e.ControlDown()) {
             Finish();
@@ -78,9 +158,20 @@ WrapUpPane::WrapUpPane(wxWindow* parent, Console& console, kb::KnowledgeService&
     });
 
     // Suggest once the agent pauses, not on every keystroke.
-    m_notes->Bind(wxEVT_TEXT, [this](wxCommandEvent&) { m_typing.StartOnce(600); });
+    m_notes->Bind(wxEVT_TEXT, [this](wxCommandEvent& e) {
+        m_typing.StartOnce(600);
+        e.Skip();
+    });
+    // Anything typed or picked anywhere in the form is saved after a pause.
+    for (auto type : {wxEVT_TEXT, wxEVT_CHOICE, wxEVT_CHECKBOX, wxEVT_COMBOBOX, wxEVT_CHECKLISTBOX})
+        Bind(type, [this](wxCommandEvent& e) {
+            Changed();
+            e.Skip();
+        });
     // A timer with an owner notifies the owner, not itself.
     Bind(wxEVT_TIMER, [this](wxTimerEvent&) { Suggest(); }, m_typing.GetId());
+    Bind(wxEVT_TIMER, [this](wxTimerEvent&) { SaveDraftNow(); }, m_autosave.GetId());
+    Bind(wxEVT_TIMER, [this](wxTimerEvent&) { Tick(); }, m_ticker.GetId());
     auto open = [this](wxCommandEvent&) {
         const int sel = m_suggestions->GetSelection();
         if (sel >= 0 && static_cast<size_t>(sel) < m_suggested.size() && m_open)
@@ -88,66 +179,262 @@ WrapUpPane::WrapUpPane(wxWindow* parent, Console& console, kb::KnowledgeService&
     };
     m_suggestions->Bind(wxEVT_LISTBOX_DCLICK, open);
     m_suggestions->Bind(wxEVT_LISTBOX, open);
+    m_choose_existing = [this](const std::vector<sync::Nearby>& nearby) { return AskAboutNearby(this, nearby); };
+    SetCall(std::nullopt);
 }
 
 void WrapUpPane::FocusPrimary() { m_notes->SetFocus(); }
 
-void WrapUpPane::SetContext(const wxString& context, bool can_finish)
+wxChoice* WrapUpPane::OnBehalf() { return dynamic_cast<wxChoice*>(m_fields->Control("on_behalf_of")); }
+wxChoice* WrapUpPane::Disposition() { return dynamic_cast<wxChoice*>(m_fields->Control("disposition")); }
+
+void WrapUpPane::SetCall(const std::optional<Call>& call)
 {
-    m_context->SetLabel(context);
-    m_finish->Enable(can_finish);
+    if (call && m_call && call->contact == m_call->contact && call->started_at == m_call->started_at) {
+        // The same call, its contact card loaded: organizations and addresses.
+        m_call = call;
+        m_fields->SetOrganizations(call->organizations);
+        m_request->SetKnownAddresses(call->addresses);
+        Layout();
+        return;
+    }
+    m_call = call;
+    m_ended_at = 0;
+    if (!call) {
+        m_context->SetLabel(_("No call or visit in progress"));
+        m_finish->Disable();
+        m_end_call->Disable();
+        m_ticker.Stop();
+        m_clock->SetLabel(wxString());
+        m_fields->SetOrganizations({});
+        Layout();
+        return;
+    }
+    const wxString who = call->name.empty() ? _("anonymous visitor") : U(call->name);
+    const wxString since = wxDateTime(static_cast<time_t>(call->started_at)).Format("%H:%M");
+    m_context->SetLabel(call->channel == contacts::Channel::WalkIn
+                            ? wxString::Format(_("Walk-in visit with %s since %s"), who, since)
+                            : wxString::Format(_("Call with %s since %s"), who, since));
+    m_fields->SetOrganizations(call->organizations);
+    m_request->SetKnownAddresses(call->addresses);
+    m_finish->Enable();
+    m_end_call->Enable();
+    m_ticker.Start(1000);
+    Tick();
     Layout();
 }
 
-void WrapUpPane::SetKnownAddresses(const std::vector<std::string>& addresses)
+void WrapUpPane::EndCall()
 {
-    m_request->SetKnownAddresses(addresses);
+    if (!m_call || m_ended_at)
+        return;
+    m_ended_at = NowS();
+    m_end_call->Disable();
+    Tick();
+    Changed();
 }
 
-void WrapUpPane::SetOnBehalfChoices(const std::vector<std::pair<std::int64_t, std::string>>& organizations)
+void WrapUpPane::Tick()
 {
-    m_on_behalf->Clear();
-    m_on_behalf_ids.clear();
-    m_on_behalf->Append(_("(the caller themselves)"));
-    for (const auto& [id, name] : organizations) {
-        m_on_behalf->Append(wxString::FromUTF8(name));
-        m_on_behalf_ids.push_back(id);
-    }
-    m_on_behalf->SetSelection(0);
-    m_on_behalf->Show(!organizations.empty());
-    m_on_behalf_label->Show(!organizations.empty());
+    if (!m_call)
+        return;
+    const std::int64_t now = NowS();
+    const bool visit = m_call->channel == contacts::Channel::WalkIn;
+    if (!m_ended_at)
+        m_clock->SetLabel(wxString::Format(visit ? _("Visit %s") : _("Talking %s"), Duration(now - m_call->started_at)));
+    else
+        m_clock->SetLabel(wxString::Format(_("After-call work %s (talk %s)"), Duration(now - m_ended_at),
+                                           Duration(m_ended_at - m_call->started_at)));
+}
+
+void WrapUpPane::Changed()
+{
+    if (m_call && !m_restoring)
+        m_autosave.StartOnce(800);
+}
+
+sync::Draft WrapUpPane::MakeDraft() const
+{
+    sync::Draft d;
+    d.contact = m_call->contact;
+    d.contact_name = m_call->name;
+    d.channel = m_call->channel;
+    d.started_at = m_call->started_at;
+    d.ended_at = m_ended_at;
+    d.notes = m_notes->GetValue().utf8_string();
+    d.answers = m_fields->Answers();
+    const auto r = m_request->Save();
+    d.service_code = r.service_code;
+    d.location = r.location;
+    d.attributes = r.answers;
+    d.saved_at = NowS();
+    return d;
+}
+
+void WrapUpPane::SaveDraftNow()
+{
+    m_autosave.Stop();
+    if (!m_call)
+        return;
+    // On the store's thread like every write; the UI goes on at once.
+    m_console.Store().Post([draft = MakeDraft(), agent = m_console.GetSettings().agent_name](store::Database& db) {
+        (void)sync::SaveDraft(db, agent, draft);
+    });
+}
+
+void WrapUpPane::Restore(const sync::Draft& draft)
+{
+    m_restoring = true;
+    m_notes->ChangeValue(U(draft.notes));
+    m_fields->SetAnswers(draft.answers);
+    m_request->Restore({draft.service_code, draft.location, draft.attributes});
+    m_ended_at = draft.ended_at;
+    m_end_call->Enable(m_call && !m_ended_at);
+    Tick();
+    m_restoring = false;
+}
+
+void WrapUpPane::FitForm()
+{
+    m_form_area->FitInside();
+    Layout();
+}
+
+void WrapUpPane::ShowFormError(const wxString& text)
+{
+    m_form_error->SetLabel(text);
+    m_form_error->Show(!text.empty());
+    if (!text.empty())
+        m_form_error->Wrap(std::max(GetClientSize().GetWidth() - FromDIP(16), FromDIP(200)));
     Layout();
 }
 
 void WrapUpPane::Finish()
 {
-    if (!m_finish->IsEnabled() || !m_on_finish)
+    if (!m_finish->IsEnabled() || !m_on_finish || !m_call)
         return;
-    m_finish->Disable(); // one record per contact, however often it is pressed
-    Outcome outcome;
-    outcome.notes = m_notes->GetValue().utf8_string();
-    outcome.disposition = m_disposition->GetStringSelection().utf8_string();
-    const int pick = m_on_behalf->IsShown() ? m_on_behalf->GetSelection() : -1;
-    if (pick > 0 && static_cast<size_t>(pick) <= m_on_behalf_ids.size())
-        outcome.on_behalf_of = m_on_behalf_ids[static_cast<size_t>(pick - 1)];
+    sync::WrapUp w;
+    w.contact = m_call->contact;
+    w.channel = m_call->channel;
+    w.started_at = m_call->started_at;
+    // Without End call the conversation ended when the wrap-up was finished.
+    w.ended_at = m_ended_at ? m_ended_at : NowS();
+    w.agent = m_console.GetSettings().agent_name;
+    w.notes = m_notes->GetValue().utf8_string();
+    const bool fields_ok = m_fields->Check();
+    auto answers = m_fields->Answers();
+    w.disposition = m_fields->Disposition();
+    w.on_behalf_of = m_fields->OnBehalfOf();
+    for (const auto& [id, value] : answers) {
+        if (id == "reason")
+            w.reason = value;
+        else if (id == "language")
+            w.language = value;
+        else if (id == "interpreter")
+            w.interpreter = value == "true";
+        else if (id == "notify")
+            w.notify = value == "true";
+        else if (id != "disposition" && id != "on_behalf_of")
+            w.extra[id] = value;
+    }
+    const bool files = m_fields->FilesRequest(), links = m_fields->LinksRequest();
+    if ((files || links) && !m_request->HasRequest()) {
+        ShowFormError(files ? _("This outcome files a request: choose the kind of request above.")
+                            : _("Choose the kind of request and its location above to find the one to add the "
+                                "caller to."));
+        return;
+    }
+    if (m_request->HasRequest() && !files && !links) {
+        ShowFormError(_("A request is chosen above but this outcome files none: set the outcome, or the request "
+                        "to \"(no request)\"."));
+        return;
+    }
+    std::optional<crm::NewRequest> request;
     if (m_request->HasRequest()) {
-        auto request = m_request->Collect(outcome.notes);
-        if (!request) {
-            m_finish->Enable(); // the fields say what to fix
+        auto collected = m_request->Collect(w.notes);
+        if (!collected) {
+            ShowFormError(wxString());
+            return; // the fields say what to fix
+        }
+        request = std::move(collected).Value();
+    }
+    if (!fields_ok) {
+        ShowFormError(wxString());
+        return;
+    }
+    ShowFormError(wxString());
+    if (!request) {
+        Submit(std::move(w));
+        return;
+    }
+    w.service_name = m_request->ServiceName();
+    m_finish->Disable(); // one record per contact, however often it is pressed
+    // Before filing: is it already reported near here? Asked of the store
+    // (the CRM's recent requests cached at the last status sync).
+    // A copy for the query: the arguments below are evaluated in no fixed
+    // order, and the second moves the request.
+    crm::NewRequest probe = *request;
+    QueryThenOnWindow(
+        m_console.Store(), this, [probe = std::move(probe)](store::Database& db) { return sync::NearbyOpen(db, probe); },
+        [this, w = std::move(w), request = std::move(*request), links](Result<std::vector<sync::Nearby>> nearby) mutable {
+            m_finish->Enable();
+            const std::vector<sync::Nearby> found = nearby ? std::move(nearby).Value() : std::vector<sync::Nearby>{};
+            if (found.empty()) {
+                if (links) {
+                    ShowFormError(_("No open request of this kind is known near this location: choose \"Request "
+                                    "created\" to file one."));
+                    return;
+                }
+                w.request = std::move(request);
+                Submit(std::move(w));
+                return;
+            }
+            const int pick = m_choose_existing(found);
+            if (pick == kCancel)
+                return;
+            if (pick == kFileNew) {
+                w.request = std::move(request);
+                if (links)
+                    w.disposition = m_fields->Form().RequestDisposition();
+                Submit(std::move(w));
+                return;
+            }
+            const auto& chosen = found.at(static_cast<size_t>(pick));
+            if (!m_fields->Form().LinkDisposition().empty())
+                w.disposition = m_fields->Form().LinkDisposition();
+            if (chosen.local)
+                w.existing_request = chosen.local;
+            else
+                w.link_remote = chosen.state;
+            Submit(std::move(w));
+        });
+}
+
+void WrapUpPane::Submit(sync::WrapUp w)
+{
+    m_finish->Disable();
+    m_autosave.Stop();
+    m_on_finish(std::move(w), [this](bool ok) {
+        if (!ok) {
+            m_finish->Enable();
+            ShowFormError(_("The wrap-up could not be stored (the reason is in the caller pane). It is kept "
+                            "here; try Finish again."));
             return;
         }
-        outcome.request = std::move(request).Value();
-        outcome.service_name = m_request->ServiceName();
-    }
-    m_on_finish(outcome, [this](bool ok) {
-                    if (!ok) {
-                        m_finish->Enable();
-                        return;
-                    }
-                    m_notes->Clear();
-                    m_disposition->SetSelection(0);
-                    m_request->Clear();
-                });
+        Clear();
+    });
+}
+
+void WrapUpPane::Clear()
+{
+    m_restoring = true;
+    m_notes->Clear();
+    m_fields->Reset();
+    m_request->Clear();
+    m_suggestions->Clear();
+    m_suggested.clear();
+    ShowFormError(wxString());
+    m_restoring = false;
 }
 
 void WrapUpPane::AppendToNotes(const wxString& text)

@@ -6,6 +6,8 @@
 #include <civic/core/Console.h>
 #include <civic/core/Crm.h>
 #include <civic/kb/KnowledgeService.h>
+#include <civic/sync/CenterForm.h>
+#include <civic/sync/Outbox.h>
 
 #include <wx/panel.h>
 #include <wx/timer.h>
@@ -20,64 +22,102 @@ class wxTextCtrl;
 class wxListBox;
 class wxButton;
 class wxChoice;
+class wxScrolledWindow;
 
 namespace civic::ui {
 
 class RequestForm;
+class CenterFields;
 
-// Call notes, with articles suggested from what is being typed.
+// The wrap-up: call notes with articles suggested from what is being typed,
+// the request to file (from the CRM's catalog), the center's own questions,
+// and the time since the call ended. Saved as it is typed, so a crash
+// restores it; Finish (Ctrl+Enter) stores it.
 class WrapUpPane : public wxPanel
 {
 public:
     using OpenFn = std::function<void(std::int64_t article)>;
-    WrapUpPane(wxWindow* parent, Console& console, kb::KnowledgeService& service, OpenFn open_article);
+    WrapUpPane(wxWindow* parent, Console& console, kb::KnowledgeService& service, sync::CenterForm form,
+               OpenFn open_article);
     void FocusPrimary();
     void AppendToNotes(const wxString& text);
-    // What the wrap-up is for ("Call with Maria Lopez since 10:41"), and
-    // whether Finish can record it.
-    void SetContext(const wxString& context, bool can_finish);
-    // Finish (Ctrl+Enter) hands the notes and outcome over; done(ok) clears
-    // the form once they are stored.
-    struct Outcome
+
+    // The call or visit the wrap-up is for; nullopt when there is none.
+    struct Call
     {
-        std::string notes;
-        std::string disposition;
-        std::optional<std::int64_t> on_behalf_of;
-        std::optional<crm::NewRequest> request; // a service request to file
-        std::string service_name;
+        std::int64_t contact = 0;
+        std::string name;
+        contacts::Channel channel = contacts::Channel::PhoneIn;
+        std::int64_t started_at = 0;
+        std::vector<std::pair<std::int64_t, std::string>> organizations;
+        std::vector<std::string> addresses;
     };
-    using FinishFn = std::function<void(const Outcome& outcome, std::function<void(bool)> done)>;
-    // The contact's addresses, offered first as the request's location.
-    void SetKnownAddresses(const std::vector<std::string>& addresses);
-    RequestForm* Request() { return m_request; }
-    // The organizations the contact reports for; empty hides the choice.
-    void SetOnBehalfChoices(const std::vector<std::pair<std::int64_t, std::string>>& organizations);
-    wxChoice* OnBehalf() { return m_on_behalf; }
+    void SetCall(const std::optional<Call>& call);
+    // The conversation is over (F4): talk time stops, after-call work starts.
+    void EndCall();
+    std::int64_t EndedAt() const { return m_ended_at; }
+    // An unfinished wrap-up saved before a crash, for the call SetCall named.
+    void Restore(const sync::Draft& draft);
+    // Writes the draft now rather than after the typing pause.
+    void SaveDraftNow();
+
+    // Finish (Ctrl+Enter) hands the wrap-up over; done(ok) clears the form
+    // once it is stored.
+    using FinishFn = std::function<void(sync::WrapUp wrapup, std::function<void(bool)> done)>;
     void OnFinish(FinishFn fn) { m_on_finish = std::move(fn); }
     void Finish();
+    // Asked before filing a request that may already exist, with the open
+    // requests near the same place: the index of the one to add the caller
+    // to, kFileNew or kCancel. A dialog by default; replaceable for tests.
+    static constexpr int kFileNew = -1;
+    static constexpr int kCancel = -2;
+    using ChooseExistingFn = std::function<int(const std::vector<sync::Nearby>& nearby)>;
+    void SetChooseExisting(ChooseExistingFn fn) { m_choose_existing = std::move(fn); }
+
+    RequestForm* Request() { return m_request; }
+    CenterFields* Fields() { return m_fields; }
+    wxChoice* OnBehalf();
+    wxChoice* Disposition();
     wxButton* FinishButton() { return m_finish; }
-    wxChoice* Disposition() { return m_disposition; }
+    wxButton* EndCallButton() { return m_end_call; }
     wxStaticText* Context() { return m_context; }
+    wxStaticText* Clock() { return m_clock; }
+    wxStaticText* FormError() { return m_form_error; }
     wxTextCtrl* Notes() { return m_notes; }
     wxListBox* Suggestions() { return m_suggestions; }
 
 private:
     void Suggest();
+    void Tick();
+    void Changed();
+    void ShowFormError(const wxString& text);
+    void FitForm();
+    sync::Draft MakeDraft() const;
+    void Submit(sync::WrapUp w);
+    void Clear();
 
+    Console& m_console;
     kb::KnowledgeService& m_service;
     OpenFn m_open;
     wxTextCtrl* m_notes;
     wxListBox* m_suggestions;
     wxStaticText* m_context = nullptr;
-    wxChoice* m_disposition = nullptr;
+    wxStaticText* m_clock = nullptr;
+    wxButton* m_end_call = nullptr;
+    wxScrolledWindow* m_form_area = nullptr;
     RequestForm* m_request = nullptr;
-    wxChoice* m_on_behalf = nullptr;
-    wxStaticText* m_on_behalf_label = nullptr;
-    std::vector<std::int64_t> m_on_behalf_ids;
+    CenterFields* m_fields = nullptr;
+    wxStaticText* m_form_error = nullptr;
     wxButton* m_finish = nullptr;
     FinishFn m_on_finish;
+    ChooseExistingFn m_choose_existing;
     wxTimer m_typing;
+    wxTimer m_autosave;
+    wxTimer m_ticker;
     std::vector<std::int64_t> m_suggested;
+    std::optional<Call> m_call;
+    std::int64_t m_ended_at = 0;
+    bool m_restoring = false;
 };
 
 } // namespace civic::ui

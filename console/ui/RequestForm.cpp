@@ -7,6 +7,7 @@
 #include <wx/checklst.h>
 #include <wx/choice.h>
 #include <wx/combobox.h>
+#include <wx/scrolwin.h>
 #include <wx/sizer.h>
 #include <wx/stattext.h>
 #include <wx/textctrl.h>
@@ -20,6 +21,22 @@ namespace {
 wxString U(const std::string& s) { return wxString::FromUTF8(s); }
 
 const wxColour kError(0xb0, 0x00, 0x20);
+
+// Relays out up to the wrap-up pane: when this form sits in a scrolled area,
+// that area's scrollable size changes with it.
+void LayoutUp(wxWindow* w)
+{
+    w->Layout();
+    for (wxWindow* p = w->GetParent(); p; p = p->GetParent()) {
+        p->Layout();
+        if (auto* scrolled = dynamic_cast<wxScrolledWindow*>(p)) {
+            scrolled->FitInside();
+            if (scrolled->GetParent())
+                scrolled->GetParent()->Layout();
+            return;
+        }
+    }
+}
 
 // "2026-11-23 14:30" (or with T, or a date alone) -> W3C with the local zone.
 std::optional<std::string> LocalDateTime(const std::string& text)
@@ -87,6 +104,7 @@ void RequestForm::ReloadServices()
                     select = static_cast<int>(i) + 1;
             }
             m_service->SetSelection(select);
+            ApplyPending();
         });
 }
 
@@ -203,10 +221,9 @@ void RequestForm::ShowDefinition(const crm::ServiceDefinition& d)
         m_questions.push_back(q);
     }
     m_shown_code = d.service_code;
+    ApplyPending();
     m_questions_panel->Thaw();
-    Layout();
-    if (GetParent())
-        GetParent()->Layout();
+    LayoutUp(this);
 }
 
 wxWindow* RequestForm::Field(const std::string& code) const
@@ -290,16 +307,94 @@ Result<crm::NewRequest> RequestForm::Collect(const std::string& description)
         if (!values.empty() && err.empty())
             r.attributes[a.code] = values;
     }
-    Layout();
-    if (GetParent())
-        GetParent()->Layout();
+    LayoutUp(this);
     if (!first_problem.empty())
         return Error{ErrorKind::Invalid, first_problem};
     return r;
 }
 
+RequestForm::Draft RequestForm::Save() const
+{
+    Draft d;
+    d.service_code = SelectedCode();
+    d.location = m_location->GetValue().utf8_string();
+    for (const auto& q : m_questions) {
+        std::vector<std::string> values;
+        const auto& a = q.attribute;
+        if (auto* c = dynamic_cast<wxChoice*>(q.control)) {
+            if (c->GetSelection() > 0)
+                values.push_back(a.values[static_cast<size_t>(c->GetSelection() - 1)].key);
+        } else if (auto* l = dynamic_cast<wxCheckListBox*>(q.control)) {
+            for (unsigned i = 0; i < l->GetCount(); ++i)
+                if (l->IsChecked(i))
+                    values.push_back(a.values[i].key);
+        } else if (auto* t = dynamic_cast<wxTextCtrl*>(q.control)) {
+            if (!t->IsEmpty())
+                values.push_back(t->GetValue().utf8_string());
+        }
+        if (!values.empty())
+            d.answers[a.code] = values;
+    }
+    return d;
+}
+
+void RequestForm::Restore(const Draft& draft)
+{
+    m_location->ChangeValue(U(draft.location));
+    m_pending = draft;
+    ApplyPending();
+}
+
+void RequestForm::ApplyPending()
+{
+    if (!m_pending)
+        return;
+    if (SelectedCode() != m_pending->service_code) {
+        if (m_pending->service_code.empty()) {
+            m_pending.reset();
+            return;
+        }
+        for (size_t i = 0; i < m_services.size(); ++i)
+            if (m_services[i].code == m_pending->service_code) {
+                m_service->SetSelection(static_cast<int>(i) + 1);
+                OnService(); // the definition arrives later; applied then
+                return;
+            }
+        return; // the catalog is not loaded yet
+    }
+    if (m_shown_code != m_pending->service_code)
+        return; // its definition is on its way
+    const auto draft = std::move(*m_pending);
+    m_pending.reset();
+    for (auto& q : m_questions) {
+        const auto it = draft.answers.find(q.attribute.code);
+        if (it == draft.answers.end())
+            continue;
+        const auto& values = it->second;
+        const auto& opts = q.attribute.values;
+        auto index_of = [&](const std::string& key) {
+            for (size_t i = 0; i < opts.size(); ++i)
+                if (opts[i].key == key)
+                    return static_cast<int>(i);
+            return -1;
+        };
+        if (auto* c = dynamic_cast<wxChoice*>(q.control)) {
+            if (!values.empty() && index_of(values[0]) >= 0)
+                c->SetSelection(index_of(values[0]) + 1);
+        } else if (auto* l = dynamic_cast<wxCheckListBox*>(q.control)) {
+            for (const auto& v : values)
+                if (index_of(v) >= 0)
+                    l->Check(static_cast<unsigned>(index_of(v)));
+        } else if (auto* t = dynamic_cast<wxTextCtrl*>(q.control)) {
+            if (!values.empty())
+                t->ChangeValue(U(values[0]));
+        }
+    }
+}
+
 void RequestForm::Clear()
 {
+    m_pending.reset();
     m_service->SetSelection(0);
     m_location->ChangeValue(wxString());
     m_location_error->SetLabel(wxString());

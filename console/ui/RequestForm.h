@@ -13,6 +13,8 @@
 #include <wx/panel.h>
 
 #include <functional>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,7 +41,19 @@ public:
     // required answer or the location is missing or malformed.
     Result<crm::NewRequest> Collect(const std::string& description);
     std::string ServiceName() const;
+    std::string ServiceCode() const { return SelectedCode(); }
     void Clear();
+
+    // What is filled in, as typed, for the autosaved draft; Restore puts it
+    // back once the catalog and the definition are loaded.
+    struct Draft
+    {
+        std::string service_code;
+        std::string location;
+        std::map<std::string, std::vector<std::string>> answers;
+    };
+    Draft Save() const;
+    void Restore(const Draft& draft);
 
     wxChoice* Service() { return m_service; }
     wxComboBox* Location() { return m_location; }
@@ -71,6 +85,8 @@ private:
     std::vector<Question> m_questions;
     std::string m_shown_code;
     std::uint64_t m_generation = 0;
+    std::optional<Draft> m_pending; // applied when the catalog or definition arrives
+    void ApplyPending();
 };
 
 } // namespace civic::ui

@@ -378,6 +378,8 @@ BOOST_AUTO_TEST_CASE(addresses_match_however_they_are_written)
     BOOST_TEST(sync::AddressKey("1234 N. Broad St.") == "1234 n broad st");
     BOOST_TEST(sync::AddressKey("1234  n broad  ST") == "1234 n broad st");
     BOOST_TEST(sync::AddressKey("1236 N Broad St") != sync::AddressKey("1234 N Broad St"));
+    BOOST_TEST(sync::AddressKey("1234 N Broad St Apt 3") == "1234 n broad st");
+    BOOST_TEST(sync::AddressKey("1234 N Broad St #3") == "1234 n broad st");
 }
 
 BOOST_AUTO_TEST_CASE(open_requests_near_the_same_place_are_shown_before_filing_even_offline)

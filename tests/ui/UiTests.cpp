@@ -14,6 +14,8 @@
 #include "ui/ReviewQueue.h"
 #include "ui/KnowledgePane.h"
 #include "ui/MainFrame.h"
+#include "ui/CenterFields.h"
+#include "ui/OutboxDialog.h"
 #include "ui/Panes.h"
 #include "ui/SettingsDialog.h"
 #include "ui/ShortcutsDialog.h"
@@ -25,6 +27,13 @@
 #include <wx/app.h>
 #include <wx/evtloop.h>
 #include <wx/button.h>
+#include <wx/checkbox.h>
+#include <wx/choice.h>
+#include <wx/combobox.h>
+
+#include <fstream>
+#include <future>
+#include <tuple>
 #include <wx/listbox.h>
 #include <wx/listctrl.h>
 #include <wx/menu.h>
@@ -573,7 +582,7 @@ BOOST_AUTO_TEST_CASE(a_pothole_filed_while_the_crm_is_down_is_delivered_and_late
     choose.SetInt(form->Service()->GetSelection());
     form->Service()->GetEventHandler()->ProcessEvent(choose);
     BOOST_TEST_REQUIRE(PumpUntil([&] { return form->DefinitionShown() && form->Field("SIZE"); }));
-    BOOST_TEST(w.frame->WrapUp()->Disposition()->GetStringSelection() == "request created");
+    BOOST_TEST(w.frame->WrapUp()->Fields()->Disposition() == "request created");
     w.frame->WrapUp()->Notes()->ChangeValue("Deep pothole in the right lane");
     w.frame->WrapUp()->Finish();
     // SIZE is required: the form says so beside the field and nothing is filed.
@@ -612,6 +621,277 @@ BOOST_AUTO_TEST_CASE(a_pothole_filed_while_the_crm_is_down_is_delivered_and_late
     BOOST_TEST(PumpUntil([&] { return timeline->GetItemText(0, 2).Contains("closed"); }, 10000),
                timeline->GetItemText(0, 2).utf8_string());
     (void)seeded;
+}
+
+namespace {
+
+// Connects the console to the loopback CRM and loads its catalog.
+void ConnectCrm(ConsoleWindow& w, test::Open311Server& server)
+{
+    ::setenv("CIVICDESK_NO_SECRET_SERVICE", "1", 1);
+    open311::RegisterOpen311();
+    Settings s = w.console->GetSettings();
+    s.agent_name = "Dana Reyes";
+    s.crm_endpoint = server.Endpoint();
+    w.console->SaveSettings(s);
+    w.frame->ApplySettings(s);
+    BOOST_TEST_REQUIRE(SaveApiKey(w.console->GetPaths(), server.Endpoint(), "test-key").IsOk());
+    w.frame->SyncCrm(true);
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return w.frame->WrapUp()->Request()->ServiceCount() == 4u; }, 10000));
+}
+
+void ChooseService(RequestForm* form, const wxString& name)
+{
+    for (unsigned i = 1; i < form->Service()->GetCount(); ++i)
+        if (form->Service()->GetString(i) == name)
+            form->Service()->SetSelection(static_cast<int>(i));
+    wxCommandEvent choose(wxEVT_CHOICE, form->Service()->GetId());
+    choose.SetInt(form->Service()->GetSelection());
+    choose.SetEventObject(form->Service());
+    form->Service()->GetEventHandler()->ProcessEvent(choose);
+}
+
+template <class T>
+T QueryStore(ConsoleWindow& w, std::function<T(store::Database&)> fn)
+{
+    auto f = w.console->Store().Submit(std::move(fn));
+    PumpUntil([&] { return f.wait_for(std::chrono::seconds(0)) == std::future_status::ready; });
+    return f.get();
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(an_information_only_call_closes_with_one_keystroke)
+{
+    TempDir dir;
+    ConsoleWindow w(dir.Path());
+    const auto seeded = CallerAndTimeline::Seed(w);
+    w.frame->HandleArgs({"--pop", "tel:2155550100"});
+    auto* wrap = w.frame->WrapUp();
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return wrap->FinishButton()->IsEnabled(); }));
+    BOOST_TEST(wrap->Fields()->Disposition() == "information only"); // the center's default outcome
+    wrap->Notes()->ChangeValue("Snow emergency: where to park");
+    wxKeyEvent key(wxEVT_CHAR_HOOK);
+    key.m_keyCode = WXK_RETURN;
+    key.SetControlDown(true);
+    key.SetEventObject(wrap->Notes());
+    wrap->Notes()->GetEventHandler()->ProcessEvent(key);
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return wrap->Notes()->IsEmpty(); }));
+    const auto stored = QueryStore<std::pair<std::string, int>>(w, [&](store::Database& db) {
+        auto q = db.Prepare("SELECT disposition, (SELECT COUNT(*) FROM outbox) FROM interaction WHERE contact = ?1 "
+                            "AND notes LIKE 'Snow%'");
+        q.Bind(1, seeded.maria);
+        return q.Step().Value() ? std::make_pair(q.Text(0), static_cast<int>(q.Int(1))) : std::make_pair(std::string(), -1);
+    });
+    BOOST_TEST(stored.first == "information only");
+    BOOST_TEST(stored.second == 0); // nothing for the CRM
+}
+
+BOOST_AUTO_TEST_CASE(after_call_work_is_timed_and_an_unfinished_wrap_up_survives_a_crash)
+{
+    TempDir dir;
+    std::int64_t maria = 0;
+    {
+        ConsoleWindow w(dir.Path());
+        Settings s = w.console->GetSettings();
+        s.agent_name = "Dana Reyes";
+        w.console->SaveSettings(s);
+        maria = CallerAndTimeline::Seed(w).maria;
+        w.frame->HandleArgs({"--pop", "tel:2155550100"});
+        auto* wrap = w.frame->WrapUp();
+        BOOST_TEST_REQUIRE(PumpUntil([&] { return wrap->FinishButton()->IsEnabled(); }));
+        BOOST_TEST(wrap->Clock()->GetLabel().StartsWith("Talking 0:0"), wrap->Clock()->GetLabel().utf8_string());
+        // F4 from anywhere in the window ends the call.
+        wxCommandEvent end(wxEVT_MENU, MenuIdFor(w.frame, "Contacts", "End call"));
+        w.frame->GetEventHandler()->ProcessEvent(end);
+        BOOST_TEST(wrap->EndedAt() > 0);
+        BOOST_TEST(wrap->Clock()->GetLabel().StartsWith("After-call work 0:0"), wrap->Clock()->GetLabel().utf8_string());
+        BOOST_TEST(!wrap->EndCallButton()->IsEnabled());
+        wrap->Notes()->SetValue("Caller asks about bulk pickup for a sofa"); // typed: autosaves after a pause
+        static_cast<wxComboBox*>(wrap->Fields()->Control("language"))->SetValue("Spanish");
+        static_cast<wxCheckBox*>(wrap->Fields()->Control("interpreter"))->SetValue(true);
+        BOOST_TEST_REQUIRE(PumpUntil(
+            [&] {
+                return QueryStore<int>(w, [](store::Database& db) {
+                           auto q = db.Prepare("SELECT COUNT(*) FROM wrapup_draft WHERE body LIKE '%sofa%'");
+                           return q.Step().Value() ? static_cast<int>(q.Int(0)) : 0;
+                       }) == 1;
+            },
+            5000));
+        wrap->SaveDraftNow(); // the checkbox too, as the timer would
+        QueryStore<int>(w, [](store::Database&) { return 0; });
+        // The power goes out: nothing of the window's own shutdown may matter.
+    }
+    ConsoleWindow again(dir.Path());
+    auto* wrap = again.frame->WrapUp();
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return wrap->Context()->GetLabel().Contains("Call with Maria Lopez"); }, 5000));
+    BOOST_TEST(wrap->Notes()->GetValue() == "Caller asks about bulk pickup for a sofa");
+    BOOST_TEST(wrap->Fields()->Answers().at("language") == "es");
+    BOOST_TEST(wrap->Fields()->Answers().at("interpreter") == "true");
+    BOOST_TEST(wrap->EndedAt() > 0);
+    BOOST_TEST(Status(again.frame, kStatusAgent).Contains("Restored the unfinished wrap-up for Maria Lopez"));
+    wrap->Finish();
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return wrap->Notes()->IsEmpty(); }));
+    const auto row = QueryStore<std::tuple<int, std::string, int>>(again, [&](store::Database& db) {
+        auto q = db.Prepare("SELECT wrap_s IS NOT NULL AND talk_s IS NOT NULL, answers, "
+                            "(SELECT COUNT(*) FROM wrapup_draft) FROM interaction WHERE contact = ?1 AND notes LIKE '%sofa%'");
+        q.Bind(1, maria);
+        return q.Step().Value() ? std::make_tuple(static_cast<int>(q.Int(0)), q.Text(1), static_cast<int>(q.Int(2)))
+                                : std::make_tuple(-1, std::string(), -1);
+    });
+    BOOST_TEST(std::get<0>(row) == 1);
+    BOOST_TEST(std::get<1>(row).find("\"interpreter\":true") != std::string::npos, std::get<1>(row));
+    BOOST_TEST(std::get<2>(row) == 0); // the draft went with the stored wrap-up
+}
+
+BOOST_AUTO_TEST_CASE(the_centers_own_questions_come_from_its_xml_file)
+{
+    TempDir dir;
+    std::filesystem::create_directories(dir.Path() / "forms");
+    std::ofstream(dir.Path() / "forms" / "center-fields.xml") << R"(<?xml version="1.0"?>
+<center-fields version="1">
+  <field id="disposition" type="choice" default="info">
+    <label>Outcome</label>
+    <option value="info">Information only</option>
+    <option value="filed" files-request="true">Request created</option>
+  </field>
+  <field id="district" type="choice" required="true">
+    <label>Council district</label>
+    <option value="1">District 1</option><option value="5">District 5</option>
+  </field>
+</center-fields>
+)";
+    std::int64_t maria = 0;
+    {
+        ConsoleWindow w(dir.Path());
+        maria = CallerAndTimeline::Seed(w).maria;
+        w.frame->HandleArgs({"--pop", "tel:2155550100"});
+        auto* wrap = w.frame->WrapUp();
+        BOOST_TEST_REQUIRE(PumpUntil([&] { return wrap->FinishButton()->IsEnabled(); }));
+        auto* district = dynamic_cast<wxChoice*>(wrap->Fields()->Control("district"));
+        BOOST_TEST_REQUIRE(district);
+        BOOST_TEST(!wrap->Fields()->Control("language")); // the center left it out
+        wrap->Notes()->ChangeValue("Where is my district office");
+        wrap->Finish();
+        BOOST_TEST(wrap->Fields()->ErrorFor("district")->IsShown()); // required, beside the field
+        BOOST_TEST(!wrap->Notes()->IsEmpty());
+        district->SetSelection(2);
+        wrap->Finish();
+        BOOST_TEST_REQUIRE(PumpUntil([&] { return wrap->Notes()->IsEmpty(); }));
+        const auto answers = QueryStore<std::string>(w, [&](store::Database& db) {
+            auto q = db.Prepare("SELECT answers FROM interaction WHERE contact = ?1 AND notes LIKE 'Where%'");
+            q.Bind(1, maria);
+            return q.Step().Value() ? q.Text(0) : std::string();
+        });
+        BOOST_TEST(answers.find("\"district\":\"5\"") != std::string::npos, answers);
+    }
+    // A mistake in the file: named in the status bar, the built-in questions used.
+    std::ofstream(dir.Path() / "forms" / "center-fields.xml") << "<center-fields version=\"1\">\n<field id=\"x\">\n";
+    ConsoleWindow broken(dir.Path());
+    BOOST_TEST(Status(broken.frame, kStatusAgent).Contains("center-fields.xml:2: not well-formed"),
+               Status(broken.frame, kStatusAgent).utf8_string());
+    BOOST_TEST(broken.frame->WrapUp()->Fields()->Control("language"));
+}
+
+BOOST_AUTO_TEST_CASE(an_open_request_near_the_caller_is_offered_before_a_duplicate_is_filed)
+{
+    test::Open311Server server;
+    const auto now = static_cast<std::int64_t>(wxDateTime::Now().GetTicks());
+    const auto existing = server.Seed({{"service_code", "POTHOLE"}, {"address_string", "1234 North Broad Street"},
+                                       {"description", "Reported on the app"}}, now - 3600);
+    TempDir dir;
+    ConsoleWindow w(dir.Path());
+    CallerAndTimeline::Seed(w);
+    ConnectCrm(w, server);
+    w.frame->HandleArgs({"--pop", "tel:2155550100"});
+    auto* wrap = w.frame->WrapUp();
+    auto* form = wrap->Request();
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return !form->Location()->GetValue().empty(); }));
+    ChooseService(form, "Pothole repair");
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return form->DefinitionShown() && form->Field("SIZE"); }));
+    static_cast<wxChoice*>(form->Field("SIZE"))->SetSelection(1);
+    wrap->Notes()->ChangeValue("Same pothole, getting worse");
+    std::vector<sync::Nearby> offered;
+    wrap->SetChooseExisting([&](const std::vector<sync::Nearby>& nearby) {
+        offered = nearby;
+        return 0; // add the caller to the first
+    });
+    wrap->Finish();
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return wrap->Notes()->IsEmpty(); }, 5000));
+    BOOST_TEST_REQUIRE(offered.size() == 1u);
+    BOOST_TEST(offered[0].state.request_id == existing);
+    BOOST_TEST(offered[0].state.description == "Reported on the app");
+    w.frame->SyncCrm();
+    Pump();
+    BOOST_TEST(server.Requests().size() == 1u); // no duplicate filed
+    auto* timeline = w.frame->Caller()->Timeline();
+    BOOST_TEST(PumpUntil([&] { return timeline->GetItemText(0, 3).Contains(wxString::FromUTF8(existing)); }, 5000),
+               timeline->GetItemText(0, 3).utf8_string());
+    BOOST_TEST(timeline->GetItemText(0, 4) == "duplicate");
+}
+
+BOOST_AUTO_TEST_CASE(the_outbox_shows_what_the_crm_refused_and_lets_the_agent_correct_or_discard_it)
+{
+    test::Open311Server server;
+    TempDir dir;
+    ConsoleWindow w(dir.Path());
+    CallerAndTimeline::Seed(w);
+    ConnectCrm(w, server);
+    auto file = [&](const char* notes) {
+        w.frame->HandleArgs({"--pop", "tel:2155550100"});
+        auto* wrap = w.frame->WrapUp();
+        BOOST_TEST_REQUIRE(PumpUntil([&] { return wrap->FinishButton()->IsEnabled(); }));
+        ChooseService(wrap->Request(), "Street light outage");
+        BOOST_TEST_REQUIRE(PumpUntil([&] { return wrap->Request()->DefinitionShown(); }));
+        wrap->Request()->Location()->ChangeValue("39.98, -75.15");
+        wrap->Notes()->ChangeValue(notes);
+        wrap->SetChooseExisting([](const std::vector<sync::Nearby>&) { return WrapUpPane::kFileNew; });
+        wrap->Finish();
+        BOOST_TEST_REQUIRE(PumpUntil([&] { return wrap->Notes()->IsEmpty(); }, 5000));
+    };
+    server.Inject(test::Fault::JsonErrorOnXml, 1); // the CRM refuses the first
+    file("Light out on the corner");
+    w.frame->SyncCrm();
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return Status(w.frame, kStatusOutbox).Contains("1 needs attention"); }, 10000),
+                       Status(w.frame, kStatusOutbox).utf8_string());
+    server.Stop();
+    file("Second light out");
+
+    OutboxDialog dialog(w.frame, *w.console);
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return dialog.Entries().size() == 2u; }));
+    // Newest first; the refused one carries the CRM's own words.
+    BOOST_TEST((dialog.Entries()[1].state == sync::State::Attention));
+    BOOST_TEST(dialog.List()->GetItemText(1, 1) == "needs attention");
+    dialog.Select(1);
+    BOOST_TEST(dialog.Detail()->GetValue().Contains("The CRM refused it"));
+    dialog.EditSelected("1500 Market St", "Light out on the corner of 15th and Market");
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return dialog.Entries().size() == 2u &&
+                                              dialog.Entries()[1].state == sync::State::Pending; }));
+    BOOST_TEST(dialog.Entries()[1].payload.address == "1500 Market St");
+    BOOST_TEST(dialog.Entries()[1].payload.description.find("Ref: CD-") != std::string::npos); // still findable
+    dialog.Select(0);
+    dialog.DiscardSelected("Caller called back: the light works again");
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return dialog.Entries().size() == 1u; }));
+    const auto audit = QueryStore<std::string>(w, [](store::Database& db) {
+        auto q = db.Prepare("SELECT agent || ': ' || detail FROM audit_log WHERE action LIKE '%discard%'");
+        return q.Step().Value() ? q.Text(0) : std::string();
+    });
+    BOOST_TEST(audit.find("Dana Reyes") != std::string::npos, audit);
+    BOOST_TEST(audit.find("light works again") != std::string::npos, audit);
+    server.Start();
+    dialog.Select(0);
+    dialog.RetrySelected();
+    auto last_round = std::chrono::steady_clock::now();
+    BOOST_TEST(PumpUntil(
+        [&] {
+            if (std::chrono::steady_clock::now() - last_round > std::chrono::milliseconds(500)) {
+                w.frame->SyncCrm();
+                last_round = std::chrono::steady_clock::now();
+            }
+            return server.Requests().size() == 1u;
+        },
+        10000));
+    BOOST_TEST(server.Requests()[0].fields.at("address_string") == "1500 Market St");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -142,6 +142,27 @@ Result<int> RecoverInterrupted(store::Database& db);
 // cache NearbyOpen reads. Returns how many of the console's requests changed.
 Result<int> RefreshRequests(store::Database& db, crm::Connector& crm, const std::string& region = "US");
 
+// The wrap-up being typed, saved as it changes so a crash or a power cut
+// loses nothing: restored at the next start. One per agent; Submit removes
+// it in the transaction that stores the wrap-up.
+struct Draft
+{
+    std::int64_t contact = 0;
+    std::string contact_name;
+    contacts::Channel channel = contacts::Channel::PhoneIn;
+    std::int64_t started_at = 0;
+    std::int64_t ended_at = 0; // 0: the call had not ended
+    std::string notes;
+    std::map<std::string, std::string> answers; // center fields by id
+    std::string service_code;
+    std::string location;
+    std::map<std::string, std::vector<std::string>> attributes;
+    std::int64_t saved_at = 0;
+};
+Result<void> SaveDraft(store::Database& db, const std::string& agent, const Draft& draft);
+Result<std::optional<Draft>> LoadDraft(store::Database& db, const std::string& agent);
+Result<void> ClearDraft(store::Database& db, const std::string& agent);
+
 // Open requests for the same service near the same place, before filing a
 // duplicate: what the CRM listed at the last status sync (crm_request) and
 // what this console filed itself, still open. Near: within radius_m when
