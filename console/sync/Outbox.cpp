@@ -382,8 +382,12 @@ Result<Submitted> Submit(store::Database& db, const WrapUp& w, const std::string
         sr.contact = w.contact;
         sr.on_behalf_of = w.on_behalf_of;
         sr.service_code = w.link_remote->service_code;
-        sr.service_name = w.link_remote->service_name.empty() ? w.link_remote->service_code
-                                                               : w.link_remote->service_name;
+        sr.service_name = w.link_remote->service_name;
+        if (sr.service_name.empty()) {
+            // GeoReport lists no service names with requests: the cached catalog has them.
+            auto name = db.Prepare("SELECT name FROM service WHERE code = ?1");
+            sr.service_name = name.Bind(1, sr.service_code).Step().Value() ? name.Text(0) : sr.service_code;
+        }
         sr.address = w.link_remote->address;
         sr.status = w.link_remote->status.empty() ? "open" : w.link_remote->status;
         sr.status_notes = w.link_remote->status_notes;

@@ -710,6 +710,7 @@ void CallerPane::ShowContact(std::int64_t id)
                 if (m_contact->kind == contacts::ContactKind::Person)
                     for (const auto& m : m_contact->memberships)
                         m_active->organizations.emplace_back(m.organization, m.organization_name);
+                m_active->language = m_contact->language;
                 m_active->addresses.clear();
                 for (const auto& i : m_contact->identifiers)
                     if (i.kind == contacts::IdKind::Address)
@@ -842,8 +843,23 @@ void CallerPane::OnEntrySelected(long row)
         text += wxString::Format(_("Outcome: %s\n"), U(e.disposition));
     if (!e.notes.empty() && e.notes != e.summary)
         text += (e.type == TimelineEntry::Type::Interaction ? _("Notes:\n") : _("Status notes:\n")) + U(e.notes) + "\n";
-    if (!e.answers.empty())
-        text += _("Form answers:\n") + U(e.answers) + "\n";
+    if (!e.answers.empty()) {
+        // A wrap-up written here reads as its questions; anything else as written.
+        auto w = sync::WrapUpFromJson(e.answers, "answers");
+        if (w && w->contact) {
+            if (!w->reason.empty())
+                text += wxString::Format(_("Call reason: %s\n"), U(w->reason));
+            if (!w->language.empty())
+                text += wxString::Format(w->interpreter ? _("Language: %s, with an interpreter\n") : _("Language: %s\n"),
+                                         U(w->language));
+            if (w->notify)
+                text += _("Agreed to status notifications\n");
+            for (const auto& [id, value] : w->extra)
+                text += wxString::Format("%s: %s\n", U(id), U(value));
+        } else {
+            text += _("Form answers:\n") + U(e.answers) + "\n";
+        }
+    }
     for (const auto& r : e.requests)
         text += wxString::Format(_("Request %s (%s): %s\n"), U(r.request_id.empty() ? "pending" : r.request_id),
                                  U(r.service_name), U(r.status));

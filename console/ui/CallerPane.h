@@ -44,6 +44,7 @@ struct ActiveContact
     // "on behalf of".
     std::vector<std::pair<std::int64_t, std::string>> organizations;
     std::vector<std::string> addresses; // as the contact gave them
+    std::string language;               // the contact's preferred language, BCP 47
 };
 
 class CallerPane : public wxPanel

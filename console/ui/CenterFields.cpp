@@ -227,6 +227,13 @@ void CenterFields::SetAnswers(const sync::Answers& answers)
     }
 }
 
+void CenterFields::SetAnswer(const std::string& id, const std::string& value)
+{
+    for (auto& r : m_rows)
+        if (r.field->id == id)
+            SetValue(r, value);
+}
+
 void CenterFields::Reset()
 {
     m_wanted_org.clear();

@@ -33,6 +33,7 @@ public:
     // Checks required answers, marks the fields; false when one is missing.
     bool Check();
     void SetAnswers(const sync::Answers& answers);
+    void SetAnswer(const std::string& id, const std::string& value);
     void Reset(); // back to the defaults
 
     std::string Disposition() const;

@@ -112,7 +112,7 @@ MainFrame::MainFrame(Console& console)
 
     BuildMenus();
     CreateStatusBar(kStatusFieldCount);
-    const int widths[kStatusFieldCount] = {-3, -3, -2, -5};
+    const int widths[kStatusFieldCount] = {-3, -3, -3, -4};
     GetStatusBar()->SetStatusWidths(kStatusFieldCount, widths);
     BuildPanes();
     ApplySettings(console.GetSettings());
@@ -564,7 +564,7 @@ void MainFrame::OnActive(const std::optional<ActiveContact>& active)
         return;
     }
     m_wrapup->SetCall(WrapUpPane::Call{active->contact, active->name, active->channel, active->started_at,
-                                       active->organizations, active->addresses});
+                                       active->organizations, active->addresses, active->language});
     if (active->channel == contacts::Channel::WalkIn)
         FocusPane(m_wrapup); // the visitor is at the counter: take notes now
 }

@@ -81,8 +81,8 @@ public:
         grid->Add(new wxStaticText(this, wxID_ANY, _("&Description:")), 0, wxALIGN_TOP);
         // The reference line the CRM is searched by stays; the agent edits the rest.
         std::string text = e.payload.description;
-        const auto ref = text.rfind("\nRef: CD-");
-        if (ref != std::string::npos)
+        const auto ref = text.rfind("Ref: CD-");
+        if (ref != std::string::npos && (ref == 0 || text[ref - 1] == '\n'))
             text.erase(ref);
         while (!text.empty() && (text.back() == '\n' || text.back() == ' '))
             text.pop_back();

@@ -6,7 +6,7 @@
 
 #include <wx/button.h>
 #include <wx/scrolwin.h>
-#include <wx/choicdlg.h>
+#include <wx/dialog.h>
 #include <wx/datetime.h>
 #include <wx/choice.h>
 #include <wx/font.h>
@@ -57,21 +57,34 @@ int AskAboutNearby(wxWindow* parent, const std::vector<sync::Nearby>& nearby)
             row += L" \u2014 " + U(r.description.substr(0, 80));
         rows.Add(row);
     }
-    wxSingleChoiceDialog dialog(parent,
-                                _("Open requests for the same service near this location. Add the caller to one "
-                                  "of them instead of filing a duplicate?\n\nOK adds the caller to the selected "
-                                  "request; \"File new\" files a new one."),
-                                _("Possible duplicate"), rows);
+    wxDialog dialog(parent, wxID_ANY, _("Possible duplicate"), wxDefaultPosition, wxDefaultSize,
+                    wxDEFAULT_DIALOG_STYLE | wxRESIZE_BORDER);
     dialog.SetName("nearby_dialog");
-    // A third answer besides OK and Cancel: file a new request anyway.
-    auto* file_new = new wxButton(&dialog, wxID_NO, _("File &new"));
-    if (auto* sizer = dialog.GetSizer())
-        sizer->Add(file_new, 0, wxALIGN_RIGHT | wxRIGHT | wxBOTTOM, dialog.FromDIP(10));
+    auto* sizer = new wxBoxSizer(wxVERTICAL);
+    auto* text = new wxStaticText(&dialog, wxID_ANY,
+                                  _("Already reported: open requests for the same service near this location. Add "
+                                    "the caller to one of them instead of filing a duplicate?"));
+    text->Wrap(dialog.FromDIP(560));
+    sizer->Add(text, 0, wxALL, dialog.FromDIP(12));
+    auto* list = new wxListBox(&dialog, wxID_ANY, wxDefaultPosition, dialog.FromDIP(wxSize(620, 120)), rows);
+    list->SetSelection(0);
+    sizer->Add(list, 1, wxEXPAND | wxLEFT | wxRIGHT, dialog.FromDIP(12));
+    auto* buttons = new wxBoxSizer(wxHORIZONTAL);
+    auto* link = new wxButton(&dialog, wxID_OK, _("&Add the caller to this request"));
+    auto* file_new = new wxButton(&dialog, wxID_NO, _("&File a new request"));
+    buttons->Add(link, 0, wxRIGHT, dialog.FromDIP(6));
+    buttons->Add(file_new, 0);
+    buttons->AddStretchSpacer();
+    buttons->Add(new wxButton(&dialog, wxID_CANCEL, _("Back to the form")), 0);
+    sizer->Add(buttons, 0, wxEXPAND | wxALL, dialog.FromDIP(12));
+    dialog.SetSizerAndFit(sizer);
+    link->SetDefault();
+    list->SetFocus();
     file_new->Bind(wxEVT_BUTTON, [&dialog](wxCommandEvent&) { dialog.EndModal(wxID_NO); });
-    dialog.Fit();
+    list->Bind(wxEVT_LISTBOX_DCLICK, [&dialog](wxCommandEvent&) { dialog.EndModal(wxID_OK); });
     const int answer = dialog.ShowModal();
     if (answer == wxID_OK)
-        return dialog.GetSelection();
+        return std::max(0, list->GetSelection());
     return answer == wxID_NO ? WrapUpPane::kFileNew : WrapUpPane::kCancel;
 }
 
@@ -165,6 +178,8 @@ WrapUpPane::WrapUpPane(wxWindow* parent, Console& console, kb::KnowledgeService&
     // Anything typed or picked anywhere in the form is saved after a pause.
     for (auto type : {wxEVT_TEXT, wxEVT_CHOICE, wxEVT_CHECKBOX, wxEVT_COMBOBOX, wxEVT_CHECKLISTBOX})
         Bind(type, [this](wxCommandEvent& e) {
+            if (e.GetEventObject() && e.GetEventObject() == m_fields->Control("language"))
+                m_language_touched = true;
             Changed();
             e.Skip();
         });
@@ -192,12 +207,18 @@ void WrapUpPane::SetCall(const std::optional<Call>& call)
 {
     if (call && m_call && call->contact == m_call->contact && call->started_at == m_call->started_at) {
         // The same call, its contact card loaded: organizations and addresses.
+        const bool language_arrived = m_call->language.empty() && !call->language.empty();
         m_call = call;
         m_fields->SetOrganizations(call->organizations);
         m_request->SetKnownAddresses(call->addresses);
+        // The card has loaded: the caller's own language is the likely one,
+        // unless the agent has already chosen.
+        if (language_arrived && !m_language_touched && m_fields->Control("language"))
+            m_fields->SetAnswer("language", call->language);
         Layout();
         return;
     }
+    m_language_touched = false;
     m_call = call;
     m_ended_at = 0;
     if (!call) {
@@ -217,6 +238,8 @@ void WrapUpPane::SetCall(const std::optional<Call>& call)
                             : wxString::Format(_("Call with %s since %s"), who, since));
     m_fields->SetOrganizations(call->organizations);
     m_request->SetKnownAddresses(call->addresses);
+    if (!call->language.empty() && m_fields->Control("language"))
+        m_fields->SetAnswer("language", call->language);
     m_finish->Enable();
     m_end_call->Enable();
     m_ticker.Start(1000);
@@ -287,6 +310,7 @@ void WrapUpPane::Restore(const sync::Draft& draft)
     m_restoring = true;
     m_notes->ChangeValue(U(draft.notes));
     m_fields->SetAnswers(draft.answers);
+    m_language_touched = true;
     m_request->Restore({draft.service_code, draft.location, draft.attributes});
     m_ended_at = draft.ended_at;
     m_end_call->Enable(m_call && !m_ended_at);

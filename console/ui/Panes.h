@@ -51,6 +51,7 @@ public:
         std::int64_t started_at = 0;
         std::vector<std::pair<std::int64_t, std::string>> organizations;
         std::vector<std::string> addresses;
+        std::string language; // the contact's: the likely language of the call
     };
     void SetCall(const std::optional<Call>& call);
     // The conversation is over (F4): talk time stops, after-call work starts.
@@ -118,6 +119,7 @@ private:
     std::optional<Call> m_call;
     std::int64_t m_ended_at = 0;
     bool m_restoring = false;
+    bool m_language_touched = false; // the agent chose the language: not overridden
 };
 
 } // namespace civic::ui

@@ -670,6 +670,8 @@ BOOST_AUTO_TEST_CASE(an_information_only_call_closes_with_one_keystroke)
     auto* wrap = w.frame->WrapUp();
     BOOST_TEST_REQUIRE(PumpUntil([&] { return wrap->FinishButton()->IsEnabled(); }));
     BOOST_TEST(wrap->Fields()->Disposition() == "information only"); // the center's default outcome
+    // Her card says Spanish: the likely language of the call.
+    BOOST_TEST(PumpUntil([&] { return wrap->Fields()->Answers().at("language") == "es"; }));
     wrap->Notes()->ChangeValue("Snow emergency: where to park");
     wxKeyEvent key(wxEVT_CHAR_HOOK);
     key.m_keyCode = WXK_RETURN;
