@@ -134,6 +134,20 @@ Result<void> Delivered(store::Database& db, const Entry& e, const std::string& r
     return tx.Commit();
 }
 
+// Delivered() for a whole chunk in two statements: a JSON array of
+// {id, q: local request, r: CRM id, t: token, n: notice}.
+Result<void> RecordDelivered(store::Database& db, const std::string& batch)
+{
+    auto o = db.Prepare("UPDATE outbox SET state = 'delivered', remote_id = NULLIF(j.value ->> 'r', ''), "
+                        "token = NULLIF(j.value ->> 't', ''), service_notice = j.value ->> 'n', uncertain = 0, "
+                        "last_error = NULL, updated_at = ?2 FROM json_each(?1) AS j WHERE outbox.id = j.value ->> 'id'");
+    if (auto r = o.BindAll(batch, Now()).Run(); !r)
+        return r;
+    auto q = db.Prepare("UPDATE service_request SET request_id = j.value ->> 'r', updated_at = ?2 "
+                        "FROM json_each(?1) AS j WHERE service_request.id = j.value ->> 'q' AND j.value ->> 'r' <> ''");
+    return q.BindAll(batch, Now()).Run();
+}
+
 Entry EntryFrom(store::Query& q)
 {
     Entry e;
@@ -595,7 +609,7 @@ Result<DeliverReport> Deliver(store::Database& db, crm::Connector& crm, const De
     // of it leaves (a crash from then on is seen at the next start as an
     // uncertain attempt), one records what became of it. Two commits per
     // chunk instead of two per request.
-    constexpr size_t kChunk = 256;
+    constexpr size_t kChunk = 1024;
     bool stopped = false;
     std::map<std::string, std::pair<std::int64_t, std::vector<crm::RequestState>>> recent_lists; // code -> since, list
     for (size_t start = 0; start < due.size() && !stopped; start += kChunk) {
@@ -644,10 +658,15 @@ Result<DeliverReport> Deliver(store::Database& db, crm::Connector& crm, const De
             store::Transaction tx(db);
             if (!tx.IsActive())
                 return tx.Commit().Err();
+            json ids = json::array();
             for (size_t k = start; k < end; ++k)
                 if (send[k - start])
-                    if (auto x = SetState(db, due[k].id, State::Sending, due[k].last_error, now, true); !x)
-                        return x.Err();
+                    ids.push_back(due[k].id);
+            // One statement for the chunk: it is the commit that makes it durable.
+            auto mark = db.Prepare("UPDATE outbox SET state = 'sending', next_attempt_at = ?2, attempts = attempts + 1, "
+                                   "updated_at = ?2 WHERE id IN (SELECT value FROM json_each(?1))");
+            if (auto x = mark.BindAll(ids.dump(), now).Run(); !x)
+                return x.Err();
             if (auto x = tx.Commit(); !x)
                 return x.Err();
         }
@@ -684,13 +703,15 @@ Result<DeliverReport> Deliver(store::Database& db, crm::Connector& crm, const De
         store::Transaction tx(db);
         if (!tx.IsActive())
             return tx.Commit().Err();
+        json delivered = json::array();
         for (size_t k = start; k < end; ++k) {
             const Entry& e = due[k];
             const Outcome& got = out[k - start];
             Result<void> w = Ok();
             switch (got.kind) {
             case Outcome::Delivered:
-                w = Delivered(db, e, got.remote_id, got.token, got.notice);
+                delivered.push_back({{"id", e.id}, {"q", e.request}, {"r", got.remote_id}, {"t", got.token},
+                                     {"n", got.notice}});
                 ++report.delivered;
                 if (got.reconciled)
                     ++report.reconciled;
@@ -713,13 +734,17 @@ Result<DeliverReport> Deliver(store::Database& db, crm::Connector& crm, const De
             if (!w)
                 return w.Err();
         }
+        if (!delivered.empty())
+            if (auto x = RecordDelivered(db, delivered.dump()); !x)
+                return x.Err();
         if (auto x = tx.Commit(); !x)
             return x.Err();
     }
 
     // Tokens: ask until the CRM names the request.
     auto t = db.Prepare(std::string(kEntryColumns) +
-                        "WHERE o.state = 'delivered' AND o.token IS NOT NULL AND o.remote_id IS NULL LIMIT 200");
+                        // + keeps the planner on the partial index rather than the state index
+                        "WHERE +o.state = 'delivered' AND o.token IS NOT NULL AND o.remote_id IS NULL LIMIT 200");
     std::vector<Entry> tokens;
     (void)t.ForEach([&](store::Query& row) { tokens.push_back(EntryFrom(row)); });
     for (const auto& e : tokens) {
