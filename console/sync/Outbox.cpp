@@ -138,13 +138,15 @@ Result<void> Delivered(store::Database& db, const Entry& e, const std::string& r
 // {id, q: local request, r: CRM id, t: token, n: notice}.
 Result<void> RecordDelivered(store::Database& db, const std::string& batch)
 {
-    auto o = db.Prepare("UPDATE outbox SET state = 'delivered', remote_id = NULLIF(j.value ->> 'r', ''), "
-                        "token = NULLIF(j.value ->> 't', ''), service_notice = j.value ->> 'n', uncertain = 0, "
-                        "last_error = NULL, updated_at = ?2 FROM json_each(?1) AS j WHERE outbox.id = j.value ->> 'id'");
+    auto o = db.Prepare("UPDATE outbox SET state = 'delivered', remote_id = NULLIF(json_extract(j.value, '$.r'), ''), "
+                        "token = NULLIF(json_extract(j.value, '$.t'), ''), "
+                        "service_notice = json_extract(j.value, '$.n'), uncertain = 0, last_error = NULL, "
+                        "updated_at = ?2 FROM json_each(?1) AS j WHERE outbox.id = json_extract(j.value, '$.id')");
     if (auto r = o.BindAll(batch, Now()).Run(); !r)
         return r;
-    auto q = db.Prepare("UPDATE service_request SET request_id = j.value ->> 'r', updated_at = ?2 "
-                        "FROM json_each(?1) AS j WHERE service_request.id = j.value ->> 'q' AND j.value ->> 'r' <> ''");
+    auto q = db.Prepare("UPDATE service_request SET request_id = json_extract(j.value, '$.r'), updated_at = ?2 "
+                        "FROM json_each(?1) AS j WHERE service_request.id = json_extract(j.value, '$.q') "
+                        "AND json_extract(j.value, '$.r') <> ''");
     return q.BindAll(batch, Now()).Run();
 }
 
