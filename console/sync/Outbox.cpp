@@ -64,7 +64,10 @@ json RequestJson(const crm::NewRequest& r)
 crm::NewRequest RequestFrom(const json& j)
 {
     crm::NewRequest r;
-    auto s = [&](const char* k) { return j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : std::string(); };
+    auto s = [&](const char* k) {
+        const auto it = j.find(k);
+        return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+    };
     r.service_code = s("service_code");
     r.address = s("address");
     r.address_id = s("address_id");
@@ -168,7 +171,10 @@ Entry EntryFrom(store::Query& q)
     e.request = q.IsNull(12) ? 0 : q.Int(12);
     try {
         const json j = json::parse(q.Text(13));
-        e.payload = RequestFrom(j.value("request", json::object()));
+        // By reference: value() would copy the whole request for every entry.
+        static const json kEmpty = json::object();
+        const auto request = j.find("request");
+        e.payload = RequestFrom(request != j.end() && request->is_object() ? *request : kEmpty);
         e.service_name = j.value("service_name", "");
     } catch (const json::exception&) {
         e.last_error = "the stored request cannot be read";
