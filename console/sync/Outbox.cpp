@@ -1,5 +1,6 @@
 #include <civic/sync/Outbox.h>
 
+#include <civic/contacts/Identifiers.h>
 #include <civic/core/ConsoleStore.h>
 
 #include <nlohmann/json.hpp>
@@ -804,44 +805,28 @@ bool IsClosed(const std::string& status)
 
 std::string AddressKey(const std::string& address)
 {
-    // The street part only: "1234 N Broad St, Philadelphia, PA" and
-    // "1234 north broad street" are the same place.
-    std::string a = address.substr(0, address.find(','));
-    std::vector<std::string> words;
-    std::string w;
-    auto flush = [&] {
-        if (!w.empty())
-            words.push_back(std::move(w));
-        w.clear();
-    };
-    for (unsigned char c : a) {
-        if (c == '#')
-            break; // "#3": a unit, not a different place
-        if (std::isalnum(c))
-            w += static_cast<char>(std::tolower(c));
-        else if (c != '.' && c != '\'')
-            flush();
-    }
-    flush();
-    static const std::map<std::string, std::string> kShort = {
-        {"north", "n"},   {"south", "s"},    {"east", "e"},      {"west", "w"},      {"street", "st"},
-        {"avenue", "ave"}, {"av", "ave"},    {"road", "rd"},     {"boulevard", "blvd"}, {"drive", "dr"},
-        {"place", "pl"},  {"lane", "ln"},    {"court", "ct"},    {"terrace", "ter"}, {"parkway", "pkwy"},
-        {"highway", "hwy"}, {"square", "sq"}, {"calle", "st"}};
-    // The unit within a building is the same place for a pothole or a light.
-    static const std::set<std::string> kUnit = {"apt", "apartment", "unit", "suite", "ste", "fl", "floor", "rm",
-                                                "room", "bldg", "building"};
-    for (size_t i = 2; i < words.size(); ++i)
-        if (kUnit.count(words[i])) {
-            words.resize(i);
-            break;
-        }
+    // The street part in the contacts' normal form ("1234 N BROAD ST UNIT 3"),
+    // without the city after a comma or the unit within the building: for a
+    // pothole or a street light those are the same place.
+    const std::string normal = contacts::NormalizeAddress(address.substr(0, address.find(',')));
+    static const std::set<std::string, std::less<>> kUnit = {"UNIT", "STE", "FL", "RM", "BLDG"};
     std::string key;
-    for (auto& x : words) {
-        if (auto it = kShort.find(x); it != kShort.end())
-            x = it->second;
-        key += (key.empty() ? "" : " ") + x;
+    size_t words = 0;
+    for (size_t b = 0; b < normal.size();) {
+        size_t e = normal.find(' ', b);
+        if (e == std::string::npos)
+            e = normal.size();
+        const std::string_view word(normal.data() + b, e - b);
+        if (words >= 2 && kUnit.count(word))
+            break;
+        for (char c : word)
+            key += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        key += ' ';
+        ++words;
+        b = e + 1;
     }
+    if (!key.empty())
+        key.pop_back();
     return key;
 }
 

@@ -1,5 +1,7 @@
 #include "ui/CenterFields.h"
 
+#include "ui/FormLayout.h"
+
 #include <wx/checkbox.h>
 #include <wx/choice.h>
 #include <wx/combobox.h>
@@ -13,24 +15,6 @@ namespace civic::ui {
 namespace {
 
 wxString U(const std::string& s) { return wxString::FromUTF8(s); }
-
-const wxColour kError(0xb0, 0x00, 0x20);
-
-// Relays out up to the wrap-up pane: when this form sits in a scrolled area,
-// that area's scrollable size changes with it.
-void LayoutUp(wxWindow* w)
-{
-    w->Layout();
-    for (wxWindow* p = w->GetParent(); p; p = p->GetParent()) {
-        p->Layout();
-        if (auto* scrolled = dynamic_cast<wxScrolledWindow*>(p)) {
-            scrolled->FitInside();
-            if (scrolled->GetParent())
-                scrolled->GetParent()->Layout();
-            return;
-        }
-    }
-}
 
 } // namespace
 
@@ -85,7 +69,7 @@ CenterFields::CenterFields(wxWindow* parent, sync::CenterForm form) : wxPanel(pa
         grid->Add(row.control, f.type == T::Boolean ? 0 : 1, f.type == T::Boolean ? 0 : wxEXPAND);
         grid->AddSpacer(0);
         row.error = new wxStaticText(this, wxID_ANY, wxEmptyString);
-        row.error->SetForegroundColour(kError);
+        row.error->SetForegroundColour(kFieldError);
         row.error->Hide();
         grid->Add(row.error, 1, wxEXPAND);
         m_rows.push_back(row);

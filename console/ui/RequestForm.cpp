@@ -1,5 +1,7 @@
 #include "ui/RequestForm.h"
 
+#include "ui/FormLayout.h"
+
 #include "ui/Async.h"
 
 #include <civic/sync/Outbox.h>
@@ -19,24 +21,6 @@ namespace civic::ui {
 namespace {
 
 wxString U(const std::string& s) { return wxString::FromUTF8(s); }
-
-const wxColour kError(0xb0, 0x00, 0x20);
-
-// Relays out up to the wrap-up pane: when this form sits in a scrolled area,
-// that area's scrollable size changes with it.
-void LayoutUp(wxWindow* w)
-{
-    w->Layout();
-    for (wxWindow* p = w->GetParent(); p; p = p->GetParent()) {
-        p->Layout();
-        if (auto* scrolled = dynamic_cast<wxScrolledWindow*>(p)) {
-            scrolled->FitInside();
-            if (scrolled->GetParent())
-                scrolled->GetParent()->Layout();
-            return;
-        }
-    }
-}
 
 // "2026-11-23 14:30" (or with T, or a date alone) -> W3C with the local zone.
 std::optional<std::string> LocalDateTime(const std::string& text)
@@ -74,7 +58,7 @@ RequestForm::RequestForm(wxWindow* parent, Console& console) : wxPanel(parent, w
     row->Add(m_location, 1, wxEXPAND);
     row->AddSpacer(0);
     m_location_error = new wxStaticText(this, wxID_ANY, wxEmptyString);
-    m_location_error->SetForegroundColour(kError);
+    m_location_error->SetForegroundColour(kFieldError);
     row->Add(m_location_error, 1, wxEXPAND);
     top->Add(row, 0, wxEXPAND);
     m_questions_panel = new wxPanel(this, wxID_ANY);
@@ -215,7 +199,7 @@ void RequestForm::ShowDefinition(const crm::ServiceDefinition& d)
         m_grid->Add(q.control, 1, wxEXPAND);
         m_grid->AddSpacer(0);
         q.error = new wxStaticText(m_questions_panel, wxID_ANY, wxEmptyString);
-        q.error->SetForegroundColour(kError);
+        q.error->SetForegroundColour(kFieldError);
         q.error->Hide();
         m_grid->Add(q.error, 1, wxEXPAND);
         m_questions.push_back(q);
@@ -274,19 +258,7 @@ Result<crm::NewRequest> RequestForm::Collect(const std::string& description)
     }
     for (auto& q : m_questions) {
         const auto& a = q.attribute;
-        std::vector<std::string> values;
-        if (auto* c = dynamic_cast<wxChoice*>(q.control)) {
-            if (c->GetSelection() > 0)
-                values.push_back(a.values[static_cast<size_t>(c->GetSelection() - 1)].key);
-        } else if (auto* l = dynamic_cast<wxCheckListBox*>(q.control)) {
-            for (unsigned i = 0; i < l->GetCount(); ++i)
-                if (l->IsChecked(i))
-                    values.push_back(a.values[i].key);
-        } else if (auto* t = dynamic_cast<wxTextCtrl*>(q.control)) {
-            const std::string v = t->GetValue().Strip(wxString::both).utf8_string();
-            if (!v.empty())
-                values.push_back(v);
-        }
+        std::vector<std::string> values = Answers(q, true);
         wxString err;
         if (values.empty() && a.required)
             err = _("Required");
@@ -313,27 +285,35 @@ Result<crm::NewRequest> RequestForm::Collect(const std::string& description)
     return r;
 }
 
+std::vector<std::string> RequestForm::Answers(const Question& q, bool trimmed)
+{
+    std::vector<std::string> values;
+    const auto& a = q.attribute;
+    if (auto* c = dynamic_cast<wxChoice*>(q.control)) {
+        if (c->GetSelection() > 0)
+            values.push_back(a.values[static_cast<size_t>(c->GetSelection() - 1)].key);
+    } else if (auto* l = dynamic_cast<wxCheckListBox*>(q.control)) {
+        for (unsigned i = 0; i < l->GetCount(); ++i)
+            if (l->IsChecked(i))
+                values.push_back(a.values[i].key);
+    } else if (auto* t = dynamic_cast<wxTextCtrl*>(q.control)) {
+        // Collected answers are trimmed; a draft keeps what was typed.
+        const wxString v = trimmed ? t->GetValue().Strip(wxString::both) : t->GetValue();
+        if (!v.empty())
+            values.push_back(v.utf8_string());
+    }
+    return values;
+}
+
 RequestForm::Draft RequestForm::Save() const
 {
     Draft d;
     d.service_code = SelectedCode();
     d.location = m_location->GetValue().utf8_string();
     for (const auto& q : m_questions) {
-        std::vector<std::string> values;
-        const auto& a = q.attribute;
-        if (auto* c = dynamic_cast<wxChoice*>(q.control)) {
-            if (c->GetSelection() > 0)
-                values.push_back(a.values[static_cast<size_t>(c->GetSelection() - 1)].key);
-        } else if (auto* l = dynamic_cast<wxCheckListBox*>(q.control)) {
-            for (unsigned i = 0; i < l->GetCount(); ++i)
-                if (l->IsChecked(i))
-                    values.push_back(a.values[i].key);
-        } else if (auto* t = dynamic_cast<wxTextCtrl*>(q.control)) {
-            if (!t->IsEmpty())
-                values.push_back(t->GetValue().utf8_string());
-        }
+        auto values = Answers(q, false);
         if (!values.empty())
-            d.answers[a.code] = values;
+            d.answers[q.attribute.code] = std::move(values);
     }
     return d;
 }

@@ -87,6 +87,8 @@ private:
     std::uint64_t m_generation = 0;
     std::optional<Draft> m_pending; // applied when the catalog or definition arrives
     void ApplyPending();
+    // What a question's control holds: option keys, or the text.
+    static std::vector<std::string> Answers(const Question& q, bool trimmed);
 };
 
 } // namespace civic::ui

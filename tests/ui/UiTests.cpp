@@ -140,6 +140,22 @@ struct ConsoleWindow
     MainFrame* frame = nullptr;
 };
 
+// Starts a CRM round every half second, as the console's timer would sooner
+// or later, until the server holds `count` requests.
+bool SyncUntilFiled(ConsoleWindow& w, test::Open311Server& server, size_t count, int timeout_ms)
+{
+    auto last_round = std::chrono::steady_clock::now();
+    return PumpUntil(
+        [&] {
+            if (std::chrono::steady_clock::now() - last_round > std::chrono::milliseconds(500)) {
+                w.frame->SyncCrm();
+                last_round = std::chrono::steady_clock::now();
+            }
+            return server.Requests().size() == count;
+        },
+        timeout_ms);
+}
+
 wxString Status(MainFrame* f, int field) { return f->GetStatusBar()->GetStatusText(field); }
 
 int MenuIdFor(MainFrame* f, const wxString& menu, const wxString& item)
@@ -550,79 +566,6 @@ BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(FilingRequests)
 
-BOOST_AUTO_TEST_CASE(a_pothole_filed_while_the_crm_is_down_is_delivered_and_later_closed)
-{
-    ::setenv("CIVICDESK_NO_SECRET_SERVICE", "1", 1);
-    open311::RegisterOpen311();
-    test::Open311Server server;
-    TempDir dir;
-    ConsoleWindow w(dir.Path());
-    Settings s = w.console->GetSettings();
-    s.agent_name = "Dana Reyes";
-    s.crm_endpoint = server.Endpoint();
-    w.console->SaveSettings(s);
-    w.frame->ApplySettings(s);
-    BOOST_TEST_REQUIRE(SaveApiKey(w.console->GetPaths(), server.Endpoint(), "test-key").IsOk());
-    const auto seeded = CallerAndTimeline::Seed(w);
-
-    // The first round caches the catalog: forms work offline from here on.
-    w.frame->SyncCrm(true);
-    auto* form = w.frame->WrapUp()->Request();
-    BOOST_TEST_REQUIRE(PumpUntil([&] { return form->ServiceCount() == 4u; }, 10000));
-    BOOST_TEST(PumpUntil([&] { return Status(w.frame, kStatusConnection).StartsWith("Online"); }));
-
-    server.Stop(); // the storm
-    w.frame->HandleArgs({"--pop", "tel:2155550100"});
-    BOOST_TEST_REQUIRE(PumpUntil([&] { return !form->Location()->GetValue().empty(); }));
-    BOOST_TEST(form->Location()->GetValue() == "1234 N Broad St Apt 3"); // her address, offered first
-    for (unsigned i = 1; i < form->Service()->GetCount(); ++i)
-        if (form->Service()->GetString(i) == "Pothole repair")
-            form->Service()->SetSelection(static_cast<int>(i));
-    wxCommandEvent choose(wxEVT_CHOICE, form->Service()->GetId());
-    choose.SetInt(form->Service()->GetSelection());
-    form->Service()->GetEventHandler()->ProcessEvent(choose);
-    BOOST_TEST_REQUIRE(PumpUntil([&] { return form->DefinitionShown() && form->Field("SIZE"); }));
-    BOOST_TEST(w.frame->WrapUp()->Fields()->Disposition() == "request created");
-    w.frame->WrapUp()->Notes()->ChangeValue("Deep pothole in the right lane");
-    w.frame->WrapUp()->Finish();
-    // SIZE is required: the form says so beside the field and nothing is filed.
-    BOOST_TEST(form->FieldError("SIZE")->IsShown());
-    BOOST_TEST(form->FieldError("SIZE")->GetLabel().Contains("Required"));
-    BOOST_TEST(!w.frame->WrapUp()->Notes()->IsEmpty());
-    static_cast<wxChoice*>(form->Field("SIZE"))->SetSelection(2);
-    w.frame->WrapUp()->Finish();
-    BOOST_TEST_REQUIRE(PumpUntil([&] { return w.frame->WrapUp()->Notes()->IsEmpty(); }));
-    BOOST_TEST(PumpUntil([&] { return Status(w.frame, kStatusOutbox) == "Outbox: 1 pending"; }, 10000),
-               Status(w.frame, kStatusOutbox).utf8_string());
-    BOOST_TEST(PumpUntil([&] { return Status(w.frame, kStatusConnection).StartsWith("Offline"); }, 10000),
-               Status(w.frame, kStatusConnection).utf8_string());
-
-    server.Start(); // the CRM is back; the console's rounds (every 30 s) find it
-    // once the entry's backoff (5 s with jitter) has passed.
-    auto last_round = std::chrono::steady_clock::now();
-    BOOST_TEST_REQUIRE(PumpUntil(
-        [&] {
-            if (std::chrono::steady_clock::now() - last_round > std::chrono::milliseconds(500)) {
-                w.frame->SyncCrm();
-                last_round = std::chrono::steady_clock::now();
-            }
-            return server.Requests().size() == 1u;
-        },
-        15000));
-    BOOST_TEST(PumpUntil([&] { return Status(w.frame, kStatusOutbox) == "Outbox: 0 pending"; }, 10000));
-    const std::string id = server.Requests()[0].id;
-    BOOST_TEST(server.Requests()[0].fields.at("attribute[SIZE]") == "L");
-    auto* timeline = w.frame->Caller()->Timeline();
-    BOOST_TEST(PumpUntil([&] { return timeline->GetItemText(0, 3).Contains(wxString::FromUTF8(id)); }, 10000),
-               timeline->GetItemText(0, 3).utf8_string());
-
-    server.Close(id, "Streets crew filled the pothole", 1900000000);
-    w.frame->SyncCrm(true);
-    BOOST_TEST(PumpUntil([&] { return timeline->GetItemText(0, 2).Contains("closed"); }, 10000),
-               timeline->GetItemText(0, 2).utf8_string());
-    (void)seeded;
-}
-
 namespace {
 
 // Connects the console to the loopback CRM and loads its catalog.
@@ -660,6 +603,61 @@ T QueryStore(ConsoleWindow& w, std::function<T(store::Database&)> fn)
 }
 
 } // namespace
+
+BOOST_AUTO_TEST_CASE(a_pothole_filed_while_the_crm_is_down_is_delivered_and_later_closed)
+{
+    test::Open311Server server;
+    TempDir dir;
+    ConsoleWindow w(dir.Path());
+    const auto seeded = CallerAndTimeline::Seed(w);
+    // The first round caches the catalog: forms work offline from here on.
+    ConnectCrm(w, server);
+    auto* form = w.frame->WrapUp()->Request();
+    BOOST_TEST(PumpUntil([&] { return Status(w.frame, kStatusConnection).StartsWith("Online"); }));
+
+    server.Stop(); // the storm
+    w.frame->HandleArgs({"--pop", "tel:2155550100"});
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return !form->Location()->GetValue().empty(); }));
+    BOOST_TEST(form->Location()->GetValue() == "1234 N Broad St Apt 3"); // her address, offered first
+    for (unsigned i = 1; i < form->Service()->GetCount(); ++i)
+        if (form->Service()->GetString(i) == "Pothole repair")
+            form->Service()->SetSelection(static_cast<int>(i));
+    wxCommandEvent choose(wxEVT_CHOICE, form->Service()->GetId());
+    choose.SetInt(form->Service()->GetSelection());
+    form->Service()->GetEventHandler()->ProcessEvent(choose);
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return form->DefinitionShown() && form->Field("SIZE"); }));
+    BOOST_TEST(w.frame->WrapUp()->Fields()->Disposition() == "request created");
+    w.frame->WrapUp()->Notes()->ChangeValue("Deep pothole in the right lane");
+    w.frame->WrapUp()->Finish();
+    // SIZE is required: the form says so beside the field and nothing is filed.
+    BOOST_TEST(form->FieldError("SIZE")->IsShown());
+    BOOST_TEST(form->FieldError("SIZE")->GetLabel().Contains("Required"));
+    BOOST_TEST(!w.frame->WrapUp()->Notes()->IsEmpty());
+    static_cast<wxChoice*>(form->Field("SIZE"))->SetSelection(2);
+    w.frame->WrapUp()->Finish();
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return w.frame->WrapUp()->Notes()->IsEmpty(); }));
+    BOOST_TEST(PumpUntil([&] { return Status(w.frame, kStatusOutbox) == "Outbox: 1 pending"; }, 10000),
+               Status(w.frame, kStatusOutbox).utf8_string());
+    BOOST_TEST(PumpUntil([&] { return Status(w.frame, kStatusConnection).StartsWith("Offline"); }, 10000),
+               Status(w.frame, kStatusConnection).utf8_string());
+
+    server.Start(); // the CRM is back; the console's rounds (every 30 s) find it
+    // once the entry's backoff (5 s with jitter) has passed.
+    BOOST_TEST_REQUIRE(SyncUntilFiled(w, server, 1, 15000));
+    BOOST_TEST(PumpUntil([&] { return Status(w.frame, kStatusOutbox) == "Outbox: 0 pending"; }, 10000));
+    const std::string id = server.Requests()[0].id;
+    BOOST_TEST(server.Requests()[0].fields.at("attribute[SIZE]") == "L");
+    auto* timeline = w.frame->Caller()->Timeline();
+    BOOST_TEST(PumpUntil([&] { return timeline->GetItemText(0, 3).Contains(wxString::FromUTF8(id)); }, 10000),
+               timeline->GetItemText(0, 3).utf8_string());
+
+    server.Close(id, "Streets crew filled the pothole", 1900000000);
+    w.frame->SyncCrm(true);
+    BOOST_TEST(PumpUntil([&] { return timeline->GetItemText(0, 2).Contains("closed"); }, 10000),
+               timeline->GetItemText(0, 2).utf8_string());
+    (void)seeded;
+}
+
 
 BOOST_AUTO_TEST_CASE(an_information_only_call_closes_with_one_keystroke)
 {
@@ -883,16 +881,7 @@ BOOST_AUTO_TEST_CASE(the_outbox_shows_what_the_crm_refused_and_lets_the_agent_co
     server.Start();
     dialog.Select(0);
     dialog.RetrySelected();
-    auto last_round = std::chrono::steady_clock::now();
-    BOOST_TEST(PumpUntil(
-        [&] {
-            if (std::chrono::steady_clock::now() - last_round > std::chrono::milliseconds(500)) {
-                w.frame->SyncCrm();
-                last_round = std::chrono::steady_clock::now();
-            }
-            return server.Requests().size() == 1u;
-        },
-        10000));
+    BOOST_TEST(SyncUntilFiled(w, server, 1, 10000));
     BOOST_TEST(server.Requests()[0].fields.at("address_string") == "1500 Market St");
 }
 
