@@ -428,7 +428,10 @@ Result<Submitted> Submit(store::Database& db, const WrapUp& w, const std::string
     out.request = request;
     if (w.request) {
         const std::string key = NewKey();
-        const json payload{{"request", RequestJson(WithReference(*w.request, key))}, {"service_name", w.service_name}};
+        crm::NewRequest sent = *w.request;
+        if (sent.description.empty())
+            sent.description = w.notes; // what the caller reported, as the console's form does
+        const json payload{{"request", RequestJson(WithReference(sent, key))}, {"service_name", w.service_name}};
         auto q = db.Prepare("INSERT INTO outbox(idempotency_key, kind, payload, state, created_at, updated_at, "
                             "interaction, request) VALUES(?1, 'service_request', ?2, 'pending', ?3, ?3, ?4, ?5)");
         if (auto r = q.BindAll(key, payload.dump(), now, out.interaction, request).Run(); !r)

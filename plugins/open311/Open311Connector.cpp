@@ -374,14 +374,16 @@ Result<std::vector<crm::RequestState>> ParseRequestList(const std::string& body,
     return out;
 }
 
-std::string ErrorText(const std::string& body)
+std::string ErrorText(const std::string& body, long http_status)
 {
     const std::string trimmed = Trim(body);
     if (trimmed.empty())
         return "no explanation given";
     std::string out;
     auto add = [&](const std::string& code, const std::string& description) {
-        out += (out.empty() ? "" : "; ") + (code.empty() ? "" : code + ": ") + description;
+        // A code that only repeats the HTTP status says nothing new.
+        const bool says_more = !code.empty() && code != std::to_string(http_status);
+        out += (out.empty() ? "" : "; ") + (says_more ? code + ": " : "") + description;
     };
     if (trimmed[0] == '<') {
         pugi::xml_document doc;
@@ -462,7 +464,7 @@ Result<Open311Connector::Reply> Open311Connector::Get(const std::string& resourc
         return r.Err();
     const std::string name = resource + "." + m_config.format;
     if (r->status != 200) {
-        Error e{ErrorKind::Http, name + ": HTTP " + std::to_string(r->status) + ": " + ErrorText(r->body)};
+        Error e{ErrorKind::Http, name + ": HTTP " + std::to_string(r->status) + ": " + ErrorText(r->body, r->status)};
         e.http_status = r->status;
         e.retry_after_s = RetryAfter(r->Header("retry-after"));
         return e;
@@ -542,7 +544,7 @@ Result<crm::Submitted> Open311Connector::Submit(const crm::NewRequest& request, 
         return r.Err();
     const std::string name = "requests." + m_config.format;
     if (r->status != 200 && r->status != 201) {
-        Error e{ErrorKind::Http, name + ": HTTP " + std::to_string(r->status) + ": " + ErrorText(r->body)};
+        Error e{ErrorKind::Http, name + ": HTTP " + std::to_string(r->status) + ": " + ErrorText(r->body, r->status)};
         e.http_status = r->status;
         e.retry_after_s = RetryAfter(r->Header("retry-after"));
         return e;

@@ -155,6 +155,14 @@ BOOST_AUTO_TEST_CASE(refusals_carry_the_servers_own_words)
     BOOST_TEST(server.Requests().empty());
 }
 
+BOOST_AUTO_TEST_CASE(an_error_code_that_repeats_the_status_is_left_out)
+{
+    const std::string body = "<errors><error><code>403</code><description>Invalid api_key</description></error>"
+                             "<error><code>E12</code><description>Jurisdiction closed</description></error></errors>";
+    BOOST_TEST(open311::ErrorText(body, 403) == "Invalid api_key; E12: Jurisdiction closed");
+    BOOST_TEST(open311::ErrorText(body, 400) == "403: Invalid api_key; E12: Jurisdiction closed");
+}
+
 BOOST_AUTO_TEST_CASE(overload_says_when_to_come_back)
 {
     Open311Server server;

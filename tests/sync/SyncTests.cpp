@@ -139,6 +139,12 @@ BOOST_AUTO_TEST_CASE(wrap_ups_from_files_say_where_they_are_wrong)
                std::string::npos);
     auto round = sync::WrapUpFromJson(sync::ToJson(xml.Value()), "again");
     BOOST_TEST(round->request->address == "1 Main St");
+    // No <description>: the notes are what the CRM is told.
+    World w;
+    auto scripted = xml.Value();
+    scripted.contact = w.maria;
+    BOOST_TEST_REQUIRE(sync::Submit(*w.db, scripted).IsOk());
+    BOOST_TEST(w.Only().payload.description.rfind("Bin\n\nRef: CD-", 0) == 0, w.Only().payload.description);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

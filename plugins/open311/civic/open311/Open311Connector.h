@@ -46,6 +46,6 @@ Result<crm::ServiceDefinition> ParseDefinition(const std::string& body, bool jso
 Result<std::vector<crm::RequestState>> ParseRequestList(const std::string& body, bool json, const std::string& name);
 // The text of an error answer, whatever its shape: "<code>: <description>; …",
 // or a cleaned-up excerpt of an HTML or plain body.
-std::string ErrorText(const std::string& body);
+std::string ErrorText(const std::string& body, long http_status = 0);
 
 } // namespace civic::open311
