@@ -214,6 +214,8 @@ CREATE INDEX crm_request_by_service ON crm_request(service_code, status);
 -- Delivered entries still waiting for a token to name their request: looked
 -- for every round, among thousands delivered.
 CREATE INDEX outbox_awaiting_token ON outbox(id) WHERE token IS NOT NULL AND remote_id IS NULL;
+-- The entries waiting to be sent, in the order they were filed.
+CREATE INDEX outbox_due ON outbox(id) WHERE state = 'pending';
 )sql"},
 }};
 

@@ -184,10 +184,17 @@ Entry EntryFrom(store::Query& q)
     return e;
 }
 
-constexpr const char* kEntryColumns =
-    "SELECT o.id, o.idempotency_key, o.state, o.attempts, o.next_attempt_at, o.last_error, o.remote_id, o.token, "
+#define CIVIC_ENTRY_SELECT                                                                                         \
+    "SELECT o.id, o.idempotency_key, o.state, o.attempts, o.next_attempt_at, o.last_error, o.remote_id, o.token, " \
     "o.uncertain, o.created_at, o.updated_at, o.interaction, o.request, o.payload, c.name FROM outbox o "
-    "LEFT JOIN interaction i ON i.id = o.interaction LEFT JOIN contact c ON c.id = i.contact ";
+#define CIVIC_ENTRY_JOINS "LEFT JOIN interaction i ON i.id = o.interaction LEFT JOIN contact c ON c.id = i.contact "
+constexpr const char* kEntryColumns = CIVIC_ENTRY_SELECT CIVIC_ENTRY_JOINS;
+// The due entries in filing order straight from the partial index: the
+// planner would otherwise take the state index and sort every pending row,
+// payloads and all, to return the first thousand.
+constexpr const char* kDueColumns = CIVIC_ENTRY_SELECT "INDEXED BY outbox_due " CIVIC_ENTRY_JOINS;
+#undef CIVIC_ENTRY_SELECT
+#undef CIVIC_ENTRY_JOINS
 
 } // namespace
 
@@ -584,7 +591,7 @@ Result<DeliverReport> Deliver(store::Database& db, crm::Connector& crm, const De
     DeliverReport report;
     const std::int64_t now = o.now ? o.now : Now();
     std::mt19937_64 rng(o.seed ? o.seed : std::random_device{}());
-    auto q = db.Prepare(std::string(kEntryColumns) +
+    auto q = db.Prepare(std::string(kDueColumns) +
                         "WHERE o.state = 'pending' AND (?3 OR o.next_attempt_at <= ?1) ORDER BY o.id LIMIT ?2");
     std::vector<Entry> due;
     auto r = q.BindAll(now, o.max_entries, o.ignore_schedule ? 1 : 0).ForEach([&](store::Query& row) {
