@@ -1,5 +1,6 @@
 #include <civic/kb/Html.h>
 
+#include <civic/Text.h>
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -26,14 +27,6 @@ template <size_t N>
 bool In(const std::array<const char*, N>& set, std::string_view name)
 {
     return std::any_of(set.begin(), set.end(), [&](const char* s) { return name == s; });
-}
-
-std::string Lower(std::string_view s)
-{
-    std::string out(s);
-    for (char& c : out)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
 }
 
 void AppendUtf8(std::string& out, std::uint32_t cp)

@@ -1,5 +1,7 @@
 #include <civic/kb/KnowledgeBase.h>
 
+#include <civic/Text.h>
+
 #include <civic/kb/Html.h>
 
 #include <algorithm>
@@ -161,15 +163,6 @@ constexpr const char* kArticleColumns =
 bool CanWrite(Role r) { return r == Role::KnowledgeManager || r == Role::Supervisor; }
 
 Error Denied(const std::string& what) { return Error{ErrorKind::Denied, what}; }
-
-std::string Trim(std::string_view s)
-{
-    const auto b = s.find_first_not_of(" \t\r\n");
-    if (b == std::string_view::npos)
-        return {};
-    const auto e = s.find_last_not_of(" \t\r\n");
-    return std::string(s.substr(b, e - b + 1));
-}
 
 // "Trash,  recycling ,," -> "trash, recycling": one spelling for comparisons.
 std::string NormalizeList(std::string_view list)

@@ -1,5 +1,6 @@
 #include <civic/contacts/Contacts.h>
 
+#include <civic/Text.h>
 #include <civic/Edits.h>
 #include <civic/core/ConsoleStore.h>
 
@@ -29,14 +30,6 @@ std::string PrefixEnd(std::string prefix)
     if (!prefix.empty())
         prefix.back() = static_cast<char>(static_cast<unsigned char>(prefix.back()) + 1);
     return prefix;
-}
-
-std::string Trim(std::string_view s)
-{
-    const auto b = s.find_first_not_of(" \t\r\n");
-    if (b == std::string_view::npos)
-        return {};
-    return std::string(s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1));
 }
 
 template <class E, size_t N>

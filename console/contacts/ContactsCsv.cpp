@@ -1,6 +1,7 @@
 #include <civic/Csv.h>
 #include <civic/contacts/Contacts.h>
 
+#include <civic/Text.h>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -23,13 +24,6 @@ const std::map<std::string, IdColumn, std::less<>> kIdColumns = {
     {"social", {IdKind::Social, ""}},
 };
 const char* const kOtherColumns[] = {"name", "kind", "language", "needs", "notes", "notify", "organization", "role"};
-
-std::string Lower(std::string s)
-{
-    for (char& c : s)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
 
 std::string Trim(const std::string& s)
 {

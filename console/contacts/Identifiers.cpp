@@ -1,5 +1,6 @@
 #include <civic/contacts/Identifiers.h>
 
+#include <civic/Text.h>
 #include <phonenumbers/phonenumber.pb.h>
 #include <phonenumbers/phonenumberutil.h>
 
@@ -17,22 +18,6 @@ using i18n::phonenumbers::PhoneNumberUtil;
 namespace {
 
 const PhoneNumberUtil& Util() { return *PhoneNumberUtil::GetInstance(); }
-
-std::string Trim(std::string_view s)
-{
-    const auto b = s.find_first_not_of(" \t\r\n");
-    if (b == std::string_view::npos)
-        return {};
-    const auto e = s.find_last_not_of(" \t\r\n");
-    return std::string(s.substr(b, e - b + 1));
-}
-
-std::string Lower(std::string s)
-{
-    for (char& c : s)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
 
 } // namespace
 

@@ -1,5 +1,6 @@
 #include <civic/sync/CenterForm.h>
 
+#include <civic/Text.h>
 #include <pugixml.hpp>
 
 #include <algorithm>
@@ -21,15 +22,6 @@ int LineOf(const std::string& xml, std::ptrdiff_t offset)
         return 0;
     const auto end = xml.begin() + std::min<std::ptrdiff_t>(offset, static_cast<std::ptrdiff_t>(xml.size()));
     return 1 + static_cast<int>(std::count(xml.begin(), end, '\n'));
-}
-
-std::string Trim(std::string s)
-{
-    const auto b = s.find_first_not_of(" \t\r\n");
-    if (b == std::string::npos)
-        return {};
-    const auto e = s.find_last_not_of(" \t\r\n");
-    return s.substr(b, e - b + 1);
 }
 
 class Reader

@@ -1,5 +1,6 @@
 #include <civic/open311/Open311Connector.h>
 
+#include <civic/Text.h>
 #include <civic/net/HttpClient.h>
 
 #include <nlohmann/json.hpp>
@@ -14,20 +15,6 @@ namespace civic::open311 {
 using nlohmann::json;
 
 namespace {
-
-std::string Trim(std::string s)
-{
-    s.erase(0, s.find_first_not_of(" \t\r\n"));
-    s.erase(s.find_last_not_of(" \t\r\n") + 1);
-    return s;
-}
-
-std::string Lower(std::string s)
-{
-    for (char& c : s)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
 
 // application/x-www-form-urlencoded, as RFC 3986 unreserved plus '+' for space.
 std::string FormEncode(const std::string& s)
@@ -179,44 +166,36 @@ Result<json> Items(const json& j, const char* key, const std::string& name)
     return Error{ErrorKind::Parse, name + ": expected a list of " + key};
 }
 
-crm::RequestState RequestFromXml(const pugi::xml_node& n)
+// One request from a listing, XML or JSON alike: field(name) is its text.
+template <class Field>
+crm::RequestState RequestFrom(Field field)
 {
     crm::RequestState r;
-    r.request_id = Text(n, "service_request_id");
-    r.token = Text(n, "token");
-    r.status = Lower(Text(n, "status"));
-    r.status_notes = Text(n, "status_notes");
-    r.service_code = Text(n, "service_code");
-    r.service_name = Text(n, "service_name");
-    r.description = Text(n, "description");
-    r.agency = Text(n, "agency_responsible");
-    r.address = Text(n, "address");
-    r.service_notice = Text(n, "service_notice");
-    r.requested_at = crm::ParseW3cDateTime(Text(n, "requested_datetime")).value_or(0);
-    r.updated_at = crm::ParseW3cDateTime(Text(n, "updated_datetime")).value_or(0);
-    r.lat = Number(Text(n, "lat"));
-    r.lon = Number(Text(n, "long"));
+    r.request_id = field("service_request_id");
+    r.token = field("token");
+    r.status = Lower(field("status"));
+    r.status_notes = field("status_notes");
+    r.service_code = field("service_code");
+    r.service_name = field("service_name");
+    r.description = field("description");
+    r.agency = field("agency_responsible");
+    r.address = field("address");
+    r.service_notice = field("service_notice");
+    r.requested_at = crm::ParseW3cDateTime(field("requested_datetime")).value_or(0);
+    r.updated_at = crm::ParseW3cDateTime(field("updated_datetime")).value_or(0);
+    r.lat = Number(field("lat"));
+    r.lon = Number(field("long"));
     return r;
+}
+
+crm::RequestState RequestFromXml(const pugi::xml_node& n)
+{
+    return RequestFrom([&](const char* name) { return Text(n, name); });
 }
 
 crm::RequestState RequestFromJson(const json& j)
 {
-    crm::RequestState r;
-    r.request_id = Str(j, "service_request_id");
-    r.token = Str(j, "token");
-    r.status = Lower(Str(j, "status"));
-    r.status_notes = Str(j, "status_notes");
-    r.service_code = Str(j, "service_code");
-    r.service_name = Str(j, "service_name");
-    r.description = Str(j, "description");
-    r.agency = Str(j, "agency_responsible");
-    r.address = Str(j, "address");
-    r.service_notice = Str(j, "service_notice");
-    r.requested_at = crm::ParseW3cDateTime(Str(j, "requested_datetime")).value_or(0);
-    r.updated_at = crm::ParseW3cDateTime(Str(j, "updated_datetime")).value_or(0);
-    r.lat = Number(Str(j, "lat"));
-    r.lon = Number(Str(j, "long"));
-    return r;
+    return RequestFrom([&](const char* name) { return Str(j, name); });
 }
 
 // Retry-After: seconds, or an HTTP date.
