@@ -5,6 +5,7 @@
 #include <civic/core/ConsoleStore.h>
 #include <civic/core/Secrets.h>
 #include <civic/open311/Open311Connector.h>
+#include <civic/sync/CenterForm.h>
 #include <civic/sync/Outbox.h>
 
 #include <cstdlib>
@@ -198,6 +199,15 @@ int WrapupSubmit(Context& ctx, std::vector<std::string>& args)
     }
     if (w->agent.empty())
         w->agent = agent;
+    // Scripted intake answers the center's questions as agents do.
+    auto form = sync::LoadCenterForm(sync::CenterFormFile(ctx.paths.data_dir, ctx.paths.resources_dir));
+    if (!form)
+        ctx.err << "warning: " << form.Err().message << "; checking against the built-in questions\n";
+    if (auto checked = sync::CheckAnswers(form ? form.Value() : sync::DefaultCenterForm(), sync::AnswersOf(w.Value()));
+        !checked) {
+        ctx.err << "error: " << name << ": " << checked.Err().message << "\nnothing was submitted\n";
+        return kFailed;
+    }
     auto db = OpenStore(ctx);
     if (!db)
         return kFailed;

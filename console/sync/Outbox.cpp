@@ -210,6 +210,19 @@ std::string ReferenceFor(const std::string& key) { return "Ref: CD-" + key.subst
 
 // ---- wrap-ups as documents
 
+std::map<std::string, std::string> AnswersOf(const WrapUp& w)
+{
+    std::map<std::string, std::string> a = w.extra;
+    a["disposition"] = w.disposition;
+    a["reason"] = w.reason;
+    a["language"] = w.language;
+    a["interpreter"] = w.interpreter ? "true" : "false";
+    a["notify"] = w.notify ? "true" : "false";
+    if (w.on_behalf_of)
+        a["on_behalf_of"] = std::to_string(*w.on_behalf_of);
+    return a;
+}
+
 std::string ToJson(const WrapUp& w)
 {
     json j{{"contact", w.contact},       {"channel", contacts::ToString(w.channel)}, {"started_at", w.started_at},

@@ -41,7 +41,6 @@ public:
     // required answer or the location is missing or malformed.
     Result<crm::NewRequest> Collect(const std::string& description);
     std::string ServiceName() const;
-    std::string ServiceCode() const { return SelectedCode(); }
     void Clear();
 
     // What is filled in, as typed, for the autosaved draft; Restore puts it

@@ -186,6 +186,27 @@ BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(Contacts)
 
+BOOST_AUTO_TEST_CASE(scripted_wrap_ups_answer_the_centers_questions)
+{
+    TempDir dir;
+    const auto d = "--data-dir " + Quote(dir.Path().string()) + " ";
+    WriteFile(dir / "crm.csv", "name,phone\nMaria Lopez,(215) 555-0100\n");
+    BOOST_TEST(Cli(d + "contacts import " + Quote((dir / "crm.csv").string())).status == 0);
+    WriteFile(dir / "bad.xml", "<wrapup contact='1' channel='walk-in'><disposition>maybe later</disposition>"
+                               "<notes>Where to park in a snow emergency</notes></wrapup>");
+    auto bad = Cli(d + "wrapup submit " + Quote((dir / "bad.xml").string()) + " --as Dana");
+    BOOST_TEST(bad.status == 1, bad.output);
+    BOOST_TEST(Contains(bad.output, "bad.xml: disposition: \"maybe later\" is not one of the options"), bad.output);
+    BOOST_TEST(Contains(bad.output, "nothing was submitted"), bad.output);
+    BOOST_TEST(Cli(d + "timeline 1").output.find("snow") == std::string::npos);
+
+    WriteFile(dir / "ok.xml", "<wrapup contact='1' channel='walk-in'><disposition>information only</disposition>"
+                              "<notes>Where to park in a snow emergency</notes></wrapup>");
+    auto ok = Cli(d + "wrapup submit " + Quote((dir / "ok.xml").string()) + " --as Dana");
+    BOOST_TEST(ok.status == 0, ok.output);
+    BOOST_TEST(Contains(Cli(d + "timeline 1").output, "snow"));
+}
+
 BOOST_AUTO_TEST_CASE(import_find_merge_and_timeline)
 {
     TempDir dir;

@@ -56,10 +56,9 @@ struct CenterForm
     std::string LinkDisposition() const;
 };
 
-// Field ids with a meaning of their own: each maps to a part of the WrapUp.
-// Any other id is the center's own and is kept in WrapUp::extra.
-inline constexpr const char* kKnownFields[] = {"disposition", "reason", "language", "interpreter",
-                                               "on_behalf_of", "notify"};
+// Field ids with a meaning of their own (disposition, reason, language,
+// interpreter, on_behalf_of, notify) map to parts of the WrapUp; any other id
+// is the center's own and is kept in WrapUp::extra (see AnswersOf).
 
 // Errors: Io (unreadable), Parse (not well-formed XML, with the line),
 // Invalid (a rule broken: the line, the element and the rule).

@@ -52,6 +52,9 @@ struct WrapUp
     std::map<std::string, std::string> extra;
 };
 
+// The wrap-up's answers to the center's questions, by field id (CenterForm).
+std::map<std::string, std::string> AnswersOf(const WrapUp& w);
+
 std::string ToJson(const WrapUp& w);
 Result<WrapUp> WrapUpFromJson(const std::string& text, const std::string& name);
 // <wrapup> XML, as `civicdesk-cli wrapup submit` takes it (README).
