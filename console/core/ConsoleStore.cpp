@@ -6,7 +6,7 @@ namespace civic {
 namespace {
 
 // Append-only: a released schema step is never edited, only followed.
-constexpr std::array<store::Migration, 4> kMigrations{{
+constexpr std::array<store::Migration, 5> kMigrations{{
     {1, R"sql(
 CREATE TABLE settings (
     key   TEXT PRIMARY KEY,
@@ -211,10 +211,13 @@ CREATE TABLE crm_request (
     updated_at   INTEGER NOT NULL DEFAULT 0
 ) WITHOUT ROWID;
 CREATE INDEX crm_request_by_service ON crm_request(service_code, status);
+)sql"},
+    {5, R"sql(
 -- Delivered entries still waiting for a token to name their request: looked
 -- for every round, among thousands delivered.
 CREATE INDEX outbox_awaiting_token ON outbox(id) WHERE token IS NOT NULL AND remote_id IS NULL;
--- The entries waiting to be sent, in the order they were filed.
+-- The entries waiting to be sent, in the order they were filed (Deliver
+-- names it with INDEXED BY).
 CREATE INDEX outbox_due ON outbox(id) WHERE state = 'pending';
 )sql"},
 }};
