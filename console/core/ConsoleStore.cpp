@@ -6,7 +6,7 @@ namespace civic {
 namespace {
 
 // Append-only: a released schema step is never edited, only followed.
-constexpr std::array<store::Migration, 5> kMigrations{{
+constexpr std::array<store::Migration, 7> kMigrations{{
     {1, R"sql(
 CREATE TABLE settings (
     key   TEXT PRIMARY KEY,
@@ -219,6 +219,29 @@ CREATE INDEX outbox_awaiting_token ON outbox(id) WHERE token IS NOT NULL AND rem
 -- The entries waiting to be sent, in the order they were filed (Deliver
 -- names it with INDEXED BY).
 CREATE INDEX outbox_due ON outbox(id) WHERE state = 'pending';
+)sql"},
+    {6, R"sql(
+-- The entries a delivery round is sending right now, one row per chunk (a
+-- JSON array of outbox ids), written and made durable before the first of
+-- them leaves and removed with their outcomes. A row still here at start
+-- means a process died mid-round: its entries may have reached the CRM.
+-- One row per chunk instead of rewriting every entry twice.
+CREATE TABLE outbox_inflight (
+    round      INTEGER PRIMARY KEY,
+    ids        TEXT NOT NULL,
+    started_at INTEGER NOT NULL
+);
+)sql"},
+    {7, R"sql(
+-- What each entry sends, apart from its bookkeeping: delivery rewrites an
+-- entry's row at least once, and the status bar counts them; neither should
+-- carry the request text along.
+CREATE TABLE outbox_request (
+    entry   INTEGER PRIMARY KEY REFERENCES outbox(id),
+    payload TEXT NOT NULL       -- {"request": {...}, "service_name": "..."}
+);
+INSERT INTO outbox_request(entry, payload) SELECT id, payload FROM outbox;
+ALTER TABLE outbox DROP COLUMN payload;
 )sql"},
 }};
 

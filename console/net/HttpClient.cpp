@@ -39,17 +39,18 @@ size_t OnBody(char* data, size_t size, size_t n, void* user)
 size_t OnHeader(char* data, size_t size, size_t n, void* user)
 {
     auto* c = static_cast<Collected*>(user);
-    const std::string line(data, size * n);
+    const std::string_view line(data, size * n);
     const auto colon = line.find(':');
-    if (colon != std::string::npos) {
-        std::string name = line.substr(0, colon);
+    if (colon != std::string_view::npos) {
+        std::string name(line.substr(0, colon));
         std::transform(name.begin(), name.end(), name.begin(),
                        [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-        std::string value = line.substr(colon + 1);
-        value.erase(0, value.find_first_not_of(" \t"));
-        value.erase(value.find_last_not_of(" \t\r\n") + 1);
-        c->response->headers[name] = value;
-    } else if (line.rfind("HTTP/", 0) == 0) {
+        std::string_view value = line.substr(colon + 1);
+        const auto first = value.find_first_not_of(" \t");
+        value = first == std::string_view::npos ? std::string_view() : value.substr(first);
+        value = value.substr(0, value.find_last_not_of(" \t\r\n") + 1);
+        c->response->headers.insert_or_assign(std::move(name), std::string(value));
+    } else if (line.starts_with("HTTP/")) {
         c->response->headers.clear(); // a new response (after 100 Continue or a redirect)
     }
     return size * n;

@@ -322,6 +322,13 @@ std::string Query::Text(int column) const
     return p ? std::string(reinterpret_cast<const char*>(p), static_cast<size_t>(n)) : std::string();
 }
 
+std::string_view Query::TextView(int column) const
+{
+    const auto* p = sqlite3_column_text(m_stmt, column);
+    const int n = sqlite3_column_bytes(m_stmt, column);
+    return p ? std::string_view(reinterpret_cast<const char*>(p), static_cast<size_t>(n)) : std::string_view();
+}
+
 std::optional<std::string> Query::OptText(int column) const
 {
     if (IsNull(column))

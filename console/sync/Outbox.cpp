@@ -138,20 +138,113 @@ Result<void> Delivered(store::Database& db, const Entry& e, const std::string& r
     return tx.Commit();
 }
 
-// Delivered() for a whole chunk in two statements: a JSON array of
-// {id, q: local request, r: CRM id, t: token, n: notice}.
+// Delivered() for a whole chunk in two statements, counting the attempt:
+// a JSON array of [outbox id, local request, CRM id, token, notice].
 Result<void> RecordDelivered(store::Database& db, const std::string& batch)
 {
-    auto o = db.Prepare("UPDATE outbox SET state = 'delivered', remote_id = NULLIF(json_extract(j.value, '$.r'), ''), "
-                        "token = NULLIF(json_extract(j.value, '$.t'), ''), "
-                        "service_notice = json_extract(j.value, '$.n'), uncertain = 0, last_error = NULL, "
-                        "updated_at = ?2 FROM json_each(?1) AS j WHERE outbox.id = json_extract(j.value, '$.id')");
+    auto o = db.Prepare("UPDATE outbox SET state = 'delivered', attempts = attempts + 1, "
+                        "remote_id = NULLIF(j.value ->> 2, ''), token = NULLIF(j.value ->> 3, ''), "
+                        "service_notice = j.value ->> 4, uncertain = 0, last_error = NULL, updated_at = ?2 "
+                        "FROM json_each(?1) AS j WHERE outbox.id = j.value ->> 0");
     if (auto r = o.BindAll(batch, Now()).Run(); !r)
         return r;
-    auto q = db.Prepare("UPDATE service_request SET request_id = json_extract(j.value, '$.r'), updated_at = ?2 "
-                        "FROM json_each(?1) AS j WHERE service_request.id = json_extract(j.value, '$.q') "
-                        "AND json_extract(j.value, '$.r') <> ''");
+    auto q = db.Prepare("UPDATE service_request SET request_id = j.value ->> 2, updated_at = ?2 "
+                        "FROM json_each(?1) AS j WHERE service_request.id = j.value ->> 1 AND j.value ->> 2 <> ''");
     return q.BindAll(batch, Now()).Run();
+}
+
+// Reads a stored payload, {"request": {...}, "service_name": "..."}, straight
+// into the request as the parser meets each value: a delivery round reads a
+// thousand of them, and building a json tree for each first cost it more
+// than all its other bookkeeping. Unknown members are skipped.
+class PayloadReader : public nlohmann::json_sax<json>
+{
+public:
+    PayloadReader(crm::NewRequest& r, std::string& service_name) : m_r(r), m_service_name(service_name) {}
+
+    bool null() override { return true; }
+    bool boolean(bool) override { return true; }
+    bool number_integer(number_integer_t v) override { return Number(static_cast<double>(v)); }
+    bool number_unsigned(number_unsigned_t v) override { return Number(static_cast<double>(v)); }
+    bool number_float(number_float_t v, const string_t&) override { return Number(v); }
+    bool binary(binary_t&) override { return true; }
+    bool key(string_t& k) override
+    {
+        m_key = std::move(k);
+        return true;
+    }
+    bool start_object(std::size_t) override { return Enter(); }
+    bool start_array(std::size_t) override { return Enter(); }
+    bool end_object() override { return Leave(); }
+    bool end_array() override { return Leave(); }
+    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+
+    bool string(string_t& v) override
+    {
+        if (At({"$"}) && m_key == "service_name") {
+            m_service_name = std::move(v);
+        } else if (At({"$", "request"})) {
+            for (const auto& [name, field] : kFields)
+                if (m_key == name)
+                    m_r.*field = std::move(v);
+        } else if (m_path.size() == 4 && m_path[1] == "request" && m_path[2] == "attributes") {
+            m_r.attributes[m_path[3]].push_back(std::move(v)); // a value of attribute m_path[3]
+        }
+        return true;
+    }
+
+    bool Finish()
+    {
+        if (!(m_lat && m_lon)) {
+            m_r.lat.reset();
+            m_r.lon.reset();
+        }
+        return true;
+    }
+
+private:
+    static constexpr std::pair<const char*, std::string crm::NewRequest::*> kFields[] = {
+        {"service_code", &crm::NewRequest::service_code}, {"address", &crm::NewRequest::address},
+        {"address_id", &crm::NewRequest::address_id},     {"email", &crm::NewRequest::email},
+        {"first_name", &crm::NewRequest::first_name},     {"last_name", &crm::NewRequest::last_name},
+        {"phone", &crm::NewRequest::phone},               {"description", &crm::NewRequest::description},
+        {"media_url", &crm::NewRequest::media_url}};
+
+    bool At(std::initializer_list<const char*> path) const
+    {
+        return m_path.size() == path.size() && std::equal(path.begin(), path.end(), m_path.begin());
+    }
+    // Containers are named by the key that holds them ("$" for the top).
+    bool Enter()
+    {
+        m_path.push_back(m_path.empty() ? std::string("$") : m_key);
+        return true;
+    }
+    bool Leave()
+    {
+        m_path.pop_back();
+        return true;
+    }
+    bool Number(double v)
+    {
+        if (At({"$", "request"}) && m_key == "lat")
+            m_r.lat = v, m_lat = true;
+        else if (At({"$", "request"}) && m_key == "long")
+            m_r.lon = v, m_lon = true;
+        return true;
+    }
+
+    crm::NewRequest& m_r;
+    std::string& m_service_name;
+    std::vector<std::string> m_path;
+    std::string m_key;
+    bool m_lat = false, m_lon = false;
+};
+
+bool ReadPayload(std::string_view text, crm::NewRequest& r, std::string& service_name)
+{
+    PayloadReader reader(r, service_name);
+    return json::sax_parse(text.begin(), text.end(), &reader) && reader.Finish();
 }
 
 Entry EntryFrom(store::Query& q)
@@ -170,31 +263,27 @@ Entry EntryFrom(store::Query& q)
     e.updated_at = q.Int(10);
     e.interaction = q.IsNull(11) ? 0 : q.Int(11);
     e.request = q.IsNull(12) ? 0 : q.Int(12);
-    try {
-        const json j = json::parse(q.Text(13));
-        // By reference: value() would copy the whole request for every entry.
-        static const json kEmpty = json::object();
-        const auto request = j.find("request");
-        e.payload = RequestFrom(request != j.end() && request->is_object() ? *request : kEmpty);
-        e.service_name = j.value("service_name", "");
-    } catch (const json::exception&) {
+    if (!ReadPayload(q.TextView(13), e.payload, e.service_name))
         e.last_error = "the stored request cannot be read";
-    }
     e.contact_name = q.OptText(14).value_or("");
     return e;
 }
 
 #define CIVIC_ENTRY_SELECT                                                                                         \
     "SELECT o.id, o.idempotency_key, o.state, o.attempts, o.next_attempt_at, o.last_error, o.remote_id, o.token, " \
-    "o.uncertain, o.created_at, o.updated_at, o.interaction, o.request, o.payload, c.name FROM outbox o "
-#define CIVIC_ENTRY_JOINS "LEFT JOIN interaction i ON i.id = o.interaction LEFT JOIN contact c ON c.id = i.contact "
-constexpr const char* kEntryColumns = CIVIC_ENTRY_SELECT CIVIC_ENTRY_JOINS;
+    "o.uncertain, o.created_at, o.updated_at, o.interaction, o.request, p.payload, "
+#define CIVIC_ENTRY_FROM "FROM outbox o "
+#define CIVIC_ENTRY_PAYLOAD "LEFT JOIN outbox_request p ON p.entry = o.id "
+constexpr const char* kEntryColumns = CIVIC_ENTRY_SELECT "c.name " CIVIC_ENTRY_FROM CIVIC_ENTRY_PAYLOAD
+    "LEFT JOIN interaction i ON i.id = o.interaction LEFT JOIN contact c ON c.id = i.contact ";
 // The due entries in filing order straight from the partial index: the
-// planner would otherwise take the state index and sort every pending row,
-// payloads and all, to return the first thousand.
-constexpr const char* kDueColumns = CIVIC_ENTRY_SELECT "INDEXED BY outbox_due " CIVIC_ENTRY_JOINS;
+// planner would otherwise take the state index and sort every pending row
+// to return the first thousand. Delivery has no use for the caller's name.
+constexpr const char* kDueColumns =
+    CIVIC_ENTRY_SELECT "NULL " CIVIC_ENTRY_FROM "INDEXED BY outbox_due " CIVIC_ENTRY_PAYLOAD;
 #undef CIVIC_ENTRY_SELECT
-#undef CIVIC_ENTRY_JOINS
+#undef CIVIC_ENTRY_FROM
+#undef CIVIC_ENTRY_PAYLOAD
 
 } // namespace
 
@@ -452,11 +541,14 @@ Result<Submitted> Submit(store::Database& db, const WrapUp& w, const std::string
         if (sent.description.empty())
             sent.description = w.notes; // what the caller reported, as the console's form does
         const json payload{{"request", RequestJson(WithReference(sent, key))}, {"service_name", w.service_name}};
-        auto q = db.Prepare("INSERT INTO outbox(idempotency_key, kind, payload, state, created_at, updated_at, "
-                            "interaction, request) VALUES(?1, 'service_request', ?2, 'pending', ?3, ?3, ?4, ?5)");
-        if (auto r = q.BindAll(key, payload.dump(), now, out.interaction, request).Run(); !r)
+        auto q = db.Prepare("INSERT INTO outbox(idempotency_key, kind, state, created_at, updated_at, "
+                            "interaction, request) VALUES(?1, 'service_request', 'pending', ?2, ?2, ?3, ?4)");
+        if (auto r = q.BindAll(key, now, out.interaction, request).Run(); !r)
             return r.Err();
         out.outbox = db.LastInsertRowId();
+        auto p = db.Prepare("INSERT INTO outbox_request(entry, payload) VALUES(?1, ?2)");
+        if (auto r = p.BindAll(out.outbox, payload.dump()).Run(); !r)
+            return r.Err();
     }
     // What was being typed is stored now: no draft to restore any more.
     if (auto r = ClearDraft(db, w.agent); !r)
@@ -515,16 +607,38 @@ Result<void> ClearDraft(store::Database& db, const std::string& agent)
 
 // ---- the outbox view
 
+// Entries a delivery round has in flight are 'pending' in their row and
+// shown as 'sending'.
+Result<std::set<std::int64_t>> InFlight(store::Database& db)
+{
+    std::set<std::int64_t> ids;
+    auto q = db.Prepare("SELECT j.value FROM outbox_inflight f, json_each(f.ids) j");
+    if (auto r = q.ForEach([&](store::Query& row) { ids.insert(row.Int(0)); }); !r)
+        return r.Err();
+    return ids;
+}
+
 Result<std::vector<Entry>> List(store::Database& db, const std::vector<State>& states)
 {
+    auto inflight = InFlight(db);
+    if (!inflight)
+        return inflight.Err();
+    const auto wanted = [&](State s) { return states.empty() || std::ranges::find(states, s) != states.end(); };
     std::string where;
     for (auto s : states)
-        where += std::string(where.empty() ? "WHERE o.state IN (" : ",") + "'" + ToString(s) + "'";
+        where += std::string(where.empty() ? "WHERE o.state IN (" : ",") + "'" +
+                 ToString(s == State::Sending ? State::Pending : s) + "'";
     if (!where.empty())
         where += ")";
     auto q = db.Prepare(std::string(kEntryColumns) + where + " ORDER BY o.id");
     std::vector<Entry> out;
-    auto r = q.ForEach([&](store::Query& row) { out.push_back(EntryFrom(row)); });
+    auto r = q.ForEach([&](store::Query& row) {
+        Entry e = EntryFrom(row);
+        if (e.state == State::Pending && inflight->contains(e.id))
+            e.state = State::Sending;
+        if (wanted(e.state))
+            out.push_back(std::move(e));
+    });
     if (!r)
         return r.Err();
     return out;
@@ -538,7 +652,13 @@ Result<Entry> Get(store::Database& db, std::int64_t id)
         return row.Err();
     if (!row.Value())
         return Error{ErrorKind::NotFound, "outbox entry " + std::to_string(id) + " does not exist"};
-    return EntryFrom(q);
+    Entry e = EntryFrom(q);
+    if (e.state == State::Pending) {
+        auto f = db.Prepare("SELECT 1 FROM outbox_inflight f, json_each(f.ids) j WHERE j.value = ?1");
+        if (auto in = f.Bind(1, id).Step(); in && in.Value())
+            e.state = State::Sending;
+    }
+    return e;
 }
 
 Result<void> Retry(store::Database& db, std::int64_t id)
@@ -559,9 +679,16 @@ Result<void> Edit(store::Database& db, std::int64_t id, const crm::NewRequest& c
     if (e->state != State::Attention && e->state != State::Pending)
         return Error{ErrorKind::Invalid, "only an entry waiting to be sent can be changed"};
     const json payload{{"request", RequestJson(WithReference(corrected, e->key))}, {"service_name", e->service_name}};
-    auto q = db.Prepare("UPDATE outbox SET payload = ?2, state = 'pending', next_attempt_at = 0, updated_at = ?3 "
-                        "WHERE id = ?1");
-    return q.BindAll(id, payload.dump(), Now()).Run();
+    store::Transaction tx(db);
+    if (!tx.IsActive())
+        return tx.Commit();
+    auto p = db.Prepare("UPDATE outbox_request SET payload = ?2 WHERE entry = ?1");
+    if (auto r = p.BindAll(id, payload.dump()).Run(); !r)
+        return r;
+    auto q = db.Prepare("UPDATE outbox SET state = 'pending', next_attempt_at = 0, updated_at = ?2 WHERE id = ?1");
+    if (auto r = q.BindAll(id, Now()).Run(); !r)
+        return r;
+    return tx.Commit();
 }
 
 Result<void> Discard(store::Database& db, std::int64_t id, const std::string& agent, const std::string& reason)
@@ -592,11 +719,27 @@ Result<void> Discard(store::Database& db, std::int64_t id, const std::string& ag
 
 Result<int> RecoverInterrupted(store::Database& db)
 {
-    auto q = db.Prepare("UPDATE outbox SET state = 'pending', uncertain = 1, next_attempt_at = 0 "
-                        "WHERE state = 'sending' AND token IS NULL");
+    store::Transaction tx(db);
+    if (!tx.IsActive())
+        return tx.Commit().Err();
+    // Still pending from a round that never recorded its outcome: they may
+    // have reached the CRM, so they are looked for there before being sent again.
+    auto q = db.Prepare("UPDATE outbox SET uncertain = 1, attempts = attempts + 1, next_attempt_at = 0 "
+                        "WHERE state = 'pending' AND id IN (SELECT j.value FROM outbox_inflight f, json_each(f.ids) j)");
     if (auto r = q.Run(); !r)
         return r.Err();
-    return db.Changes();
+    int recovered = db.Changes();
+    // Marked one by one, as stores of an earlier version left them.
+    auto old = db.Prepare("UPDATE outbox SET state = 'pending', uncertain = 1, next_attempt_at = 0 "
+                          "WHERE state = 'sending' AND token IS NULL");
+    if (auto r = old.Run(); !r)
+        return r.Err();
+    recovered += db.Changes();
+    if (auto r = db.Exec("DELETE FROM outbox_inflight"); !r)
+        return r.Err();
+    if (auto r = tx.Commit(); !r)
+        return r.Err();
+    return recovered;
 }
 
 Result<DeliverReport> Deliver(store::Database& db, crm::Connector& crm, const DeliverOptions& o)
@@ -605,7 +748,8 @@ Result<DeliverReport> Deliver(store::Database& db, crm::Connector& crm, const De
     const std::int64_t now = o.now ? o.now : Now();
     std::mt19937_64 rng(o.seed ? o.seed : std::random_device{}());
     auto q = db.Prepare(std::string(kDueColumns) +
-                        "WHERE o.state = 'pending' AND (?3 OR o.next_attempt_at <= ?1) ORDER BY o.id LIMIT ?2");
+                        "WHERE o.state = 'pending' AND (?3 OR o.next_attempt_at <= ?1) AND o.id NOT IN "
+                        "(SELECT j.value FROM outbox_inflight f, json_each(f.ids) j) ORDER BY o.id LIMIT ?2");
     std::vector<Entry> due;
     auto r = q.BindAll(now, o.max_entries, o.ignore_schedule ? 1 : 0).ForEach([&](store::Query& row) {
         due.push_back(EntryFrom(row));
@@ -637,10 +781,11 @@ Result<DeliverReport> Deliver(store::Database& db, crm::Connector& crm, const De
         return now + static_cast<std::int64_t>(delay);
     };
 
-    // Entries go in chunks: one transaction marks a chunk 'sending' before any
-    // of it leaves (a crash from then on is seen at the next start as an
-    // uncertain attempt), one records what became of it. Two commits per
-    // chunk instead of two per request.
+    // Entries go in chunks: one transaction records a chunk as in flight
+    // (outbox_inflight) before any of it leaves, so a crash from then on is
+    // seen at the next start as an uncertain attempt; one records what became
+    // of it and clears the mark. Two commits per chunk instead of two per
+    // request, and one row written to mark a thousand entries.
     constexpr size_t kChunk = 1024;
     bool stopped = false;
     std::map<std::string, std::pair<std::int64_t, std::vector<crm::RequestState>>> recent_lists; // code -> since, list
@@ -686,21 +831,17 @@ Result<DeliverReport> Deliver(store::Database& db, crm::Connector& crm, const De
                 send[k - start] = false;
             }
         }
+        std::int64_t round = 0;
         if (!stopped) {
-            store::Transaction tx(db);
-            if (!tx.IsActive())
-                return tx.Commit().Err();
             json ids = json::array();
             for (size_t k = start; k < end; ++k)
                 if (send[k - start])
                     ids.push_back(due[k].id);
-            // One statement for the chunk: it is the commit that makes it durable.
-            auto mark = db.Prepare("UPDATE outbox SET state = 'sending', next_attempt_at = ?2, attempts = attempts + 1, "
-                                   "updated_at = ?2 WHERE id IN (SELECT value FROM json_each(?1))");
+            auto mark = db.Prepare("INSERT INTO outbox_inflight(ids, started_at) VALUES(?1, ?2)");
+            // Its own commit (autocommit) is what makes the mark durable.
             if (auto x = mark.BindAll(ids.dump(), now).Run(); !x)
                 return x.Err();
-            if (auto x = tx.Commit(); !x)
-                return x.Err();
+            round = db.LastInsertRowId();
         }
         for (size_t k = start; k < end; ++k) {
             if (!send[k - start] || stopped)
@@ -742,32 +883,31 @@ Result<DeliverReport> Deliver(store::Database& db, crm::Connector& crm, const De
             Result<void> w = Ok();
             switch (got.kind) {
             case Outcome::Delivered:
-                delivered.push_back({{"id", e.id}, {"q", e.request}, {"r", got.remote_id}, {"t", got.token},
-                                     {"n", got.notice}});
+                delivered.push_back(json::array({e.id, e.request, got.remote_id, got.token, got.notice}));
                 ++report.delivered;
                 if (got.reconciled)
                     ++report.reconciled;
                 break;
             case Outcome::Attention:
-                w = SetState(db, e.id, State::Attention, got.error.message, 0, false, false);
+                w = SetState(db, e.id, State::Attention, got.error.message, 0, true, false);
                 ++report.attention;
                 break;
             case Outcome::Later:
-                // Counted when marked 'sending'; a failed lookup counts here.
-                w = SetState(db, e.id, State::Pending, got.error.message, backoff(e, got.error), !send[k - start],
+                w = SetState(db, e.id, State::Pending, got.error.message, backoff(e, got.error), true,
                              got.uncertain || e.uncertain);
                 ++report.retry_later;
                 break;
             case Outcome::Unsent:
-                if (send[k - start]) // marked 'sending' but never sent: back as it was
-                    w = SetState(db, e.id, State::Pending, e.last_error, e.next_attempt_at, false, e.uncertain);
-                break;
+                break; // never left: still pending as it was
             }
             if (!w)
                 return w.Err();
         }
         if (!delivered.empty())
             if (auto x = RecordDelivered(db, delivered.dump()); !x)
+                return x.Err();
+        if (round)
+            if (auto x = db.Prepare("DELETE FROM outbox_inflight WHERE round = ?1").Bind(1, round).Run(); !x)
                 return x.Err();
         if (auto x = tx.Commit(); !x)
             return x.Err();

@@ -477,8 +477,9 @@ void MainFrame::RefreshStatus()
     QueryThenOnWindow(
         m_console.Store(), this,
         [](store::Database& db) -> Result<std::pair<int, int>> {
-            auto q = db.Prepare("SELECT COALESCE(SUM(state IN ('pending','sending')), 0), "
-                                "COALESCE(SUM(state = 'attention'), 0) FROM outbox");
+            // Through the state index: the delivered entries, which pile up, are not read.
+            auto q = db.Prepare("SELECT (SELECT count(*) FROM outbox WHERE state IN ('pending','sending')), "
+                                "(SELECT count(*) FROM outbox WHERE state = 'attention')");
             auto row = q.Step();
             if (!row)
                 return row.Err();

@@ -17,10 +17,9 @@ using nlohmann::json;
 namespace {
 
 // application/x-www-form-urlencoded, as RFC 3986 unreserved plus '+' for space.
-std::string FormEncode(const std::string& s)
+void AppendFormEncoded(std::string& out, std::string_view s)
 {
     static const char* hex = "0123456789ABCDEF";
-    std::string out;
     for (unsigned char c : s) {
         if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
             out += static_cast<char>(c);
@@ -32,12 +31,12 @@ std::string FormEncode(const std::string& s)
             out += hex[c & 15];
         }
     }
-    return out;
 }
 
 std::string UrlEncode(const std::string& s)
 {
-    std::string out = FormEncode(s);
+    std::string out;
+    AppendFormEncoded(out, s);
     for (size_t i = 0; (i = out.find('+', i)) != std::string::npos;)
         out.replace(i, 1, "%20");
     return out;
@@ -472,39 +471,44 @@ Result<crm::ServiceDefinition> Open311Connector::Definition(const std::string& s
 
 std::string Open311Connector::FormBody(const crm::NewRequest& r) const
 {
-    std::vector<std::pair<std::string, std::string>> f;
+    // Written straight into one string: the outbox builds one per request it sends.
+    std::string body;
+    body.reserve(256 + r.description.size() + r.address.size());
+    auto add = [&body](std::string_view key, std::string_view value, std::string_view suffix = {}) {
+        if (!body.empty())
+            body += '&';
+        AppendFormEncoded(body, key);
+        AppendFormEncoded(body, suffix);
+        body += '=';
+        AppendFormEncoded(body, value);
+    };
     if (!m_config.api_key.empty())
-        f.emplace_back("api_key", m_config.api_key);
+        add("api_key", m_config.api_key);
     if (!m_config.jurisdiction_id.empty())
-        f.emplace_back("jurisdiction_id", m_config.jurisdiction_id);
-    f.emplace_back("service_code", r.service_code);
+        add("jurisdiction_id", m_config.jurisdiction_id);
+    add("service_code", r.service_code);
     if (r.lat && r.lon) {
         char buf[64];
         std::snprintf(buf, sizeof buf, "%.7f", *r.lat);
-        f.emplace_back("lat", buf);
+        add("lat", buf);
         std::snprintf(buf, sizeof buf, "%.7f", *r.lon);
-        f.emplace_back("long", buf);
+        add("long", buf);
     }
     if (!r.address.empty())
-        f.emplace_back("address_string", r.address);
+        add("address_string", r.address);
     if (!r.address_id.empty())
-        f.emplace_back("address_id", r.address_id);
+        add("address_id", r.address_id);
     for (const auto& [code, values] : r.attributes) {
-        if (values.size() == 1)
-            f.emplace_back("attribute[" + code + "]", values[0]);
-        else
-            for (const auto& v : values)
-                f.emplace_back("attribute[" + code + "][]", v);
+        const std::string key = "attribute[" + code + "]";
+        for (const auto& v : values)
+            add(key, v, values.size() == 1 ? "" : "[]");
     }
     const std::pair<const char*, const std::string*> optional[] = {
         {"email", &r.email}, {"first_name", &r.first_name}, {"last_name", &r.last_name},
         {"phone", &r.phone}, {"description", &r.description}, {"media_url", &r.media_url}};
     for (const auto& [key, value] : optional)
         if (!value->empty())
-            f.emplace_back(key, std::string(key) == "description" ? value->substr(0, 4000) : *value);
-    std::string body;
-    for (const auto& [k, v] : f)
-        body += (body.empty() ? "" : "&") + FormEncode(k) + "=" + FormEncode(v);
+            add(key, std::string_view(*value).substr(0, std::string_view(key) == "description" ? 4000 : std::string::npos));
     return body;
 }
 

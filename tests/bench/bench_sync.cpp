@@ -9,8 +9,9 @@
 //   bench_sync [--scale F]
 //
 // The outbox run includes everything delivery does: reading due entries,
-// marking chunks 'sending' and recording results durably (synchronous=FULL),
-// parsing each answer, writing each request id into the timeline.
+// marking each chunk in flight and recording results durably
+// (synchronous=FULL), parsing each answer, writing each request id into the
+// timeline.
 #include "BenchSupport.h"
 
 #include <civic/contacts/Contacts.h>

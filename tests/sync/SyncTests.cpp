@@ -7,6 +7,7 @@
 #include <civic/sync/Outbox.h>
 
 #include "Open311Server.h"
+#include "TestSupport.h"
 
 #include <algorithm>
 #include <chrono>
@@ -278,6 +279,94 @@ BOOST_AUTO_TEST_CASE(a_crash_while_sending_is_treated_as_uncertain)
     BOOST_TEST(r->reconciled == 0); // not there: filed now, once
     BOOST_TEST(r->delivered == 1);
     BOOST_TEST(server.Requests().size() == 1u);
+}
+
+// Takes a copy of the store as it is on disk when the first request leaves:
+// what a process killed at that moment leaves behind.
+class SnapshotAtFirstSubmit : public crm::Connector
+{
+public:
+    SnapshotAtFirstSubmit(crm::Connector& inner, store::Database& db, std::filesystem::path to)
+        : m_inner(inner), m_db(db), m_to(std::move(to))
+    {
+    }
+    std::string Name() const override { return m_inner.Name(); }
+    Result<std::vector<crm::Service>> Services() override { return m_inner.Services(); }
+    Result<crm::ServiceDefinition> Definition(const std::string& c) override { return m_inner.Definition(c); }
+    Result<crm::Submitted> Submit(const crm::NewRequest& r, const std::string& key) override
+    {
+        if (!std::filesystem::exists(m_to))
+            BOOST_TEST(m_db.Exec("VACUUM INTO '" + m_to.string() + "'").IsOk());
+        return m_inner.Submit(r, key);
+    }
+    Result<std::vector<crm::RequestState>> FromToken(const std::string& t) override { return m_inner.FromToken(t); }
+    Result<std::vector<crm::RequestState>> Requests(const std::vector<std::string>& ids) override
+    {
+        return m_inner.Requests(ids);
+    }
+    Result<std::vector<crm::RequestState>> UpdatedSince(std::int64_t s) override { return m_inner.UpdatedSince(s); }
+    Result<std::vector<crm::RequestState>> Recent(const std::string& c, std::int64_t s) override
+    {
+        return m_inner.Recent(c, s);
+    }
+
+private:
+    crm::Connector& m_inner;
+    store::Database& m_db;
+    std::filesystem::path m_to;
+};
+
+BOOST_AUTO_TEST_CASE(a_process_killed_mid_round_looks_for_the_round_at_the_crm_before_sending_again)
+{
+    test::TempDir dir;
+    World w;
+    Open311Server server;
+    (void)sync::Submit(*w.db, w.Pothole("First"));
+    (void)sync::Submit(*w.db, w.Pothole("Second"));
+    open311::Open311Connector crm(Config(server));
+    SnapshotAtFirstSubmit killed(crm, *w.db, dir / "at-crash.db");
+    BOOST_TEST(sync::Deliver(*w.db, killed)->delivered == 2);
+    BOOST_TEST(server.Requests().size() == 2u);
+
+    // The store as the killed process left it: both entries were on their way.
+    auto after = store::Database::Open(dir / "at-crash.db", ConsoleStore::Migrations()).Value();
+    for (const auto& e : sync::List(*after).Value())
+        BOOST_TEST(sync::ToString(e.state) == "sending");
+    BOOST_TEST(sync::RecoverInterrupted(*after).Value() == 2);
+    for (const auto& e : sync::List(*after).Value()) {
+        BOOST_TEST(sync::ToString(e.state) == "pending");
+        BOOST_TEST(e.uncertain);
+    }
+    auto r = sync::Deliver(*after, crm);
+    BOOST_TEST(r->reconciled == 2); // found by their reference, not filed again
+    BOOST_TEST(server.Requests().size() == 2u);
+    for (const auto& e : sync::List(*after).Value())
+        BOOST_TEST(sync::ToString(e.state) == "delivered");
+}
+
+BOOST_AUTO_TEST_CASE(entries_queued_before_an_upgrade_are_sent_after_it)
+{
+    test::TempDir dir;
+    Open311Server server;
+    {
+        // Schema 6 kept each request in the outbox row itself.
+        auto old = store::Database::Open(dir / "console.db", ConsoleStore::Migrations().first(6)).Value();
+        BOOST_TEST(old->Exec(R"(INSERT INTO outbox(idempotency_key, kind, payload, state, created_at, updated_at)
+            VALUES('0123456789abcdef', 'service_request', '{"request":{"service_code":"POTHOLE",
+            "address":"1234 N Broad St","attributes":{"SIZE":["L"]},"description":"Queued before the upgrade"},
+            "service_name":"Pothole repair"}', 'pending', 0, 0))")
+                       .IsOk());
+    }
+    auto db = store::Database::Open(dir / "console.db", ConsoleStore::Migrations()).Value();
+    auto entries = sync::List(*db).Value();
+    BOOST_TEST_REQUIRE(entries.size() == 1u);
+    BOOST_TEST(entries[0].service_name == "Pothole repair");
+    BOOST_TEST(entries[0].payload.address == "1234 N Broad St");
+    open311::Open311Connector crm(Config(server));
+    BOOST_TEST(sync::Deliver(*db, crm)->delivered == 1);
+    BOOST_TEST_REQUIRE(server.Requests().size() == 1u);
+    BOOST_TEST(server.Requests()[0].fields.at("description") == "Queued before the upgrade");
+    BOOST_TEST(server.Requests()[0].fields.at("attribute[SIZE]") == "L");
 }
 
 BOOST_AUTO_TEST_CASE(tokens_are_polled_until_the_request_has_an_id)

@@ -198,8 +198,8 @@ BOOST_AUTO_TEST_CASE(outbox_count_in_status_bar_follows_the_store)
     w.console->Store()
         .Submit([](store::Database& db) {
             for (const char* key : {"a", "b"}) {
-                auto q = db.Prepare("INSERT INTO outbox(idempotency_key, kind, payload, "
-                                    "created_at, updated_at) VALUES(?1, 'request', '{}', 0, 0)");
+                auto q = db.Prepare("INSERT INTO outbox(idempotency_key, kind, "
+                                    "created_at, updated_at) VALUES(?1, 'request', 0, 0)");
                 (void)q.Bind(1, key).Run();
             }
             return 0;

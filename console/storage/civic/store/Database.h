@@ -113,6 +113,8 @@ public:
     std::int64_t Int(int column) const;
     double Real(int column) const;
     std::string Text(int column) const;
+    // Without a copy; valid until the query steps again.
+    std::string_view TextView(int column) const;
     std::optional<std::string> OptText(int column) const;
     bool IsNull(int column) const;
     int ColumnCount() const;
