@@ -551,6 +551,8 @@ void MainFrame::SyncCrm(bool refresh_all)
                               kStatusConnection);
             m_crm_online = r.configured && !r.offline && r.error.empty();
             RefreshStatus();
+            if (m_outbox_view)
+                m_outbox_view->Reload(); // "Send now" shows what came of it
             if (r.delivery.delivered || r.status_changes)
                 m_caller->RefreshShown(); // new request ids and statuses in the timeline
             if (r.catalog_services >= 0)
@@ -596,12 +598,15 @@ void MainFrame::RestoreWrapUp()
         });
 }
 
+void MainFrame::WatchOutbox(OutboxDialog& view) { m_outbox_view = &view; }
+
 void MainFrame::OpenOutbox()
 {
     OutboxDialog dialog(this, m_console, [this] {
         RefreshStatus();
         SyncCrm();
     });
+    WatchOutbox(dialog);
     dialog.ShowModal();
     RefreshStatus();
 }

@@ -15,6 +15,7 @@
 #include <wx/aui/framemanager.h>
 #include <wx/frame.h>
 #include <wx/timer.h>
+#include <wx/weakref.h>
 
 #include <memory>
 #include <optional>
@@ -26,6 +27,7 @@ namespace civic::ui {
 
 class ArticleEditor;
 class KnowledgePane;
+class OutboxDialog;
 class WrapUpPane;
 
 enum StatusField
@@ -64,6 +66,8 @@ public:
     ArticleEditor* OpenEditor(std::int64_t article_id, std::optional<kb::Autosave> restored = std::nullopt);
     void OpenReviewQueue();
     void OpenOutbox();
+    // An outbox view kept current: reloaded after every CRM round while open.
+    void WatchOutbox(OutboxDialog& view);
     void SyncKnowledge();
     // A round with the CRM now: deliver the outbox, and on some rounds refresh
     // statuses and the catalog. Also every 30 seconds.
@@ -104,6 +108,7 @@ private:
     bool m_syncing = false;
     wxTimer m_crm_timer;
     bool m_crm_busy = false;
+    wxWeakRef<OutboxDialog> m_outbox_view;
     bool m_crm_online = false;
     int m_crm_rounds = 0;
     wxString m_form_problem;

@@ -858,6 +858,7 @@ BOOST_AUTO_TEST_CASE(the_outbox_shows_what_the_crm_refused_and_lets_the_agent_co
     file("Second light out");
 
     OutboxDialog dialog(w.frame, *w.console);
+    w.frame->WatchOutbox(dialog);
     BOOST_TEST_REQUIRE(PumpUntil([&] { return dialog.Entries().size() == 2u; }));
     // Newest first; the refused one carries the CRM's own words.
     BOOST_TEST((dialog.Entries()[1].state == sync::State::Attention));
@@ -883,6 +884,8 @@ BOOST_AUTO_TEST_CASE(the_outbox_shows_what_the_crm_refused_and_lets_the_agent_co
     dialog.RetrySelected();
     BOOST_TEST(SyncUntilFiled(w, server, 1, 10000));
     BOOST_TEST(server.Requests()[0].fields.at("address_string") == "1500 Market St");
+    // The open view follows the round: nothing waits any more.
+    BOOST_TEST(PumpUntil([&] { return dialog.Entries().empty(); }, 5000), dialog.Entries().size());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
