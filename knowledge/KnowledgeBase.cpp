@@ -126,7 +126,7 @@ CREATE VIEW article_text AS
 CREATE VIRTUAL TABLE article_fts USING fts5(
     title, keywords, summary, body,
     content = 'article_text', content_rowid = 'id',
-    tokenize = 'civic', prefix = '2 3');
+    tokenize = 'civic');
 CREATE VIRTUAL TABLE article_vocab USING fts5vocab(article_fts, 'row');
 
 -- The index is kept by the code with single-row statements, not triggers: a

@@ -26,10 +26,9 @@ constexpr int kRerankCandidates = 30;
 constexpr double kTitleCoverageWeight = 1.0;
 // A word being typed is completed to its most used known words, as
 // autocomplete does: FTS5 then reads a few doclists, not every word's with
-// that prefix.
+// that prefix. The index keeps no prefix indexes for that reason: they
+// tripled the postings an import writes.
 constexpr size_t kCompletions = 10;
-// The FTS table's prefix indexes cover prefixes up to this length (prefix='2 3').
-constexpr size_t kPrefixIndexMax = 3;
 
 std::string Quote(const std::string& term)
 {
@@ -266,14 +265,12 @@ std::string KnowledgeBase::BuildMatch(const std::string& text, bool last_word_co
         const bool partial = i + 1 == kept.size() && !last_word_complete;
         std::vector<std::string> alts;
         const bool known = m_vocabulary.count(w) > 0;
-        // Three letters: the prefix index holds one merged doclist for them.
-        const auto completions = partial && w.size() > kPrefixIndexMax
-                                     ? Completions(w, kCompletions)
-                                     : std::vector<std::string>{};
+        const auto completions = partial ? Completions(w, kCompletions) : std::vector<std::string>{};
         if (partial && w.size() < kMinBodyPrefix) {
-            alts.push_back("{title keywords} : " + Quote(w) + "*");
-        } else if (partial && w.size() <= kPrefixIndexMax) {
-            alts.push_back(Quote(w) + "*");
+            std::string titles;
+            for (const auto& c : completions)
+                titles += (titles.empty() ? "" : " OR ") + Quote(c);
+            alts.push_back("{title keywords} : " + (titles.empty() ? Quote(w) + "*" : "(" + titles + ")"));
         } else if (partial && !completions.empty()) {
             if (known)
                 alts.push_back(Quote(w));
@@ -325,15 +322,19 @@ std::string KnowledgeBase::BuildMatch(const std::string& text, bool last_word_co
         }
         if (collected)
             for (const auto& a : alts) {
-                // Alternatives are quoted terms, "term"* prefixes or a column filter.
-                const auto open = a.find('"'), close = a.rfind('"');
-                if (open == std::string::npos || close <= open)
-                    continue;
-                const std::string term = a.substr(open + 1, close - open - 1);
-                if (a.back() == '*')
-                    collected->prefixes.push_back(term);
-                else
-                    collected->terms.push_back(term);
+                // Alternatives hold quoted terms and "term"* prefixes, some
+                // behind a column filter; folded tokens hold no quotes.
+                for (size_t open = a.find('"'); open != std::string::npos; open = a.find('"', open)) {
+                    const size_t close = a.find('"', open + 1);
+                    if (close == std::string::npos)
+                        break;
+                    std::string term = a.substr(open + 1, close - open - 1);
+                    if (close + 1 < a.size() && a[close + 1] == '*')
+                        collected->prefixes.push_back(std::move(term));
+                    else
+                        collected->terms.push_back(std::move(term));
+                    open = close + 1;
+                }
             }
         std::string g;
         for (const auto& a : alts)
