@@ -138,10 +138,18 @@ Result<void> Delivered(store::Database& db, const Entry& e, const std::string& r
     return tx.Commit();
 }
 
-// Delivered() for a whole chunk in two statements, counting the attempt:
+// Delivered() for a whole chunk in a few statements, counting the attempt:
 // a JSON array of [outbox id, local request, CRM id, token, notice].
 Result<void> RecordDelivered(store::Database& db, const std::string& batch)
 {
+    // A CRM id already held by another local request is stale there (the
+    // store once talked to another CRM, or the CRM was reset): the request the
+    // CRM just named takes it, rather than the chunk failing on the unique id.
+    auto stale = db.Prepare("UPDATE service_request SET request_id = NULL, updated_at = ?2 "
+                            "WHERE request_id IN (SELECT j.value ->> 2 FROM json_each(?1) j WHERE j.value ->> 2 <> '') "
+                            "AND id NOT IN (SELECT j.value ->> 1 FROM json_each(?1) j)");
+    if (auto r = stale.BindAll(batch, Now()).Run(); !r)
+        return r;
     auto o = db.Prepare("UPDATE outbox SET state = 'delivered', attempts = attempts + 1, "
                         "remote_id = NULLIF(j.value ->> 2, ''), token = NULLIF(j.value ->> 3, ''), "
                         "service_notice = j.value ->> 4, uncertain = 0, last_error = NULL, updated_at = ?2 "
@@ -717,6 +725,29 @@ Result<void> Discard(store::Database& db, std::int64_t id, const std::string& ag
 
 // ---- delivery
 
+namespace {
+
+// A round's in-flight entries made uncertain and its row removed: what the
+// next start would do, done now when the round cannot record its outcomes.
+Result<void> ReleaseRound(store::Database& db, std::int64_t round)
+{
+    if (!round)
+        return Ok();
+    store::Transaction tx(db);
+    if (!tx.IsActive())
+        return tx.Commit();
+    auto q = db.Prepare("UPDATE outbox SET uncertain = 1, attempts = attempts + 1, next_attempt_at = 0 "
+                        "WHERE state = 'pending' AND id IN (SELECT j.value FROM outbox_inflight f, json_each(f.ids) j "
+                        "WHERE f.round = ?1)");
+    if (auto r = q.Bind(1, round).Run(); !r)
+        return r;
+    if (auto r = db.Prepare("DELETE FROM outbox_inflight WHERE round = ?1").Bind(1, round).Run(); !r)
+        return r;
+    return tx.Commit();
+}
+
+} // namespace
+
 Result<int> RecoverInterrupted(store::Database& db)
 {
     store::Transaction tx(db);
@@ -873,44 +904,54 @@ Result<DeliverReport> Deliver(store::Database& db, crm::Connector& crm, const De
             if (err.kind == ErrorKind::Offline && !err.maybe_delivered)
                 report.offline = stopped = true; // no connection: the rest would fail the same way
         }
-        store::Transaction tx(db);
-        if (!tx.IsActive())
-            return tx.Commit().Err();
-        json delivered = json::array();
-        for (size_t k = start; k < end; ++k) {
-            const Entry& e = due[k];
-            const Outcome& got = out[k - start];
-            Result<void> w = Ok();
-            switch (got.kind) {
-            case Outcome::Delivered:
-                delivered.push_back(json::array({e.id, e.request, got.remote_id, got.token, got.notice}));
-                ++report.delivered;
-                if (got.reconciled)
-                    ++report.reconciled;
-                break;
-            case Outcome::Attention:
-                w = SetState(db, e.id, State::Attention, got.error.message, 0, true, false);
-                ++report.attention;
-                break;
-            case Outcome::Later:
-                w = SetState(db, e.id, State::Pending, got.error.message, backoff(e, got.error), true,
-                             got.uncertain || e.uncertain);
-                ++report.retry_later;
-                break;
-            case Outcome::Unsent:
-                break; // never left: still pending as it was
+        // What became of the chunk, in one transaction with the in-flight row's removal.
+        auto record = [&]() -> Result<void> {
+            store::Transaction tx(db);
+            if (!tx.IsActive())
+                return tx.Commit();
+            json delivered = json::array();
+            for (size_t k = start; k < end; ++k) {
+                const Entry& e = due[k];
+                const Outcome& got = out[k - start];
+                Result<void> w = Ok();
+                switch (got.kind) {
+                case Outcome::Delivered:
+                    delivered.push_back(json::array({e.id, e.request, got.remote_id, got.token, got.notice}));
+                    break;
+                case Outcome::Attention:
+                    w = SetState(db, e.id, State::Attention, got.error.message, 0, true, false);
+                    break;
+                case Outcome::Later:
+                    w = SetState(db, e.id, State::Pending, got.error.message, backoff(e, got.error), true,
+                                 got.uncertain || e.uncertain);
+                    break;
+                case Outcome::Unsent:
+                    break; // never left: still pending as it was
+                }
+                if (!w)
+                    return w;
             }
-            if (!w)
-                return w.Err();
-        }
-        if (!delivered.empty())
-            if (auto x = RecordDelivered(db, delivered.dump()); !x)
-                return x.Err();
-        if (round)
-            if (auto x = db.Prepare("DELETE FROM outbox_inflight WHERE round = ?1").Bind(1, round).Run(); !x)
-                return x.Err();
-        if (auto x = tx.Commit(); !x)
+            if (!delivered.empty())
+                if (auto x = RecordDelivered(db, delivered.dump()); !x)
+                    return x;
+            if (round)
+                if (auto x = db.Prepare("DELETE FROM outbox_inflight WHERE round = ?1").Bind(1, round).Run(); !x)
+                    return x;
+            return tx.Commit();
+        };
+        if (auto x = record(); !x) {
+            // The CRM has what was sent, the store could not say so: the chunk
+            // is checked at the CRM next round, as after a crash.
+            (void)ReleaseRound(db, round);
             return x.Err();
+        }
+        for (size_t k = start; k < end; ++k) {
+            const Outcome& got = out[k - start];
+            report.delivered += got.kind == Outcome::Delivered;
+            report.reconciled += got.kind == Outcome::Delivered && got.reconciled;
+            report.attention += got.kind == Outcome::Attention;
+            report.retry_later += got.kind == Outcome::Later;
+        }
     }
 
     // Tokens: ask until the CRM names the request.

@@ -45,6 +45,7 @@ enum MenuId
     ID_WALK_IN,
     ID_END_CALL,
     ID_OUTBOX,
+    ID_REFRESH_CRM,
     ID_NEW_CONTACT,
     ID_FIND_CONTACT,
 };
@@ -179,6 +180,8 @@ void MainFrame::BuildMenus()
     people->Append(ID_END_CALL, _("&End call\tF4"), _("The conversation is over: after-call work starts"));
     people->AppendSeparator();
     people->Append(ID_OUTBOX, _("&Outbox...\tCtrl+Shift+O"), _("Requests on their way to the CRM"));
+    people->Append(ID_REFRESH_CRM, _("&Refresh from the CRM\tShift+F5"),
+                   _("Send what waits and fetch the status of open requests now"));
 
     auto* help = new wxMenu;
     help->Append(ID_SHORTCUTS, _("&Keyboard shortcuts\tF1"));
@@ -220,6 +223,7 @@ void MainFrame::BuildMenus()
     Bind(wxEVT_MENU, &MainFrame::OnAbout, this, wxID_ABOUT);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { m_wrapup->EndCall(); }, ID_END_CALL);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { OpenOutbox(); }, ID_OUTBOX);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) { SyncCrm(true); }, ID_REFRESH_CRM);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { FocusPane(m_caller); }, ID_FIND_CONTACT);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) {
         FocusPane(m_caller);

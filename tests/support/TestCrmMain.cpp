@@ -6,9 +6,15 @@
 // --seed files a request as if reported through another channel an hour
 // ago, so the wrap-up's duplicate check has something to find.
 // Prints its endpoint and serves until interrupted. The API key is test-key.
+// Lines on standard input play the city's side of a demonstration:
+//   down | up                 the CRM stops answering / comes back on its port
+//   close ID NOTES...         a crew closes request ID with these notes
+//   list                      the requests filed so far
 #include "Open311Server.h"
 
 #include <csignal>
+#include <ctime>
+#include <sstream>
 #include <cstdlib>
 #include <cstring>
 #include <chrono>
@@ -46,6 +52,33 @@ int main(int argc, char** argv)
     std::signal(SIGINT, [](int) { g_stop = 1; });
     std::signal(SIGTERM, [](int) { g_stop = 1; });
     std::cout << server.Endpoint() << std::endl;
+    std::string line;
+    while (!g_stop && std::getline(std::cin, line)) {
+        std::istringstream in(line);
+        std::string command, id;
+        in >> command;
+        if (command == "down") {
+            server.Stop();
+            std::cout << "down" << std::endl;
+        } else if (command == "up") {
+            server.Start();
+            std::cout << "up: " << server.Endpoint() << std::endl;
+        } else if (command == "close" && in >> id) {
+            std::string notes;
+            std::getline(in >> std::ws, notes);
+            server.Close(id, notes, static_cast<std::int64_t>(std::time(nullptr)));
+            std::cout << "closed " << id << std::endl;
+        } else if (command == "list") {
+            for (const auto& r : server.Requests()) {
+                const auto code = r.fields.find("service_code");
+                std::cout << r.id << " " << r.status << " " << (code != r.fields.end() ? code->second : "")
+                          << std::endl;
+            }
+        } else if (!command.empty()) {
+            std::cout << "commands: down, up, close ID NOTES, list" << std::endl;
+        }
+    }
+    // No input (or it ended): serve until interrupted.
     while (!g_stop)
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     std::cout << server.Requests().size() << " requests filed" << std::endl;

@@ -344,6 +344,48 @@ BOOST_AUTO_TEST_CASE(a_process_killed_mid_round_looks_for_the_round_at_the_crm_b
         BOOST_TEST(sync::ToString(e.state) == "delivered");
 }
 
+BOOST_AUTO_TEST_CASE(a_round_that_cannot_record_its_outcome_checks_the_crm_next_time)
+{
+    World w;
+    Open311Server server;
+    (void)sync::Submit(*w.db, w.Pothole());
+    open311::Open311Connector crm(Config(server));
+    // The disk refuses the write that records the delivery.
+    BOOST_TEST(w.db->Exec("CREATE TEMP TRIGGER full BEFORE UPDATE OF state ON outbox WHEN NEW.state = 'delivered' "
+                          "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END")
+                   .IsOk());
+    auto failed = sync::Deliver(*w.db, crm);
+    BOOST_TEST(!failed);
+    BOOST_TEST(server.Requests().size() == 1u); // it did arrive
+    BOOST_TEST(sync::ToString(w.Only().state) == "pending"); // not stuck 'sending'
+    BOOST_TEST(w.Only().uncertain);
+    BOOST_TEST(w.db->Exec("DROP TRIGGER full").IsOk());
+    auto r = sync::Deliver(*w.db, crm);
+    BOOST_TEST(r->reconciled == 1);
+    BOOST_TEST(server.Requests().size() == 1u);
+    BOOST_TEST(w.Only().remote_id == server.Requests()[0].id);
+}
+
+BOOST_AUTO_TEST_CASE(a_crm_id_the_store_already_knows_moves_to_the_request_just_filed)
+{
+    // The console used to talk to another CRM (a test one) that used the same ids.
+    World w;
+    Open311Server server;
+    BOOST_TEST(w.db->Exec("INSERT INTO service_request(request_id, contact, service_code, opened_at, updated_at) "
+                          "VALUES('1000', " + std::to_string(w.maria) + ", 'POTHOLE', 0, 0)")
+                   .IsOk());
+    const auto s = sync::Submit(*w.db, w.Pothole()).Value();
+    open311::Open311Connector crm(Config(server));
+    BOOST_TEST(sync::Deliver(*w.db, crm)->delivered == 1);
+    BOOST_TEST_REQUIRE(server.Requests().size() == 1u);
+    BOOST_TEST(server.Requests()[0].id == "1000");
+    contacts::ContactStore cs(*w.db);
+    BOOST_TEST(cs.GetRequest(s.request)->request_id == "1000");
+    auto q = w.db->Prepare("SELECT count(*) FROM service_request WHERE request_id = '1000'");
+    BOOST_TEST(q.Step().Value());
+    BOOST_TEST(q.Int(0) == 1);
+}
+
 BOOST_AUTO_TEST_CASE(entries_queued_before_an_upgrade_are_sent_after_it)
 {
     test::TempDir dir;
