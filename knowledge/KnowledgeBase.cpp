@@ -15,7 +15,7 @@
 namespace civic::kb {
 namespace {
 
-constexpr std::array<store::Migration, 2> kMigrations{{
+constexpr std::array<store::Migration, 3> kMigrations{{
     {1, R"sql(
 -- One row per live article (working_copy_of IS NULL) and one per working copy
 -- of a published article being edited. Only rows are searched; revisions keep
@@ -152,6 +152,16 @@ CREATE TABLE sync_conflict (
     body     TEXT NOT NULL,
     found_at INTEGER NOT NULL
 ) WITHOUT ROWID;
+)sql"},
+    {3, R"sql(
+-- Titles and keywords on their own, with a two-letter prefix index: a word
+-- of two letters being typed is looked for here. In the full index it meant
+-- reading the postings of every common word it starts, bodies and all.
+CREATE VIRTUAL TABLE article_titles USING fts5(
+    title, keywords,
+    content = 'article', content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2', prefix = '2');
+INSERT INTO article_titles(article_titles) VALUES('rebuild');
 )sql"},
 }};
 
@@ -557,7 +567,12 @@ Result<void> KnowledgeBase::Index(std::int64_t id, const Content& c, bool add)
                                  "VALUES(?1, ?2, ?3, ?4, ?5)"
                                : "INSERT INTO article_fts(article_fts, rowid, title, keywords, "
                                  "summary, body) VALUES('delete', ?1, ?2, ?3, ?4, ?5)");
-    return q.BindAll(id, c.title, c.keywords, c.summary, HtmlToText(c.body)).Run();
+    if (auto r = q.BindAll(id, c.title, c.keywords, c.summary, HtmlToText(c.body)).Run(); !r)
+        return r;
+    auto t = m_db->Prepare(add ? "INSERT INTO article_titles(rowid, title, keywords) VALUES(?1, ?2, ?3)"
+                               : "INSERT INTO article_titles(article_titles, rowid, title, keywords) "
+                                 "VALUES('delete', ?1, ?2, ?3)");
+    return t.BindAll(id, c.title, c.keywords).Run();
 }
 
 Result<void> KnowledgeBase::DeleteArticle(std::int64_t id)
@@ -1082,6 +1097,8 @@ Result<void> KnowledgeBase::EndBulk()
 {
     m_bulk = false;
     if (auto r = m_db->Exec("INSERT INTO article_fts(article_fts, rank) VALUES('automerge', 4)"); !r)
+        return r;
+    if (auto r = m_db->Exec("INSERT INTO article_titles(article_titles) VALUES('optimize')"); !r)
         return r;
     return m_db->Exec("INSERT INTO article_fts(article_fts) VALUES('optimize')");
 }

@@ -76,7 +76,11 @@ std::vector<std::string> KnowledgeBase::WordVariants(const std::string& word)
 
 std::string KnowledgeBase::BuildMatch(const std::string& text, bool last_word_complete)
 {
-    return BuildMatch(text, last_word_complete, nullptr);
+    QueryTerms terms;
+    std::string match = BuildMatch(text, last_word_complete, &terms);
+    if (!terms.title_match.empty())
+        match += (match.empty() ? "" : " AND ") + std::string("titles: ") + terms.title_match;
+    return match;
 }
 
 bool KnowledgeBase::MatchesTerm(const std::string& word, const QueryTerms& q)
@@ -264,14 +268,17 @@ std::string KnowledgeBase::BuildMatch(const std::string& text, bool last_word_co
         const std::string& w = kept[i];
         const bool partial = i + 1 == kept.size() && !last_word_complete;
         std::vector<std::string> alts;
+        if (partial && w.size() < kMinBodyPrefix) {
+            if (collected) {
+                collected->title_match = Quote(w) + "*";
+                collected->prefixes.push_back(w);
+            }
+            ++i;
+            continue;
+        }
         const bool known = m_vocabulary.count(w) > 0;
         const auto completions = partial ? Completions(w, kCompletions) : std::vector<std::string>{};
-        if (partial && w.size() < kMinBodyPrefix) {
-            std::string titles;
-            for (const auto& c : completions)
-                titles += (titles.empty() ? "" : " OR ") + Quote(c);
-            alts.push_back("{title keywords} : " + (titles.empty() ? Quote(w) + "*" : "(" + titles + ")"));
-        } else if (partial && !completions.empty()) {
+        if (partial && !completions.empty()) {
             if (known)
                 alts.push_back(Quote(w));
             for (const auto& c : completions)
@@ -355,7 +362,7 @@ Result<std::vector<SearchHit>> KnowledgeBase::Search(const SearchQuery& query)
     QueryTerms terms;
     const std::string match = BuildMatch(query.text, complete || query.record_if_empty, &terms);
     std::vector<SearchHit> hits;
-    if (match.empty())
+    if (match.empty() && terms.title_match.empty())
         return hits;
 
     // Rank first, without snippets: SQLite would otherwise cut a snippet for
@@ -364,21 +371,38 @@ Result<std::vector<SearchHit>> KnowledgeBase::Search(const SearchQuery& query)
     // word) would otherwise cost a BM25 score per article, and such words
     // carry little information anyway. Queries with fewer matches are ranked
     // in full.
-    auto q = m_db->Prepare(
-        "SELECT * FROM ("
-        "  SELECT a.id, a.uid, a.title, a.language, a.category, a.status, "
-        "         bm25(article_fts, 10.0, 6.0, 3.0, 1.0) AS score "
-        "  FROM article_fts JOIN article a ON a.id = article_fts.rowid "
-        "  WHERE article_fts MATCH ?1 "
+    // A word of two letters being typed narrows to the articles with a title
+    // or keyword starting so, from the small title index; alone, it is
+    // ranked there.
+    static constexpr const char* kFilters =
         "    AND (?2 = '' OR a.language = ?2 OR a.language LIKE ?2 || '-%') "
         "    AND (?3 = '' OR a.category = ?3 OR a.category LIKE ?3 || '/%') "
-        "    AND (?4 = '' OR a.status = ?4) "
-        "  LIMIT ?6) "
-        "ORDER BY score LIMIT ?5");
+        "    AND (?4 = '' OR a.status = ?4) ";
+    const std::string sql =
+        match.empty()
+            ? std::string("SELECT * FROM ("
+                          "  SELECT a.id, a.uid, a.title, a.language, a.category, a.status, "
+                          "         bm25(article_titles, 10.0, 6.0) AS score "
+                          "  FROM article_titles JOIN article a ON a.id = article_titles.rowid "
+                          "  WHERE article_titles MATCH ?1 ") +
+                  kFilters + "  LIMIT ?6) ORDER BY score LIMIT ?5"
+            : std::string("SELECT * FROM ("
+                          "  SELECT a.id, a.uid, a.title, a.language, a.category, a.status, "
+                          "         bm25(article_fts, 10.0, 6.0, 3.0, 1.0) AS score "
+                          "  FROM article_fts JOIN article a ON a.id = article_fts.rowid "
+                          "  WHERE article_fts MATCH ?1 ") +
+                  kFilters +
+                  (terms.title_match.empty()
+                       ? ""
+                       : "    AND a.id IN (SELECT rowid FROM article_titles WHERE article_titles MATCH ?7) ") +
+                  "  LIMIT ?6) ORDER BY score LIMIT ?5";
+    auto q = m_db->Prepare(sql);
     const int limit = std::max(1, query.limit);
-    q.BindAll(match, query.language, query.category,
+    q.BindAll(match.empty() ? terms.title_match : match, query.language, query.category,
               query.status ? std::string(ToString(*query.status)) : std::string(),
               std::max(limit * 3, kRerankCandidates), kRankWindow);
+    if (!match.empty() && !terms.title_match.empty())
+        q.Bind(7, terms.title_match);
     auto ranked = RankHits(q, terms, limit);
     if (!ranked)
         return Error{ErrorKind::Invalid, "search failed: " + ranked.Err().message};

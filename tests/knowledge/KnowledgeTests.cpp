@@ -54,6 +54,12 @@ BOOST_FIXTURE_TEST_CASE(results_refresh_on_every_keystroke_by_prefix, SearchFixt
     BOOST_TEST(Has(Titles("pot"), "Potholes"));
     BOOST_TEST(Has(Titles("grafi"), "Graffiti removal"));
     BOOST_TEST(Has(Titles("snow emer"), "Snow emergency parking"));
+    // Two letters: titles and keywords starting so, alone or after other words.
+    BOOST_TEST(Has(Titles("gr"), "Graffiti removal"));
+    BOOST_TEST(!Has(Titles("gr"), "Potholes"));
+    BOOST_TEST(Titles("cars sn") == std::vector<std::string>{"Snow emergency parking"});
+    BOOST_TEST(Has(Titles("road va"), "Potholes") == false); // "vandalism" is another article's keyword
+    BOOST_TEST(Has(Titles("paint va"), "Graffiti removal"));
 }
 
 BOOST_FIXTURE_TEST_CASE(synonyms_find_what_agents_mean, SearchFixture)

@@ -203,6 +203,9 @@ public:
     {
         std::vector<std::string> terms;
         std::vector<std::string> prefixes;
+        // A word of two letters still being typed: looked for in titles and
+        // keywords (article_titles), as a MATCH expression there.
+        std::string title_match;
     };
 
     // ---- synonyms (kept by knowledge managers)
