@@ -20,6 +20,7 @@
 #include <civic/open311/Open311Connector.h>
 #include <civic/sync/Outbox.h>
 
+#include "ForwardingConnector.h"
 #include "Open311Server.h"
 #include "ui/MainFrame.h"
 
@@ -78,19 +79,12 @@ void Queue(store::Database& db, int count)
     (void)tx.Commit();
 }
 
-
-
-
-
 // Forwards to the real connector and keeps the time spent in Submit, so the
 // flush's own cost (the store, the bookkeeping) shows apart from the network.
-class Timed : public crm::Connector
+class Timed : public test::ForwardingConnector
 {
 public:
-    explicit Timed(crm::Connector& inner) : m_inner(inner) {}
-    std::string Name() const override { return m_inner.Name(); }
-    Result<std::vector<crm::Service>> Services() override { return m_inner.Services(); }
-    Result<crm::ServiceDefinition> Definition(const std::string& c) override { return m_inner.Definition(c); }
+    using ForwardingConnector::ForwardingConnector;
     Result<crm::Submitted> Submit(const crm::NewRequest& r, const std::string& key) override
     {
         const auto t = Clock::now();
@@ -98,20 +92,7 @@ public:
         submit_ms += MsSince(t);
         return out;
     }
-    Result<std::vector<crm::RequestState>> FromToken(const std::string& t) override { return m_inner.FromToken(t); }
-    Result<std::vector<crm::RequestState>> Requests(const std::vector<std::string>& ids) override
-    {
-        return m_inner.Requests(ids);
-    }
-    Result<std::vector<crm::RequestState>> UpdatedSince(std::int64_t s) override { return m_inner.UpdatedSince(s); }
-    Result<std::vector<crm::RequestState>> Recent(const std::string& c, std::int64_t s) override
-    {
-        return m_inner.Recent(c, s);
-    }
     double submit_ms = 0;
-
-private:
-    crm::Connector& m_inner;
 };
 
 struct Flush

@@ -6,6 +6,7 @@
 #include <civic/open311/Open311Connector.h>
 #include <civic/sync/Outbox.h>
 
+#include "ForwardingConnector.h"
 #include "Open311Server.h"
 #include "TestSupport.h"
 
@@ -283,35 +284,21 @@ BOOST_AUTO_TEST_CASE(a_crash_while_sending_is_treated_as_uncertain)
 
 // Takes a copy of the store as it is on disk when the first request leaves:
 // what a process killed at that moment leaves behind.
-class SnapshotAtFirstSubmit : public crm::Connector
+class SnapshotAtFirstSubmit : public test::ForwardingConnector
 {
 public:
     SnapshotAtFirstSubmit(crm::Connector& inner, store::Database& db, std::filesystem::path to)
-        : m_inner(inner), m_db(db), m_to(std::move(to))
+        : ForwardingConnector(inner), m_db(db), m_to(std::move(to))
     {
     }
-    std::string Name() const override { return m_inner.Name(); }
-    Result<std::vector<crm::Service>> Services() override { return m_inner.Services(); }
-    Result<crm::ServiceDefinition> Definition(const std::string& c) override { return m_inner.Definition(c); }
     Result<crm::Submitted> Submit(const crm::NewRequest& r, const std::string& key) override
     {
         if (!std::filesystem::exists(m_to))
             BOOST_TEST(m_db.Exec("VACUUM INTO '" + m_to.string() + "'").IsOk());
         return m_inner.Submit(r, key);
     }
-    Result<std::vector<crm::RequestState>> FromToken(const std::string& t) override { return m_inner.FromToken(t); }
-    Result<std::vector<crm::RequestState>> Requests(const std::vector<std::string>& ids) override
-    {
-        return m_inner.Requests(ids);
-    }
-    Result<std::vector<crm::RequestState>> UpdatedSince(std::int64_t s) override { return m_inner.UpdatedSince(s); }
-    Result<std::vector<crm::RequestState>> Recent(const std::string& c, std::int64_t s) override
-    {
-        return m_inner.Recent(c, s);
-    }
 
 private:
-    crm::Connector& m_inner;
     store::Database& m_db;
     std::filesystem::path m_to;
 };
