@@ -15,7 +15,7 @@
 namespace civic::kb {
 namespace {
 
-constexpr std::array<store::Migration, 3> kMigrations{{
+constexpr std::array<store::Migration, 4> kMigrations{{
     {1, R"sql(
 -- One row per live article (working_copy_of IS NULL) and one per working copy
 -- of a published article being edited. Only rows are searched; revisions keep
@@ -162,6 +162,12 @@ CREATE VIRTUAL TABLE article_titles USING fts5(
     content = 'article', content_rowid = 'id',
     tokenize = 'unicode61 remove_diacritics 2', prefix = '2');
 INSERT INTO article_titles(article_titles) VALUES('rebuild');
+)sql"},
+    {4, R"sql(
+-- What search filters on, apart from the row: status, language and category
+-- come after the body, and reading them from the row walks the body's
+-- overflow pages for every match ranked.
+CREATE INDEX article_filter ON article(id, status, language, category);
 )sql"},
 }};
 

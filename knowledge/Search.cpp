@@ -79,7 +79,7 @@ std::string KnowledgeBase::BuildMatch(const std::string& text, bool last_word_co
     QueryTerms terms;
     std::string match = BuildMatch(text, last_word_complete, &terms);
     if (!terms.title_match.empty())
-        match += (match.empty() ? "" : " AND ") + std::string("titles: ") + terms.title_match;
+        match += match.empty() ? "titles: " + terms.title_match : " (lifting titles " + terms.title_match + ")";
     return match;
 }
 
@@ -270,6 +270,7 @@ std::string KnowledgeBase::BuildMatch(const std::string& text, bool last_word_co
         std::vector<std::string> alts;
         if (partial && w.size() < kMinBodyPrefix) {
             if (collected) {
+                collected->title_prefix = w;
                 collected->title_match = Quote(w) + "*";
                 collected->prefixes.push_back(w);
             }
@@ -371,38 +372,31 @@ Result<std::vector<SearchHit>> KnowledgeBase::Search(const SearchQuery& query)
     // word) would otherwise cost a BM25 score per article, and such words
     // carry little information anyway. Queries with fewer matches are ranked
     // in full.
-    // A word of two letters being typed narrows to the articles with a title
-    // or keyword starting so, from the small title index; alone, it is
-    // ranked there.
-    static constexpr const char* kFilters =
-        "    AND (?2 = '' OR a.language = ?2 OR a.language LIKE ?2 || '-%') "
-        "    AND (?3 = '' OR a.category = ?3 OR a.category LIKE ?3 || '/%') "
-        "    AND (?4 = '' OR a.status = ?4) ";
+    // The window is ranked from the index alone: the filters are read from
+    // article_filter, and the rows (bodies and all) only for the candidates
+    // kept. A word of two letters being typed, alone, is ranked in the small
+    // title index; after other words it only lifts the titles it starts
+    // (RankHits' title coverage), since filtering on it meant reading every
+    // match of the other words.
+    const bool titles_only = match.empty();
+    const std::string fts = titles_only ? "article_titles" : "article_fts";
     const std::string sql =
-        match.empty()
-            ? std::string("SELECT * FROM ("
-                          "  SELECT a.id, a.uid, a.title, a.language, a.category, a.status, "
-                          "         bm25(article_titles, 10.0, 6.0) AS score "
-                          "  FROM article_titles JOIN article a ON a.id = article_titles.rowid "
-                          "  WHERE article_titles MATCH ?1 ") +
-                  kFilters + "  LIMIT ?6) ORDER BY score LIMIT ?5"
-            : std::string("SELECT * FROM ("
-                          "  SELECT a.id, a.uid, a.title, a.language, a.category, a.status, "
-                          "         bm25(article_fts, 10.0, 6.0, 3.0, 1.0) AS score "
-                          "  FROM article_fts JOIN article a ON a.id = article_fts.rowid "
-                          "  WHERE article_fts MATCH ?1 ") +
-                  kFilters +
-                  (terms.title_match.empty()
-                       ? ""
-                       : "    AND a.id IN (SELECT rowid FROM article_titles WHERE article_titles MATCH ?7) ") +
-                  "  LIMIT ?6) ORDER BY score LIMIT ?5";
+        "SELECT a.id, a.uid, a.title, a.language, a.category, a.status, r.score FROM ("
+        "  SELECT " + fts + ".rowid AS id, " +
+        (titles_only ? "bm25(article_titles, 10.0, 6.0)" : "bm25(article_fts, 10.0, 6.0, 3.0, 1.0)") +
+        " AS score FROM " + fts + " WHERE " + fts + " MATCH ?1 "
+        "  AND (?2 = '' AND ?3 = '' AND ?4 = '' OR EXISTS ("
+        "    SELECT 1 FROM article f INDEXED BY article_filter WHERE f.id = " + fts + ".rowid "
+        "    AND (?2 = '' OR f.language = ?2 OR f.language LIKE ?2 || '-%') "
+        "    AND (?3 = '' OR f.category = ?3 OR f.category LIKE ?3 || '/%') "
+        "    AND (?4 = '' OR f.status = ?4))) "
+        "  LIMIT ?6) r JOIN article a ON a.id = r.id "
+        "ORDER BY r.score LIMIT ?5";
     auto q = m_db->Prepare(sql);
     const int limit = std::max(1, query.limit);
-    q.BindAll(match.empty() ? terms.title_match : match, query.language, query.category,
+    q.BindAll(titles_only ? terms.title_match : match, query.language, query.category,
               query.status ? std::string(ToString(*query.status)) : std::string(),
               std::max(limit * 3, kRerankCandidates), kRankWindow);
-    if (!match.empty() && !terms.title_match.empty())
-        q.Bind(7, terms.title_match);
     auto ranked = RankHits(q, terms, limit);
     if (!ranked)
         return Error{ErrorKind::Invalid, "search failed: " + ranked.Err().message};
@@ -463,11 +457,12 @@ Result<std::vector<SearchHit>> KnowledgeBase::Suggest(const std::string& text,
         }
 
     auto q = m_db->Prepare(
-        "SELECT a.id, a.uid, a.title, a.language, a.category, a.status, "
-        "       bm25(article_fts, 10.0, 6.0, 3.0, 1.0) AS score "
-        "FROM article_fts JOIN article a ON a.id = article_fts.rowid "
-        "WHERE article_fts MATCH ?1 AND a.status = 'published' "
-        "  AND (?2 = '' OR a.language = ?2) ORDER BY score LIMIT ?3");
+        "SELECT a.id, a.uid, a.title, a.language, a.category, a.status, r.score FROM ("
+        "  SELECT article_fts.rowid AS id, bm25(article_fts, 10.0, 6.0, 3.0, 1.0) AS score "
+        "  FROM article_fts WHERE article_fts MATCH ?1 AND EXISTS ("
+        "    SELECT 1 FROM article f INDEXED BY article_filter WHERE f.id = article_fts.rowid "
+        "    AND f.status = 'published' AND (?2 = '' OR f.language = ?2)) "
+        "  ORDER BY score LIMIT ?3) r JOIN article a ON a.id = r.id ORDER BY r.score");
     q.BindAll(match, language, std::max(limit * 3, kRerankCandidates));
     return RankHits(q, terms, limit);
 }
@@ -498,6 +493,13 @@ Result<std::vector<SearchHit>> KnowledgeBase::RankHits(store::Query& q, const Qu
         h.score *= 1.0 + kTitleCoverageWeight * TitleCoverage(h.title, terms);
     std::stable_sort(hits.begin(), hits.end(),
                      [](const SearchHit& a, const SearchHit& b) { return a.score < b.score; });
+    // Two letters being typed after other words: the titles they start come first.
+    if (!terms.title_prefix.empty())
+        std::stable_partition(hits.begin(), hits.end(), [&](const SearchHit& h) {
+            const auto words = m_db->FoldTokens(h.title);
+            return std::any_of(words.begin(), words.end(),
+                               [&](const auto& t) { return t.text.starts_with(terms.title_prefix); });
+        });
     if (hits.size() > static_cast<size_t>(limit))
         hits.resize(static_cast<size_t>(limit));
     return hits;
