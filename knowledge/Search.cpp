@@ -15,6 +15,8 @@ namespace {
 // neighbours one edit away.
 constexpr size_t kMinTypoLength = 4;
 constexpr size_t kMaxTypoCandidates = 6;
+// Words completed from each prefix one edit away from a word being typed.
+constexpr size_t kTypoCompletions = 2;
 constexpr size_t kMaxSynonymWords = 4;
 // A word being typed shorter than this matches too many bodies to rank while
 // the agent types; it is looked for in titles and keywords only.
@@ -293,20 +295,20 @@ std::string KnowledgeBase::BuildMatch(const std::string& text, bool last_word_co
                     alts.push_back(Quote(v));
         } else if (partial) {
             // A word being typed that starts no known word: the agent probably
-            // slipped inside it ("grafi" for "graffi…"). Prefixes one edit away.
+            // slipped inside it ("grafi" for "graffi…"). Prefixes one edit away,
+            // each completed to its most used words like any word being typed:
+            // a short prefix ("whi" from "whic") would otherwise read the
+            // postings of every word it starts.
             alts.push_back(Quote(w) + "*");
             size_t found = 0;
             for (const auto& e : Edits1(w)) {
                 if (found >= kMaxTypoCandidates)
                     break;
-                auto it = m_vocabulary.lower_bound(e);
-                if (it == m_vocabulary.end() || it->first.compare(0, e.size(), e) != 0)
-                    continue;
-                const std::string alt = Quote(e) + "*";
-                if (std::find(alts.begin(), alts.end(), alt) == alts.end()) {
-                    alts.push_back(alt);
-                    ++found;
-                }
+                const auto completed = Completions(e, kTypoCompletions);
+                for (const auto& c : completed)
+                    if (std::find(alts.begin(), alts.end(), Quote(c)) == alts.end())
+                        alts.push_back(Quote(c));
+                found += completed.empty() ? 0 : 1;
             }
         } else {
             // Unknown word: its own stems (an unseen inflection still matches),
