@@ -158,6 +158,46 @@ std::string KnowledgeBase::SnippetIn(std::string_view text, bool cut_before, boo
     return out;
 }
 
+namespace {
+
+bool HasNonAscii(std::string_view text)
+{
+    return std::any_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+}
+
+// Where a query term starts a word of the lower-cased text; npos if nowhere.
+size_t FirstWordStart(const std::string& lower, const std::string& term, size_t before)
+{
+    for (size_t at = lower.find(term); at != std::string::npos && at < before; at = lower.find(term, at + 1))
+        if (at == 0 || !std::isalnum(static_cast<unsigned char>(lower[at - 1])))
+            return at;
+    return std::string::npos;
+}
+
+std::string Lowered(std::string_view text)
+{
+    std::string lower(text);
+    for (char& c : lower)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return lower;
+}
+
+} // namespace
+
+bool KnowledgeBase::MayHold(std::string_view text, const QueryTerms& q)
+{
+    // Folded terms miss accented spellings byte for byte: such text is
+    // always looked at.
+    if (HasNonAscii(text))
+        return true;
+    const std::string lower = Lowered(text);
+    for (const auto* list : {&q.terms, &q.prefixes})
+        for (const auto& t : *list)
+            if (FirstWordStart(lower, t, std::string::npos) != std::string::npos)
+                return true;
+    return false;
+}
+
 std::string KnowledgeBase::MakeSnippet(const std::string& text, const QueryTerms& q)
 {
     // Tokenizing a whole body to find its first match costs more than the
@@ -165,22 +205,11 @@ std::string KnowledgeBase::MakeSnippet(const std::string& text, const QueryTerms
     // they match, so a byte search finds where to look and only a window there
     // is tokenized. When that finds nothing (accented text, which folded terms
     // do not match byte for byte), the whole text is scanned.
-    std::string lower(text);
-    for (char& c : lower)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string lower = Lowered(text);
     size_t best = std::string::npos;
-    auto look = [&](const std::string& term) {
-        for (size_t at = lower.find(term); at != std::string::npos && at < best;
-             at = lower.find(term, at + 1))
-            if (at == 0 || !std::isalnum(static_cast<unsigned char>(lower[at - 1]))) {
-                best = at;
-                return;
-            }
-    };
-    for (const auto& t : q.terms)
-        look(t);
-    for (const auto& p : q.prefixes)
-        look(p);
+    for (const auto* list : {&q.terms, &q.prefixes})
+        for (const auto& t : *list)
+            best = std::min(best, FirstWordStart(lower, t, best));
     if (best != std::string::npos) {
         constexpr size_t kLead = 240, kSpan = 900;
         size_t from = best > kLead ? text.find(' ', best - kLead) : 0;
@@ -191,7 +220,8 @@ std::string KnowledgeBase::MakeSnippet(const std::string& text, const QueryTerms
         if (!snippet.empty())
             return snippet;
     }
-    return SnippetIn(text, false, false, q);
+    // Nothing byte for byte: only accented text can still hold a folded match.
+    return HasNonAscii(text) ? SnippetIn(text, false, false, q) : std::string();
 }
 
 std::string KnowledgeBase::BuildMatch(const std::string& text, bool last_word_complete,
@@ -414,7 +444,10 @@ Result<std::vector<SearchHit>> KnowledgeBase::Search(const SearchQuery& query)
             continue;
         const std::string summary = text.Text(0);
         h.snippet = MakeSnippet(summary, terms);
-        if (h.snippet.empty())
+        // The body is turned into text only when its markup may hold a query
+        // word: an article found by its title alone is common, and converting
+        // its whole body found nothing.
+        if (h.snippet.empty() && MayHold(text.TextView(1), terms))
             h.snippet = MakeSnippet(HtmlToText(text.Text(1)), terms);
         if (h.snippet.empty())
             h.snippet = summary; // matched in the title or keywords only

@@ -277,6 +277,8 @@ private:
     std::string BuildMatch(const std::string& text, bool last_word_complete, QueryTerms* terms);
     // A short passage of text around its first word the query looks for,
     // with that word and its neighbours marked; empty when no word matches.
+    // Whether the text may hold a query word (a cheap look before converting it).
+    static bool MayHold(std::string_view text, const QueryTerms& q);
     std::string MakeSnippet(const std::string& text, const QueryTerms& terms);
     std::string SnippetIn(std::string_view text, bool cut_before, bool cut_after,
                           const QueryTerms& terms);
