@@ -2,6 +2,7 @@
 // what they mean — stems, synonyms, one typo per word — then ranks with BM25
 // (title and keywords above summary above body) and cuts snippets.
 #include <civic/Edits.h>
+#include <civic/Text.h>
 #include <civic/kb/Html.h>
 #include <civic/kb/KnowledgeBase.h>
 
@@ -39,6 +40,10 @@ std::string Quote(const std::string& term)
         q += c == '"' ? std::string("\"\"") : std::string(1, c);
     return q + "\"";
 }
+
+// The MATCH expression for the title index: titles and keywords with a word
+// the two letters being typed start.
+std::string TitleMatch(const KnowledgeBase::QueryTerms& q) { return Quote(q.title_prefix) + "*"; }
 
 std::string Phrase(const std::vector<std::string>& words)
 {
@@ -80,8 +85,8 @@ std::string KnowledgeBase::BuildMatch(const std::string& text, bool last_word_co
 {
     QueryTerms terms;
     std::string match = BuildMatch(text, last_word_complete, &terms);
-    if (!terms.title_match.empty())
-        match += match.empty() ? "titles: " + terms.title_match : " (lifting titles " + terms.title_match + ")";
+    if (!terms.title_prefix.empty())
+        match += match.empty() ? "titles: " + TitleMatch(terms) : " (titles starting " + TitleMatch(terms) + " first)";
     return match;
 }
 
@@ -174,14 +179,6 @@ size_t FirstWordStart(const std::string& lower, const std::string& term, size_t 
     return std::string::npos;
 }
 
-std::string Lowered(std::string_view text)
-{
-    std::string lower(text);
-    for (char& c : lower)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return lower;
-}
-
 } // namespace
 
 bool KnowledgeBase::MayHold(std::string_view text, const QueryTerms& q)
@@ -190,7 +187,7 @@ bool KnowledgeBase::MayHold(std::string_view text, const QueryTerms& q)
     // always looked at.
     if (HasNonAscii(text))
         return true;
-    const std::string lower = Lowered(text);
+    const std::string lower = Lower(text);
     for (const auto* list : {&q.terms, &q.prefixes})
         for (const auto& t : *list)
             if (FirstWordStart(lower, t, std::string::npos) != std::string::npos)
@@ -205,7 +202,7 @@ std::string KnowledgeBase::MakeSnippet(const std::string& text, const QueryTerms
     // they match, so a byte search finds where to look and only a window there
     // is tokenized. When that finds nothing (accented text, which folded terms
     // do not match byte for byte), the whole text is scanned.
-    const std::string lower = Lowered(text);
+    const std::string lower = Lower(text);
     size_t best = std::string::npos;
     for (const auto* list : {&q.terms, &q.prefixes})
         for (const auto& t : *list)
@@ -303,7 +300,6 @@ std::string KnowledgeBase::BuildMatch(const std::string& text, bool last_word_co
         if (partial && w.size() < kMinBodyPrefix) {
             if (collected) {
                 collected->title_prefix = w;
-                collected->title_match = Quote(w) + "*";
                 collected->prefixes.push_back(w);
             }
             ++i;
@@ -395,7 +391,7 @@ Result<std::vector<SearchHit>> KnowledgeBase::Search(const SearchQuery& query)
     QueryTerms terms;
     const std::string match = BuildMatch(query.text, complete || query.record_if_empty, &terms);
     std::vector<SearchHit> hits;
-    if (match.empty() && terms.title_match.empty())
+    if (match.empty() && terms.title_prefix.empty())
         return hits;
 
     // Rank first, without snippets: SQLite would otherwise cut a snippet for
@@ -407,9 +403,9 @@ Result<std::vector<SearchHit>> KnowledgeBase::Search(const SearchQuery& query)
     // The window is ranked from the index alone: the filters are read from
     // article_filter, and the rows (bodies and all) only for the candidates
     // kept. A word of two letters being typed, alone, is ranked in the small
-    // title index; after other words it only lifts the titles it starts
-    // (RankHits' title coverage), since filtering on it meant reading every
-    // match of the other words.
+    // title index; after other words it only puts the titles it starts first
+    // (RankHits), since filtering on it meant reading every match of the
+    // other words.
     const bool titles_only = match.empty();
     const std::string fts = titles_only ? "article_titles" : "article_fts";
     const std::string sql =
@@ -426,7 +422,7 @@ Result<std::vector<SearchHit>> KnowledgeBase::Search(const SearchQuery& query)
         "ORDER BY r.score LIMIT ?5";
     auto q = m_db->Prepare(sql);
     const int limit = std::max(1, query.limit);
-    q.BindAll(titles_only ? terms.title_match : match, query.language, query.category,
+    q.BindAll(titles_only ? TitleMatch(terms) : match, query.language, query.category,
               query.status ? std::string(ToString(*query.status)) : std::string(),
               std::max(limit * 3, kRerankCandidates), kRankWindow);
     auto ranked = RankHits(q, terms, limit);

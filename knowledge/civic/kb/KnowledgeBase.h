@@ -204,10 +204,9 @@ public:
         std::vector<std::string> terms;
         std::vector<std::string> prefixes;
         // A word of two letters still being typed: looked for in titles and
-        // keywords (article_titles), as a MATCH expression there; after other
-        // words, the titles with a word it starts come first.
+        // keywords (article_titles); after other words, the titles with a
+        // word it starts come first.
         std::string title_prefix;
-        std::string title_match;
     };
 
     // ---- synonyms (kept by knowledge managers)
