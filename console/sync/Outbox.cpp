@@ -1,5 +1,6 @@
 #include <civic/sync/Outbox.h>
 
+#include <civic/Text.h>
 #include <civic/contacts/Identifiers.h>
 #include <civic/core/ConsoleStore.h>
 
@@ -49,12 +50,20 @@ State StateFrom(const std::string& s)
     return State::Pending;
 }
 
+// A request's text fields as stored (and as wrap-up JSON carries them),
+// beside "attributes" and "lat"/"long".
+constexpr std::pair<const char*, std::string crm::NewRequest::*> kRequestFields[] = {
+    {"service_code", &crm::NewRequest::service_code}, {"address", &crm::NewRequest::address},
+    {"address_id", &crm::NewRequest::address_id},     {"email", &crm::NewRequest::email},
+    {"first_name", &crm::NewRequest::first_name},     {"last_name", &crm::NewRequest::last_name},
+    {"phone", &crm::NewRequest::phone},               {"description", &crm::NewRequest::description},
+    {"media_url", &crm::NewRequest::media_url}};
+
 json RequestJson(const crm::NewRequest& r)
 {
-    json j{{"service_code", r.service_code}, {"address", r.address},     {"address_id", r.address_id},
-           {"email", r.email},               {"first_name", r.first_name}, {"last_name", r.last_name},
-           {"phone", r.phone},               {"description", r.description}, {"media_url", r.media_url},
-           {"attributes", r.attributes}};
+    json j{{"attributes", r.attributes}};
+    for (const auto& [name, field] : kRequestFields)
+        j[name] = r.*field;
     if (r.lat && r.lon) {
         j["lat"] = *r.lat;
         j["long"] = *r.lon;
@@ -65,19 +74,9 @@ json RequestJson(const crm::NewRequest& r)
 crm::NewRequest RequestFrom(const json& j)
 {
     crm::NewRequest r;
-    auto s = [&](const char* k) {
-        const auto it = j.find(k);
-        return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-    };
-    r.service_code = s("service_code");
-    r.address = s("address");
-    r.address_id = s("address_id");
-    r.email = s("email");
-    r.first_name = s("first_name");
-    r.last_name = s("last_name");
-    r.phone = s("phone");
-    r.description = s("description");
-    r.media_url = s("media_url");
+    for (const auto& [name, field] : kRequestFields)
+        if (const auto it = j.find(name); it != j.end() && it->is_string())
+            r.*field = it->get<std::string>();
     if (j.contains("lat") && j.contains("long") && j["lat"].is_number() && j["long"].is_number()) {
         r.lat = j["lat"].get<double>();
         r.lon = j["long"].get<double>();
@@ -116,31 +115,11 @@ Result<void> SetState(store::Database& db, std::int64_t id, State s, const std::
     return q.BindAll(id, ToString(s), error, next_at, count_attempt ? 1 : 0, u, Now()).Run();
 }
 
-// The local request takes the CRM's id; the timeline shows it from now on.
-Result<void> Delivered(store::Database& db, const Entry& e, const std::string& remote_id, const std::string& token,
-                       const std::string& notice)
-{
-    store::JoinOrBegin tx(db);
-    if (!tx.IsActive())
-        return tx.Commit();
-    auto q = db.Prepare("UPDATE outbox SET state = 'delivered', remote_id = ?2, token = ?3, service_notice = ?4, "
-                        "uncertain = 0, last_error = NULL, updated_at = ?5 WHERE id = ?1");
-    if (auto r = q.BindAll(e.id, remote_id.empty() ? std::optional<std::string>() : std::optional<std::string>(remote_id),
-                           token.empty() ? std::optional<std::string>() : std::optional<std::string>(token), notice, Now())
-                     .Run();
-        !r)
-        return r;
-    if (e.request && !remote_id.empty()) {
-        auto u = db.Prepare("UPDATE service_request SET request_id = ?2, updated_at = ?3 WHERE id = ?1");
-        if (auto r = u.BindAll(e.request, remote_id, Now()).Run(); !r)
-            return r;
-    }
-    return tx.Commit();
-}
-
-// Delivered() for a whole chunk in a few statements, counting the attempt:
-// a JSON array of [outbox id, local request, CRM id, token, notice].
-Result<void> RecordDelivered(store::Database& db, const std::string& batch)
+// Entries delivered, in a few statements for a whole chunk: a JSON array of
+// [outbox id, local request, CRM id, token, notice]. The local requests take
+// the CRM's ids; the timeline shows them from now on. Run inside the
+// caller's transaction.
+Result<void> RecordDelivered(store::Database& db, const std::string& batch, bool count_attempt)
 {
     // A CRM id already held by another local request is stale there (the
     // store once talked to another CRM, or the CRM was reset): the request the
@@ -150,11 +129,11 @@ Result<void> RecordDelivered(store::Database& db, const std::string& batch)
                             "AND id NOT IN (SELECT j.value ->> 1 FROM json_each(?1) j)");
     if (auto r = stale.BindAll(batch, Now()).Run(); !r)
         return r;
-    auto o = db.Prepare("UPDATE outbox SET state = 'delivered', attempts = attempts + 1, "
+    auto o = db.Prepare("UPDATE outbox SET state = 'delivered', attempts = attempts + ?3, "
                         "remote_id = NULLIF(j.value ->> 2, ''), token = NULLIF(j.value ->> 3, ''), "
                         "service_notice = j.value ->> 4, uncertain = 0, last_error = NULL, updated_at = ?2 "
                         "FROM json_each(?1) AS j WHERE outbox.id = j.value ->> 0");
-    if (auto r = o.BindAll(batch, Now()).Run(); !r)
+    if (auto r = o.BindAll(batch, Now(), count_attempt ? 1 : 0).Run(); !r)
         return r;
     auto q = db.Prepare("UPDATE service_request SET request_id = j.value ->> 2, updated_at = ?2 "
                         "FROM json_each(?1) AS j WHERE service_request.id = j.value ->> 1 AND j.value ->> 2 <> ''");
@@ -192,7 +171,7 @@ public:
         if (At({"$"}) && m_key == "service_name") {
             m_service_name = std::move(v);
         } else if (At({"$", "request"})) {
-            for (const auto& [name, field] : kFields)
+            for (const auto& [name, field] : kRequestFields)
                 if (m_key == name)
                     m_r.*field = std::move(v);
         } else if (m_path.size() == 4 && m_path[1] == "request" && m_path[2] == "attributes") {
@@ -211,13 +190,6 @@ public:
     }
 
 private:
-    static constexpr std::pair<const char*, std::string crm::NewRequest::*> kFields[] = {
-        {"service_code", &crm::NewRequest::service_code}, {"address", &crm::NewRequest::address},
-        {"address_id", &crm::NewRequest::address_id},     {"email", &crm::NewRequest::email},
-        {"first_name", &crm::NewRequest::first_name},     {"last_name", &crm::NewRequest::last_name},
-        {"phone", &crm::NewRequest::phone},               {"description", &crm::NewRequest::description},
-        {"media_url", &crm::NewRequest::media_url}};
-
     bool At(std::initializer_list<const char*> path) const
     {
         return m_path.size() == path.size() && std::equal(path.begin(), path.end(), m_path.begin());
@@ -615,6 +587,8 @@ Result<void> ClearDraft(store::Database& db, const std::string& agent)
 
 // ---- the outbox view
 
+namespace {
+
 // Entries a delivery round has in flight are 'pending' in their row and
 // shown as 'sending'.
 Result<std::set<std::int64_t>> InFlight(store::Database& db)
@@ -625,6 +599,8 @@ Result<std::set<std::int64_t>> InFlight(store::Database& db)
         return r.Err();
     return ids;
 }
+
+} // namespace
 
 Result<std::vector<Entry>> List(store::Database& db, const std::vector<State>& states)
 {
@@ -662,8 +638,10 @@ Result<Entry> Get(store::Database& db, std::int64_t id)
         return Error{ErrorKind::NotFound, "outbox entry " + std::to_string(id) + " does not exist"};
     Entry e = EntryFrom(q);
     if (e.state == State::Pending) {
-        auto f = db.Prepare("SELECT 1 FROM outbox_inflight f, json_each(f.ids) j WHERE j.value = ?1");
-        if (auto in = f.Bind(1, id).Step(); in && in.Value())
+        auto inflight = InFlight(db);
+        if (!inflight)
+            return inflight.Err();
+        if (inflight->contains(id))
             e.state = State::Sending;
     }
     return e;
@@ -727,23 +705,22 @@ Result<void> Discard(store::Database& db, std::int64_t id, const std::string& ag
 
 namespace {
 
-// A round's in-flight entries made uncertain and its row removed: what the
-// next start would do, done now when the round cannot record its outcomes.
-Result<void> ReleaseRound(store::Database& db, std::int64_t round)
+// The entries of a round in flight (0: of every round) that are still
+// pending become uncertain — they may have reached the CRM, so they are
+// looked for there before being sent again — and the rounds' rows go.
+// Returns how many entries. Run inside the caller's transaction.
+Result<int> ReleaseInFlight(store::Database& db, std::int64_t round)
 {
-    if (!round)
-        return Ok();
-    store::Transaction tx(db);
-    if (!tx.IsActive())
-        return tx.Commit();
     auto q = db.Prepare("UPDATE outbox SET uncertain = 1, attempts = attempts + 1, next_attempt_at = 0 "
                         "WHERE state = 'pending' AND id IN (SELECT j.value FROM outbox_inflight f, json_each(f.ids) j "
-                        "WHERE f.round = ?1)");
+                        "WHERE ?1 = 0 OR f.round = ?1)");
     if (auto r = q.Bind(1, round).Run(); !r)
-        return r;
-    if (auto r = db.Prepare("DELETE FROM outbox_inflight WHERE round = ?1").Bind(1, round).Run(); !r)
-        return r;
-    return tx.Commit();
+        return r.Err();
+    const int released = db.Changes();
+    auto d = db.Prepare("DELETE FROM outbox_inflight WHERE ?1 = 0 OR round = ?1");
+    if (auto r = d.Bind(1, round).Run(); !r)
+        return r.Err();
+    return released;
 }
 
 } // namespace
@@ -753,21 +730,17 @@ Result<int> RecoverInterrupted(store::Database& db)
     store::Transaction tx(db);
     if (!tx.IsActive())
         return tx.Commit().Err();
-    // Still pending from a round that never recorded its outcome: they may
-    // have reached the CRM, so they are looked for there before being sent again.
-    auto q = db.Prepare("UPDATE outbox SET uncertain = 1, attempts = attempts + 1, next_attempt_at = 0 "
-                        "WHERE state = 'pending' AND id IN (SELECT j.value FROM outbox_inflight f, json_each(f.ids) j)");
-    if (auto r = q.Run(); !r)
-        return r.Err();
-    int recovered = db.Changes();
+    // Rounds that never recorded their outcome.
+    auto released = ReleaseInFlight(db, 0);
+    if (!released)
+        return released.Err();
+    int recovered = released.Value();
     // Marked one by one, as stores of an earlier version left them.
     auto old = db.Prepare("UPDATE outbox SET state = 'pending', uncertain = 1, next_attempt_at = 0 "
                           "WHERE state = 'sending' AND token IS NULL");
     if (auto r = old.Run(); !r)
         return r.Err();
     recovered += db.Changes();
-    if (auto r = db.Exec("DELETE FROM outbox_inflight"); !r)
-        return r.Err();
     if (auto r = tx.Commit(); !r)
         return r.Err();
     return recovered;
@@ -932,7 +905,7 @@ Result<DeliverReport> Deliver(store::Database& db, crm::Connector& crm, const De
                     return w;
             }
             if (!delivered.empty())
-                if (auto x = RecordDelivered(db, delivered.dump()); !x)
+                if (auto x = RecordDelivered(db, delivered.dump(), true); !x)
                     return x;
             if (round)
                 if (auto x = db.Prepare("DELETE FROM outbox_inflight WHERE round = ?1").Bind(1, round).Run(); !x)
@@ -942,7 +915,11 @@ Result<DeliverReport> Deliver(store::Database& db, crm::Connector& crm, const De
         if (auto x = record(); !x) {
             // The CRM has what was sent, the store could not say so: the chunk
             // is checked at the CRM next round, as after a crash.
-            (void)ReleaseRound(db, round);
+            if (round) {
+                store::Transaction tx(db);
+                if (tx.IsActive() && ReleaseInFlight(db, round))
+                    (void)tx.Commit();
+            }
             return x.Err();
         }
         for (size_t k = start; k < end; ++k) {
@@ -968,7 +945,13 @@ Result<DeliverReport> Deliver(store::Database& db, crm::Connector& crm, const De
             continue;
         for (const auto& s : states.Value())
             if (!s.request_id.empty()) {
-                if (auto x = Delivered(db, e, s.request_id, e.token, std::string()); !x)
+                store::Transaction tx(db);
+                if (!tx.IsActive())
+                    return tx.Commit().Err();
+                const json one = json::array({json::array({e.id, e.request, s.request_id, e.token, ""})});
+                if (auto x = RecordDelivered(db, one.dump(), false); !x)
+                    return x.Err();
+                if (auto x = tx.Commit(); !x)
                     return x.Err();
                 ++report.tokens_resolved;
                 break;
@@ -1023,9 +1006,7 @@ std::string AddressKey(const std::string& address)
         const std::string_view word(normal.data() + b, e - b);
         if (words >= 2 && kUnit.count(word))
             break;
-        for (char c : word)
-            key += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        key += ' ';
+        key += Lower(word) + ' ';
         ++words;
         b = e + 1;
     }
