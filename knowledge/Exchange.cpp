@@ -287,8 +287,7 @@ Result<int> KnowledgeBase::Apply(const ImportBatch& batch, const Actor& actor)
     m_importing = true;
     auto fail = [&](const std::string& where, const Error& e) -> Result<int> {
         m_importing = false;
-        m_uses->delta.clear();
-        ++m_uses->generation;
+        ForgetNewWords();
         (void)LoadCaches(); // the rolled-back words must not stay in memory
         return Error{e.kind, where + ": " + e.message};
     };

@@ -15,7 +15,7 @@
 namespace civic::kb {
 namespace {
 
-constexpr std::array<store::Migration, 4> kMigrations{{
+constexpr std::array<store::Migration, 5> kMigrations{{
     {1, R"sql(
 -- One row per live article (working_copy_of IS NULL) and one per working copy
 -- of a published article being edited. Only rows are searched; revisions keep
@@ -169,6 +169,13 @@ INSERT INTO article_titles(article_titles) VALUES('rebuild');
 -- overflow pages for every match ranked.
 CREATE INDEX article_filter ON article(id, status, language, category);
 )sql"},
+    {5, R"sql(
+-- How many articles hold each indexed term (words and their stems), kept as
+-- articles are indexed: ranking reads a term's count here instead of having
+-- FTS5 walk the term's whole doclist at every query.
+CREATE TABLE term_docs (term TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID;
+INSERT INTO term_docs(term, docs) SELECT term, doc FROM article_vocab;
+)sql"},
 }};
 
 constexpr const char* kArticleColumns =
@@ -314,6 +321,8 @@ Result<std::unique_ptr<KnowledgeBase>> KnowledgeBase::Open(const std::filesystem
             });
             !r)
             return r;
+        if (auto r = db.RegisterBm25("civic_bm25"); !r)
+            return r;
         // Searching touches FTS segments all over the file: a 32 MiB page cache
         // keeps the hot ones in memory (the default is 2 MiB).
         if (auto r = db.Exec("PRAGMA cache_size = -32768"); !r)
@@ -408,7 +417,20 @@ void KnowledgeBase::LearnNewWords()
         (void)q.BindAll(w, static_cast<std::int64_t>(n)).Run();
         m_vocabulary[w] += n;
     }
+    for (auto& [term, d] : m_uses->docs) {
+        if (d.delta == 0)
+            continue;
+        auto q = m_db->Prepare("INSERT INTO term_docs(term, docs) VALUES(?1, max(?2, 0)) "
+                               "ON CONFLICT(term) DO UPDATE SET docs = max(docs + ?2, 0)");
+        (void)q.BindAll(term, d.delta).Run();
+    }
+    ForgetNewWords();
+}
+
+void KnowledgeBase::ForgetNewWords()
+{
     m_uses->delta.clear();
+    m_uses->docs.clear();
     ++m_uses->generation;
 }
 
@@ -573,7 +595,12 @@ Result<void> KnowledgeBase::Index(std::int64_t id, const Content& c, bool add)
                                  "VALUES(?1, ?2, ?3, ?4, ?5)"
                                : "INSERT INTO article_fts(article_fts, rowid, title, keywords, "
                                  "summary, body) VALUES('delete', ?1, ?2, ?3, ?4, ?5)");
-    if (auto r = q.BindAll(id, c.title, c.keywords, c.summary, HtmlToText(c.body)).Run(); !r)
+    // The tokenizer counts the articles holding each term as it indexes.
+    ++m_uses->article;
+    m_uses->direction = add ? 1 : -1;
+    auto r = q.BindAll(id, c.title, c.keywords, c.summary, HtmlToText(c.body)).Run();
+    m_uses->direction = 0;
+    if (!r)
         return r;
     auto t = m_db->Prepare(add ? "INSERT INTO article_titles(rowid, title, keywords) VALUES(?1, ?2, ?3)"
                                : "INSERT INTO article_titles(article_titles, rowid, title, keywords) "

@@ -384,6 +384,34 @@ std::string KnowledgeBase::BuildMatch(const std::string& text, bool last_word_co
     return match;
 }
 
+std::string KnowledgeBase::PhraseCounts(std::string_view match)
+{
+    // Phrases are numbered as they appear in the expression; BuildMatch
+    // quotes every one. A single term's count is kept in term_docs; a prefix
+    // or a phrase of several words is left for FTS5 to count ("-").
+    std::string counts;
+    for (size_t open = match.find('"'); open != std::string_view::npos; open = match.find('"', open)) {
+        std::string term;
+        size_t i = open + 1;
+        for (; i < match.size(); ++i) {
+            if (match[i] == '"' && (i + 1 == match.size() || match[i + 1] != '"'))
+                break;
+            if (match[i] == '"')
+                ++i; // "" inside quotes is one quote
+            term += match[i];
+        }
+        open = i + 1;
+        const bool prefix = open < match.size() && match[open] == '*';
+        std::int64_t docs = -1;
+        if (!prefix && term.find(' ') == std::string::npos) {
+            auto q = m_db->Prepare("SELECT docs FROM term_docs WHERE term = ?1");
+            docs = q.Bind(1, term).Step().Value() ? q.Int(0) : 0;
+        }
+        counts += (counts.empty() ? "" : " ") + (docs < 0 ? std::string("-") : std::to_string(docs));
+    }
+    return counts;
+}
+
 Result<std::vector<SearchHit>> KnowledgeBase::Search(const SearchQuery& query)
 {
     const bool complete = !query.text.empty() &&
@@ -411,7 +439,7 @@ Result<std::vector<SearchHit>> KnowledgeBase::Search(const SearchQuery& query)
     const std::string sql =
         "SELECT a.id, a.uid, a.title, a.language, a.category, a.status, r.score FROM ("
         "  SELECT " + fts + ".rowid AS id, " +
-        (titles_only ? "bm25(article_titles, 10.0, 6.0)" : "bm25(article_fts, 10.0, 6.0, 3.0, 1.0)") +
+        (titles_only ? "bm25(article_titles, 10.0, 6.0)" : "civic_bm25(article_fts, 10.0, 6.0, 3.0, 1.0, ?7)") +
         " AS score FROM " + fts + " WHERE " + fts + " MATCH ?1 "
         "  AND (?2 = '' AND ?3 = '' AND ?4 = '' OR EXISTS ("
         "    SELECT 1 FROM article f INDEXED BY article_filter WHERE f.id = " + fts + ".rowid "
@@ -424,7 +452,8 @@ Result<std::vector<SearchHit>> KnowledgeBase::Search(const SearchQuery& query)
     const int limit = std::max(1, query.limit);
     q.BindAll(titles_only ? TitleMatch(terms) : match, query.language, query.category,
               query.status ? std::string(ToString(*query.status)) : std::string(),
-              std::max(limit * 3, kRerankCandidates), kRankWindow);
+              std::max(limit * 3, kRerankCandidates), kRankWindow,
+              titles_only ? std::string() : PhraseCounts(match));
     auto ranked = RankHits(q, terms, limit);
     if (!ranked)
         return Error{ErrorKind::Invalid, "search failed: " + ranked.Err().message};
@@ -489,12 +518,12 @@ Result<std::vector<SearchHit>> KnowledgeBase::Suggest(const std::string& text,
 
     auto q = m_db->Prepare(
         "SELECT a.id, a.uid, a.title, a.language, a.category, a.status, r.score FROM ("
-        "  SELECT article_fts.rowid AS id, bm25(article_fts, 10.0, 6.0, 3.0, 1.0) AS score "
+        "  SELECT article_fts.rowid AS id, civic_bm25(article_fts, 10.0, 6.0, 3.0, 1.0, ?4) AS score "
         "  FROM article_fts WHERE article_fts MATCH ?1 AND EXISTS ("
         "    SELECT 1 FROM article f INDEXED BY article_filter WHERE f.id = article_fts.rowid "
         "    AND f.status = 'published' AND (?2 = '' OR f.language = ?2)) "
         "  ORDER BY score LIMIT ?3) r JOIN article a ON a.id = r.id ORDER BY r.score");
-    q.BindAll(match, language, std::max(limit * 3, kRerankCandidates));
+    q.BindAll(match, language, std::max(limit * 3, kRerankCandidates), PhraseCounts(match));
     return RankHits(q, terms, limit);
 }
 

@@ -79,15 +79,31 @@ void StemFilter::Filter(std::string_view token, Mode mode, store::TokenSink& sin
         return; // snippets need positions, not stems
     for (const auto& stem : w.stems)
         sink.Add(stem);
-    if (m_uses && token.size() >= 2) {
-        // The knowledge base empties the delta map after collecting it, which
-        // invalidates the cached counter: look it up again then.
-        if (!w.uses || m_uses->delta.empty() || m_uses->generation != w.generation) {
-            w.uses = &m_uses->delta[it->first];
-            w.generation = m_uses->generation;
-        }
-        ++*w.uses;
+    if (m_uses)
+        Count(it->first, w);
+}
+
+void StemFilter::Count(const std::string& word, Word& w)
+{
+    // The knowledge base empties the maps after collecting them, which
+    // invalidates the cached counters: look them up again then.
+    if (w.docs.empty() || m_uses->generation != w.generation) {
+        w.uses = word.size() >= 2 ? &m_uses->delta[word] : nullptr;
+        w.docs.clear();
+        w.docs.push_back(&m_uses->docs[word]);
+        for (const auto& stem : w.stems)
+            w.docs.push_back(&m_uses->docs[stem]);
+        w.generation = m_uses->generation;
     }
+    if (w.uses)
+        ++*w.uses;
+    if (m_uses->direction == 0)
+        return;
+    for (TermDocs* d : w.docs)
+        if (d->last_article != m_uses->article) {
+            d->last_article = m_uses->article;
+            d->delta += m_uses->direction;
+        }
 }
 
 } // namespace civic::kb

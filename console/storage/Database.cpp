@@ -2,12 +2,16 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <array>
+#include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <mutex>
 #include <stdexcept>
 #include <system_error>
+#include <vector>
 
 namespace civic::store {
 namespace {
@@ -161,6 +165,100 @@ void CallTextFunction(sqlite3_context* ctx, int, sqlite3_value** argv)
     const int n = sqlite3_value_bytes(argv[0]);
     std::string out = (*fn)(std::string_view(p ? p : "", static_cast<size_t>(n)));
     sqlite3_result_text64(ctx, out.data(), out.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+}
+
+// BM25 exactly as FTS5's bm25() computes it, except for where each phrase's
+// document frequency comes from. bm25() counts the rows holding each phrase
+// with xQueryPhrase, reading the phrase's whole doclist at every query; for a
+// common word that costs more than ranking the rows asked for. Here the caller
+// may pass the counts it keeps: rank(fts, w0..w(n-1) per column, counts),
+// counts listing per phrase in MATCH order the number of rows holding it, or
+// "-" to have it counted as bm25() does; "12 4031 -").
+struct Bm25Data
+{
+    double avgdl = 0;
+    std::vector<double> idf;
+    std::vector<double> freq;
+};
+
+int CountRows(const Fts5ExtensionApi*, Fts5Context*, void* count)
+{
+    ++*static_cast<sqlite3_int64*>(count);
+    return SQLITE_OK;
+}
+
+int Bm25Prepare(const Fts5ExtensionApi* api, Fts5Context* fts, int argc, sqlite3_value** argv,
+                Bm25Data** out)
+{
+    if (auto* d = static_cast<Bm25Data*>(api->xGetAuxdata(fts, 0))) {
+        *out = d;
+        return SQLITE_OK;
+    }
+    auto data = std::make_unique<Bm25Data>();
+    sqlite3_int64 rows = 0, tokens = 0;
+    int rc = api->xRowCount(fts, &rows);
+    if (rc == SQLITE_OK)
+        rc = api->xColumnTotalSize(fts, -1, &tokens);
+    if (rc != SQLITE_OK)
+        return rc;
+    data->avgdl = rows > 0 ? static_cast<double>(tokens) / static_cast<double>(rows) : 1.0;
+    const int phrases = api->xPhraseCount(fts);
+    const int columns = api->xColumnCount(fts);
+    const char* counts = columns < argc ? reinterpret_cast<const char*>(sqlite3_value_text(argv[columns])) : nullptr;
+    data->idf.resize(static_cast<size_t>(phrases));
+    data->freq.resize(static_cast<size_t>(phrases));
+    for (int i = 0; i < phrases; ++i) {
+        sqlite3_int64 hits = 0;
+        char* end = nullptr;
+        const long long given = counts && *counts ? std::strtoll(counts, &end, 10) : 0;
+        const bool known = end && end != counts;
+        if (counts) { // past this phrase's count, whether a number or "-"
+            while (*counts && *counts != ' ')
+                ++counts;
+            while (*counts == ' ')
+                ++counts;
+        }
+        if (known)
+            hits = given;
+        else if ((rc = api->xQueryPhrase(fts, i, &hits, CountRows)) != SQLITE_OK)
+            return rc;
+        hits = std::clamp<sqlite3_int64>(hits, 0, rows);
+        const double idf = std::log((static_cast<double>(rows - hits) + 0.5) / (static_cast<double>(hits) + 0.5));
+        data->idf[static_cast<size_t>(i)] = idf > 0.0 ? idf : 1e-6;
+    }
+    *out = data.get();
+    return api->xSetAuxdata(fts, data.release(), [](void* p) { delete static_cast<Bm25Data*>(p); });
+}
+
+void Bm25(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* ctx, int argc,
+          sqlite3_value** argv)
+{
+    constexpr double k1 = 1.2, b = 0.75;
+    Bm25Data* data = nullptr;
+    int rc = Bm25Prepare(api, fts, argc, argv, &data);
+    int instances = 0;
+    if (rc == SQLITE_OK) {
+        std::fill(data->freq.begin(), data->freq.end(), 0.0);
+        rc = api->xInstCount(fts, &instances);
+    }
+    for (int i = 0; rc == SQLITE_OK && i < instances; ++i) {
+        int phrase = 0, column = 0, offset = 0;
+        rc = api->xInst(fts, i, &phrase, &column, &offset);
+        if (rc == SQLITE_OK)
+            data->freq[static_cast<size_t>(phrase)] += column < argc ? sqlite3_value_double(argv[column]) : 1.0;
+    }
+    int length = 0;
+    if (rc == SQLITE_OK)
+        rc = api->xColumnSize(fts, -1, &length);
+    if (rc != SQLITE_OK) {
+        sqlite3_result_error_code(ctx, rc);
+        return;
+    }
+    const double norm = k1 * (1 - b + b * length / data->avgdl);
+    double score = 0;
+    for (size_t i = 0; i < data->idf.size(); ++i)
+        score += data->idf[i] * (data->freq[i] * (k1 + 1.0)) / (data->freq[i] + norm);
+    sqlite3_result_double(ctx, -score);
 }
 
 } // namespace
@@ -540,6 +638,16 @@ Result<void> Database::RegisterTokenizer(const std::string& name,
         delete ctx;
         return LastError(ErrorKind::Invalid, "registering tokenizer " + name);
     }
+    return Ok();
+}
+
+Result<void> Database::RegisterBm25(const std::string& name)
+{
+    fts5_api* api = FindFts5Api(m_db);
+    if (!api)
+        return Error{ErrorKind::Invalid, "this SQLite has no FTS5"};
+    if (api->xCreateFunction(api, name.c_str(), nullptr, Bm25, nullptr) != SQLITE_OK)
+        return LastError(ErrorKind::Invalid, "registering rank function " + name);
     return Ok();
 }
 

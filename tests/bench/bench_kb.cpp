@@ -8,10 +8,12 @@
 // same table and a LIKE '%word%' scan. A child process opens the finished store
 // the way the console does and reports its resident memory.
 //
-//   bench_kb [--scale F] [--keep DIR] [--show-slowest]
+//   bench_kb [--scale F] [--keep DIR [--reuse]] [--show-slowest]
 //
-// --keep DIR keeps the generated store there; --show-slowest lists the slowest
-// keystrokes with the MATCH expression each became.
+// --keep DIR keeps the generated store there; with --reuse a store kept there
+// by an earlier run of the same scale is searched again without importing
+// (import figures are then 0); --show-slowest lists the slowest keystrokes
+// with the MATCH expression each became.
 #include "BenchSupport.h"
 
 #include <civic/kb/Html.h>
@@ -197,8 +199,11 @@ int main(int argc, char** argv)
                                                 : fs::temp_directory_path() / ("bench_kb." + std::to_string(::getpid()));
     fs::create_directories(dir);
     const fs::path db_path = dir / "knowledge.db";
-    fs::remove(db_path);
-    fs::remove(fs::path(db_path.string() + "-wal"));
+    const bool reuse = Option(argc, argv, "--keep") && HasFlag(argc, argv, "--reuse") && fs::exists(db_path);
+    if (!reuse) {
+        fs::remove(db_path);
+        fs::remove(fs::path(db_path.string() + "-wal"));
+    }
 
     std::cout << "bench_kb: " << articles << " articles, " << queries << " typed queries\n";
     Generator gen;
@@ -209,7 +214,9 @@ int main(int argc, char** argv)
     long long total_words = 0;
     for (int start = 0; start < articles; start += per_file) {
         const fs::path file = dir / ("import-" + std::to_string(start / per_file) + ".xml");
-        std::ofstream out(file);
+        // Reusing a store: the same text is drawn (the queries come after it
+        // from the same generator) but not written.
+        std::ofstream out(reuse ? fs::path("/dev/null") : file);
         out << "<knowledge-base version=\"1\">\n";
         for (int i = start; i < std::min(articles, start + per_file); ++i) {
             const int words = 100 + static_cast<int>(gen.rng() % 1901);
@@ -222,7 +229,8 @@ int main(int argc, char** argv)
                 << "<body>" << XmlEscape(gen.Body(words)) << "</body></article>\n";
         }
         out << "</knowledge-base>\n";
-        files.push_back(file);
+        if (!reuse)
+            files.push_back(file);
     }
     std::cout << "generated " << total_words / articles << " words per article on average\n";
 
@@ -235,7 +243,7 @@ int main(int argc, char** argv)
     auto& kb = *opened.Value();
     const kb::Actor admin{"bench", Role::Supervisor};
     const auto t_import = Clock::now();
-    if (auto r = kb.BeginBulk(); !r) {
+    if (auto r = reuse ? Result<void>(Ok()) : kb.BeginBulk(); !r) {
         std::cerr << r.Err().message << "\n";
         return 1;
     }
@@ -247,11 +255,11 @@ int main(int argc, char** argv)
         }
     }
     const double loaded_s = MsSince(t_import) / 1000.0;
-    if (auto r = kb.EndBulk(); !r) {
+    if (auto r = reuse ? Result<void>(Ok()) : kb.EndBulk(); !r) {
         std::cerr << r.Err().message << "\n";
         return 1;
     }
-    const double import_s = MsSince(t_import) / 1000.0;
+    const double import_s = reuse ? 0.0 : MsSince(t_import) / 1000.0;
     for (const auto& f : files)
         fs::remove(f);
     (void)kb.AddSynonyms(admin, {"trash", "garbage", "refuse"});
@@ -337,7 +345,7 @@ int main(int argc, char** argv)
     // indexes, stems or stop words) in one transaction: the floor an import
     // through FTS5 can reach on this machine.
     double bare_import_s = 0;
-    {
+    if (!reuse) {
         const fs::path bare_path = dir / "bare.db";
         fs::remove(bare_path);
         auto& db = kb.Db();

@@ -196,6 +196,9 @@ public:
     // The FTS5 MATCH expression a query becomes (for tests and diagnostics);
     // empty when the text has no searchable word.
     std::string BuildMatch(const std::string& text, bool last_word_complete);
+    // For civic_bm25(): how many articles hold each phrase of a MATCH
+    // expression built here, in order ("-" where FTS5 must count).
+    std::string PhraseCounts(std::string_view match);
 
     // The terms a query looks for, for re-ranking by title: whole terms, and
     // prefixes of the word being typed.
@@ -269,6 +272,8 @@ private:
                            const std::string& comment);
     // Adds the words the index counted since the last call to the vocabulary.
     void LearnNewWords();
+    // Drops what the index saw since the last LearnNewWords (rolled back).
+    void ForgetNewWords();
     // The most used known words starting with prefix, most used first.
     std::vector<std::string> Completions(std::string_view prefix, size_t limit) const;
     Result<void> LoadCaches();

@@ -48,15 +48,31 @@ private:
     std::unordered_map<std::string, std::vector<std::string>, StringHash, std::equal_to<>> m_cache;
 };
 
-// How often the index saw each word since the knowledge base last collected
-// the counts: it learns its vocabulary (for typo correction and completing
-// half-typed words) without tokenizing every article twice.
+// A term's change in the number of articles holding it, and the article that
+// last changed it (an article counts once however often it uses the term).
+struct TermDocs
+{
+    std::int64_t delta = 0;
+    std::uint64_t last_article = 0;
+};
+
+// What the index saw since the knowledge base last collected it, learnt
+// without tokenizing every article twice: how often each word was used (the
+// vocabulary for typo correction and completing half-typed words), and how
+// many articles hold each indexed term (search ranks with these instead of
+// having FTS5 count them at every query).
 struct WordUses
 {
     std::unordered_map<std::string, std::uint32_t, StringHash, std::equal_to<>> delta;
-    // Changes whenever delta is emptied, so filters know their cached
-    // pointers into it are stale.
+    std::unordered_map<std::string, TermDocs, StringHash, std::equal_to<>> docs;
+    // Changes whenever the maps are emptied, so filters know their cached
+    // pointers into them are stale.
     std::uint64_t generation = 0;
+    // Set by the knowledge base around each article it adds to (+1) or
+    // removes from (-1) the index; 0 when the text being tokenized is no
+    // article being (un)indexed, which counts no documents.
+    std::uint64_t article = 0;
+    int direction = 0;
 };
 
 // The token filter of the knowledge index: drops stop words, indexes each word
@@ -76,8 +92,12 @@ private:
         bool stop = false;
         std::vector<std::string> stems;
         std::uint32_t* uses = nullptr; // the counter in m_uses->delta, if any
-        std::uint64_t generation = 0;  // of m_uses when `uses` was taken
+        // The document counts of the word and of its stems in m_uses->docs.
+        std::vector<TermDocs*> docs;
+        std::uint64_t generation = 0; // of m_uses when `uses` and `docs` were taken
     };
+
+    void Count(const std::string& word, Word& w);
 
     std::shared_ptr<const StopWords> m_stop_words;
     Stemmer m_stemmer;

@@ -175,6 +175,13 @@ public:
     Result<void> RegisterTokenizer(const std::string& name,
                                    std::function<std::unique_ptr<TokenFilter>()> factory);
 
+    // Registers the FTS5 auxiliary function `name`(table, weight per column,
+    // counts): BM25 as FTS5's bm25() computes it, except that counts may say
+    // how many rows hold each phrase ("12 4031 -", in MATCH order), sparing
+    // FTS5 reading every phrase's whole doclist at each query. A phrase
+    // whose count is "-" or missing is counted as bm25() does. Errors: Invalid.
+    Result<void> RegisterBm25(const std::string& name);
+
     // Splits text as the unicode61 tokenizer does (lower-cased, diacritics
     // removed), without any filter. For building queries that match the index.
     std::vector<Token> FoldTokens(std::string_view text);
