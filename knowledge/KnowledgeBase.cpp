@@ -15,7 +15,7 @@
 namespace civic::kb {
 namespace {
 
-constexpr std::array<store::Migration, 5> kMigrations{{
+constexpr std::array<store::Migration, 6> kMigrations{{
     {1, R"sql(
 -- One row per live article (working_copy_of IS NULL) and one per working copy
 -- of a published article being edited. Only rows are searched; revisions keep
@@ -175,6 +175,13 @@ CREATE INDEX article_filter ON article(id, status, language, category);
 -- FTS5 walk the term's whole doclist at every query.
 CREATE TABLE term_docs (term TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID;
 INSERT INTO term_docs(term, docs) SELECT term, doc FROM article_vocab;
+)sql"},
+    {6, R"sql(
+-- FTS5 writes what a transaction indexed as a new segment each time its
+-- pending terms pass 'hashsize' (1 MiB by default): a large import wrote
+-- hundreds of small segments and merged them again. 32 MiB of pending terms
+-- per segment cuts a bulk import by a third; single saves are unaffected.
+INSERT INTO article_fts(article_fts, rank) VALUES('hashsize', 33554432);
 )sql"},
 }};
 

@@ -349,8 +349,11 @@ int main(int argc, char** argv)
         const fs::path bare_path = dir / "bare.db";
         fs::remove(bare_path);
         auto& db = kb.Db();
+        // With the knowledge index's own 'hashsize' (32 MiB of pending terms
+        // per segment), which makes FTS5 itself a third faster at this size.
         const bool ok = db.Exec("ATTACH '" + bare_path.string() + "' AS bare").IsOk() &&
-                        db.Exec("CREATE VIRTUAL TABLE bare.f USING fts5(title, keywords, summary, body)").IsOk();
+                        db.Exec("CREATE VIRTUAL TABLE bare.f USING fts5(title, keywords, summary, body)").IsOk() &&
+                        db.Exec("INSERT INTO bare.f(f, rank) VALUES('hashsize', 33554432)").IsOk();
         const auto t0 = Clock::now();
         if (ok && db.Exec("BEGIN; INSERT INTO bare.f(rowid, title, keywords, summary, body) "
                           "SELECT id, title, keywords, summary, html_text(body) FROM main.article; COMMIT")
