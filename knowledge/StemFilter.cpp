@@ -61,17 +61,18 @@ void StemFilter::Filter(std::string_view token, Mode mode, store::TokenSink& sin
         sink.Add(token); // the query builder has expanded the words already
         return;
     }
-    auto it = m_words.find(token);
-    if (it == m_words.end()) {
-        if (m_words.size() >= kMaxCachedWords)
-            m_words.clear();
+    const size_t hash = StringHash{}(token);
+    auto* entry = m_words.Find(token, hash);
+    if (!entry) {
+        if (m_words.Size() >= kMaxCachedWords)
+            m_words.Clear();
         Word w;
         w.stop = m_stop_words && m_stop_words->find(token) != m_stop_words->end();
         if (!w.stop)
             w.stems = m_stemmer.StemsOf(token);
-        it = m_words.emplace(std::string(token), std::move(w)).first;
+        entry = &m_words.Add(token, hash, std::move(w));
     }
-    Word& w = it->second;
+    Word& w = entry->word;
     if (w.stop)
         return;
     sink.Add(token);
@@ -80,7 +81,56 @@ void StemFilter::Filter(std::string_view token, Mode mode, store::TokenSink& sin
     for (const auto& stem : w.stems)
         sink.Add(stem);
     if (m_uses)
-        Count(it->first, w);
+        Count(entry->key, w);
+}
+
+StemFilter::WordTable::Entry* StemFilter::WordTable::Find(std::string_view key, size_t hash)
+{
+    if (m_slots.empty())
+        return nullptr;
+    const auto tag = static_cast<std::uint32_t>(hash >> 32);
+    const size_t mask = m_slots.size() - 1;
+    for (size_t i = hash & mask;; i = (i + 1) & mask) {
+        const Slot& slot = m_slots[i];
+        if (slot.entry == 0)
+            return nullptr;
+        if (slot.tag == tag && m_entries[slot.entry - 1].key == key)
+            return &m_entries[slot.entry - 1];
+    }
+}
+
+StemFilter::WordTable::Entry& StemFilter::WordTable::Add(std::string_view key, size_t hash, Word word)
+{
+    // At most half full: probes stay short.
+    if ((m_entries.size() + 1) * 2 > m_slots.size())
+        Grow();
+    m_entries.push_back(Entry{std::string(key), std::move(word)});
+    const size_t mask = m_slots.size() - 1;
+    size_t i = hash & mask;
+    while (m_slots[i].entry != 0)
+        i = (i + 1) & mask;
+    m_slots[i] = Slot{static_cast<std::uint32_t>(hash >> 32), static_cast<std::uint32_t>(m_entries.size())};
+    return m_entries.back();
+}
+
+void StemFilter::WordTable::Grow()
+{
+    std::vector<Slot> slots(std::max<size_t>(1024, m_slots.size() * 2));
+    const size_t mask = slots.size() - 1;
+    for (size_t e = 0; e < m_entries.size(); ++e) {
+        const size_t hash = StringHash{}(m_entries[e].key);
+        size_t i = hash & mask;
+        while (slots[i].entry != 0)
+            i = (i + 1) & mask;
+        slots[i] = Slot{static_cast<std::uint32_t>(hash >> 32), static_cast<std::uint32_t>(e + 1)};
+    }
+    m_slots = std::move(slots);
+}
+
+void StemFilter::WordTable::Clear()
+{
+    m_slots.clear();
+    m_entries.clear();
 }
 
 void StemFilter::Count(const std::string& word, Word& w)

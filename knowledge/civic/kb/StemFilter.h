@@ -97,12 +97,40 @@ private:
         std::uint64_t generation = 0; // of m_uses when `uses` and `docs` were taken
     };
 
+    // The words seen so far, in an open-addressing table. Indexing looks up
+    // every token: std::unordered_map took longer per lookup (a division and
+    // two dependent reads through bucket and node) than FTS5 took to store
+    // the token.
+    class WordTable
+    {
+    public:
+        struct Entry
+        {
+            std::string key;
+            Word word;
+        };
+        Entry* Find(std::string_view key, size_t hash);
+        Entry& Add(std::string_view key, size_t hash, Word word);
+        size_t Size() const { return m_entries.size(); }
+        void Clear();
+
+    private:
+        struct Slot
+        {
+            std::uint32_t tag = 0;   // high bits of the hash
+            std::uint32_t entry = 0; // index into m_entries plus one; 0 is empty
+        };
+        void Grow();
+        std::vector<Slot> m_slots;
+        std::vector<Entry> m_entries;
+    };
+
     void Count(const std::string& word, Word& w);
 
     std::shared_ptr<const StopWords> m_stop_words;
     Stemmer m_stemmer;
     std::shared_ptr<WordUses> m_uses;
-    std::unordered_map<std::string, Word, StringHash, std::equal_to<>> m_words;
+    WordTable m_words;
 };
 
 } // namespace civic::kb
