@@ -203,6 +203,37 @@ Result<int> KnowledgeBase::ImportXml(const std::filesystem::path& file, const Ac
     return Apply(batch, actor);
 }
 
+Result<int> KnowledgeBase::Import(const std::vector<std::filesystem::path>& files, const Actor& actor,
+                                  std::vector<int>* imported)
+{
+    // An index merged into one segment is searched fastest. Merging after a
+    // load of many articles costs a few seconds at most; a few articles are
+    // left to FTS5's own merging as they come.
+    constexpr int kMergeAfter = 1000;
+    int total = 0;
+    std::optional<Error> failed;
+    for (const auto& file : files) {
+        auto r = file.extension() == ".csv" ? ImportCsv(file, actor) : ImportXml(file, actor);
+        if (!r) {
+            failed = Error{r.Err().kind, file.filename().string() + ": " + r.Err().message};
+            break;
+        }
+        total += r.Value();
+        if (imported)
+            imported->push_back(r.Value());
+    }
+    if (total >= kMergeAfter) {
+        auto merged = m_db->Exec("INSERT INTO article_titles(article_titles) VALUES('optimize')");
+        if (merged)
+            merged = m_db->Exec("INSERT INTO article_fts(article_fts) VALUES('optimize')");
+        if (!merged && !failed)
+            return merged.Err();
+    }
+    if (failed)
+        return *failed;
+    return total;
+}
+
 Result<int> KnowledgeBase::ImportCsv(const std::filesystem::path& file, const Actor& actor)
 {
     if (auto r = Require(actor, true); !r)

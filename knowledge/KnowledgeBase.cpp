@@ -1126,21 +1126,4 @@ Result<Stats> KnowledgeBase::GetStats()
     return s;
 }
 
-Result<void> KnowledgeBase::BeginBulk()
-{
-    m_bulk = true;
-    // Merging index segments while loading costs more than one merge at the end.
-    return m_db->Exec("INSERT INTO article_fts(article_fts, rank) VALUES('automerge', 0)");
-}
-
-Result<void> KnowledgeBase::EndBulk()
-{
-    m_bulk = false;
-    if (auto r = m_db->Exec("INSERT INTO article_fts(article_fts, rank) VALUES('automerge', 4)"); !r)
-        return r;
-    if (auto r = m_db->Exec("INSERT INTO article_titles(article_titles) VALUES('optimize')"); !r)
-        return r;
-    return m_db->Exec("INSERT INTO article_fts(article_fts) VALUES('optimize')");
-}
-
 } // namespace civic::kb

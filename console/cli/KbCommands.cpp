@@ -45,21 +45,25 @@ bool EndsWith(const std::string& s, const std::string& suffix)
 int KbImport(Context& ctx, std::vector<std::string>& args)
 {
     const auto actor = CliActor(ctx, args);
-    if (args.size() != 1) {
-        ctx.err << "usage: civicdesk-cli kb import FILE.xml|FILE.csv\n";
+    if (args.empty()) {
+        ctx.err << "usage: civicdesk-cli kb import FILE.xml|FILE.csv...\n";
         return kUsage;
     }
     auto kb = OpenKb(ctx);
     if (!kb)
         return kFailed;
-    const std::string file = args[0];
-    auto r = EndsWith(file, ".csv") ? kb->ImportCsv(file, actor) : kb->ImportXml(file, actor);
+    const std::vector<std::filesystem::path> files(args.begin(), args.end());
+    std::vector<int> imported;
+    auto r = kb->Import(files, actor, &imported);
+    for (size_t i = 0; i < imported.size(); ++i)
+        ctx.out << "imported " << imported[i] << " article" << (imported[i] == 1 ? "" : "s") << " from "
+                << files[i].string() << "\n";
     if (!r) {
-        ctx.err << "error: " << r.Err().message << "\nNothing was imported.\n";
+        ctx.err << "error: " << r.Err().message << "\nNothing was imported from "
+                << files[imported.size()].string() << (imported.size() + 1 < files.size() ? " or the files after it" : "")
+                << ".\n";
         return kFailed;
     }
-    ctx.out << "imported " << r.Value() << " article" << (r.Value() == 1 ? "" : "s") << " from "
-            << file << "\n";
     return kOk;
 }
 
@@ -276,8 +280,8 @@ int KbResolve(Context& ctx, std::vector<std::string>& args)
 void RegisterKbCommands()
 {
     auto& r = Registry();
-    r.push_back({{"kb", "import"}, "FILE.xml|FILE.csv [--as NAME]",
-                 "import articles; all or nothing, errors name the line", KbImport});
+    r.push_back({{"kb", "import"}, "FILE.xml|FILE.csv... [--as NAME]",
+                 "import articles; each file all or nothing, errors name the line", KbImport});
     r.push_back({{"kb", "export"}, "FILE.xml", "export every article with revisions and translations",
                  KbExport});
     r.push_back({{"kb", "search"}, "\"QUERY\" [--lang xx] [--category C] [--status S|any] [--limit N] [--json]",

@@ -170,6 +170,26 @@ BOOST_AUTO_TEST_CASE(a_failed_import_says_where_and_changes_nothing)
     BOOST_TEST(Contains(Cli("--data-dir " + d + " kb stats").output, "articles: 83"));
 }
 
+BOOST_AUTO_TEST_CASE(several_files_import_in_order_until_one_fails)
+{
+    TempDir dir;
+    const auto d = Quote(dir.Path().string());
+    WriteFile(dir / "good.csv", "title,body,status\nCooling centers,Open when it is hot.,published\n");
+    WriteFile(dir / "bad.xml", "<knowledge-base>\n<article><title>x</title>\n</knowledge-base>\n");
+    WriteFile(dir / "later.csv", "title,body,status\nWarming centers,Open when it is cold.,published\n");
+    auto r = Cli("--data-dir " + d + " kb import " + Quote((dir / "good.csv").string()) + " " +
+                 Quote((dir / "bad.xml").string()) + " " + Quote((dir / "later.csv").string()));
+    BOOST_TEST(r.status == 1);
+    BOOST_TEST(Contains(r.output, "imported 1 article from"), r.output);
+    BOOST_TEST(Contains(r.output, "bad.xml: line 3"), r.output);
+    BOOST_TEST(Contains(r.output, "Nothing was imported from " + (dir / "bad.xml").string() + " or the files after it"),
+               r.output);
+    const auto stats = Cli("--data-dir " + d + " kb stats").output;
+    BOOST_TEST(Contains(stats, "articles: 84"), stats); // the starter 83 and the good file's one
+    BOOST_TEST(Contains(Cli("--data-dir " + d + " kb search cooling").output, "Cooling centers"));
+    BOOST_TEST(!Contains(Cli("--data-dir " + d + " kb search warming").output, "Warming centers"));
+}
+
 BOOST_AUTO_TEST_CASE(export_and_import_into_another_console)
 {
     TempDir a, b;

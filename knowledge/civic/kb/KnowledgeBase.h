@@ -225,6 +225,12 @@ public:
     Result<int> ExportXml(const std::filesystem::path& file);
     // Managers' spreadsheets: a header row naming the columns. All or nothing.
     Result<int> ImportCsv(const std::filesystem::path& file, const Actor& actor);
+    // Imports files in order (CSV by the .csv extension, else XML), each all
+    // or nothing, stopping at the first that fails; the error names that
+    // file. imported receives the count of each file imported. After a load
+    // of many articles the search index is merged into one segment.
+    Result<int> Import(const std::vector<std::filesystem::path>& files, const Actor& actor,
+                       std::vector<int>* imported = nullptr);
     // Loads the starter knowledge base when the store is empty.
     Result<int> SeedIfEmpty(const std::filesystem::path& seed_xml);
 
@@ -244,10 +250,6 @@ public:
     // Reloads the vocabulary and synonyms after another connection (the sync)
     // changed the store.
     Result<void> Refresh() { return LoadCaches(); }
-
-    // Bulk loading (imports, benchmarks): defers FTS merging to the end.
-    Result<void> BeginBulk();
-    Result<void> EndBulk();
 
     std::int64_t Now() const;
 
@@ -306,7 +308,6 @@ private:
     bool m_importing = false;
     // Synonym lookup: folded token sequence -> the group's other terms.
     std::map<std::vector<std::string>, std::vector<std::vector<std::string>>> m_synonyms;
-    bool m_bulk = false;
 };
 
 } // namespace civic::kb
