@@ -206,10 +206,16 @@ Result<int> KnowledgeBase::ImportXml(const std::filesystem::path& file, const Ac
 Result<int> KnowledgeBase::Import(const std::vector<std::filesystem::path>& files, const Actor& actor,
                                   std::vector<int>* imported)
 {
-    // An index merged into one segment is searched fastest. Merging after a
-    // load of many articles costs a few seconds at most; a few articles are
-    // left to FTS5's own merging as they come.
+    // An index merged into one segment is searched fastest, and FTS5
+    // merging a growing index again after every file costs more than merging
+    // once after the load, so merging is off meanwhile; Open switches it
+    // back on if the load was cut short.
+    // A few articles are left to FTS5's own merging.
     constexpr int kMergeAfter = 1000;
+    if (auto r = Require(actor, true); !r)
+        return r.Err();
+    if (auto r = m_db->Exec("INSERT INTO article_fts(article_fts, rank) VALUES('automerge', 0)"); !r)
+        return r.Err();
     int total = 0;
     std::optional<Error> failed;
     for (const auto& file : files) {
@@ -222,13 +228,14 @@ Result<int> KnowledgeBase::Import(const std::vector<std::filesystem::path>& file
         if (imported)
             imported->push_back(r.Value());
     }
-    if (total >= kMergeAfter) {
-        auto merged = m_db->Exec("INSERT INTO article_titles(article_titles) VALUES('optimize')");
+    auto merged = m_db->Exec("INSERT INTO article_fts(article_fts, rank) VALUES('automerge', 4)");
+    if (merged && total >= kMergeAfter) {
+        merged = m_db->Exec("INSERT INTO article_titles(article_titles) VALUES('optimize')");
         if (merged)
             merged = m_db->Exec("INSERT INTO article_fts(article_fts) VALUES('optimize')");
-        if (!merged && !failed)
-            return merged.Err();
     }
+    if (!merged && !failed)
+        return merged.Err();
     if (failed)
         return *failed;
     return total;

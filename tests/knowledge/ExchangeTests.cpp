@@ -115,6 +115,31 @@ BOOST_FIXTURE_TEST_CASE(an_invalid_article_names_its_element_and_nothing_is_half
     BOOST_TEST(Titles("one ", {.status = std::nullopt}).empty());
 }
 
+BOOST_FIXTURE_TEST_CASE(a_load_cut_short_does_not_leave_the_index_unmerged, KbFixture)
+{
+    // Import switches FTS5's merging off while files load; a process killed
+    // meanwhile would leave it off, and searches would slow as edits pile up
+    // small segments. Opening the store switches it back on.
+    TempDir dir;
+    const auto automerge = [](KnowledgeBase& k) {
+        auto q = k.Db().Prepare("SELECT v FROM article_fts_config WHERE k = 'automerge'");
+        return q.Step().Value() ? q.Int(0) : -1;
+    };
+    {
+        auto k = KnowledgeBase::Open(dir / "kb.db", civic::test::ShippedOptions());
+        BOOST_TEST_REQUIRE(k.IsOk());
+        BOOST_TEST_REQUIRE(k.Value()->Db().Exec("INSERT INTO article_fts(article_fts, rank) VALUES('automerge', 0)").IsOk());
+        BOOST_TEST(automerge(*k.Value()) == 0);
+    }
+    auto k = KnowledgeBase::Open(dir / "kb.db", civic::test::ShippedOptions());
+    BOOST_TEST_REQUIRE(k.IsOk());
+    BOOST_TEST(automerge(*k.Value()) == 4);
+    // A finished import leaves it on too.
+    WriteFile(dir / "a.csv", "title,body,status\nCooling centers,Open when it is hot.,published\n");
+    BOOST_TEST(k.Value()->Import({dir / "a.csv"}, manager).Value() == 1);
+    BOOST_TEST(automerge(*k.Value()) == 4);
+}
+
 BOOST_FIXTURE_TEST_CASE(csv_from_a_spreadsheet_imports_with_quotes_and_line_breaks, KbFixture)
 {
     TempDir dir;
