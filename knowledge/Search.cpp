@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <limits>
 
 namespace civic::kb {
 namespace {
@@ -19,6 +20,10 @@ constexpr size_t kMaxTypoCandidates = 6;
 // Words completed from each prefix one edit away from a word being typed.
 constexpr size_t kTypoCompletions = 2;
 constexpr size_t kMaxSynonymWords = 4;
+// A known word held by fewer articles than this may be a slip for a more
+// used word one edit away.
+constexpr int kFewArticles = 3;
+constexpr std::int64_t kNoSlips = std::numeric_limits<std::int64_t>::max();
 // A word being typed shorter than this matches too many bodies to rank while
 // the agent types; it is looked for in titles and keywords only.
 constexpr size_t kMinBodyPrefix = 3;
@@ -221,8 +226,65 @@ std::string KnowledgeBase::MakeSnippet(const std::string& text, const QueryTerms
     return HasNonAscii(text) ? SnippetIn(text, false, false, q) : std::string();
 }
 
+void KnowledgeBase::AddPrefixSlips(const std::string& w, std::vector<std::string>& alts, std::int64_t above)
+{
+    // Prefixes one edit away, each completed to its most used words like any
+    // word being typed: a short prefix ("whi" from "whic") would otherwise
+    // read the postings of every word it starts.
+    size_t found = 0;
+    for (const auto& e : Edits1(w)) {
+        if (found >= kMaxTypoCandidates)
+            break;
+        bool any = false;
+        for (const auto& c : Completions(e, kTypoCompletions)) {
+            if (c == w || static_cast<std::int64_t>(m_vocabulary.find(c)->second) <= above)
+                continue;
+            any = true;
+            if (std::find(alts.begin(), alts.end(), Quote(c)) == alts.end())
+                alts.push_back(Quote(c));
+        }
+        found += any ? 1 : 0;
+    }
+}
+
+void KnowledgeBase::AddWordSlips(const std::string& w, std::vector<std::string>& alts, std::int64_t above)
+{
+    std::vector<std::string> candidates;
+    for (const auto& e : Edits1(w)) {
+        const auto it = m_vocabulary.find(e);
+        if (e != w && it != m_vocabulary.end() && static_cast<std::int64_t>(it->second) > above &&
+            std::find(candidates.begin(), candidates.end(), e) == candidates.end())
+            candidates.push_back(e);
+    }
+    // Prefer corrections that keep the first letter: typos there are rarer.
+    std::stable_partition(candidates.begin(), candidates.end(),
+                          [&](const std::string& c) { return c[0] == w[0]; });
+    if (candidates.size() > kMaxTypoCandidates)
+        candidates.resize(kMaxTypoCandidates);
+    for (const auto& c : candidates)
+        for (const auto& v : WordVariants(c))
+            if (std::find(alts.begin(), alts.end(), Quote(v)) == alts.end())
+                alts.push_back(Quote(v));
+}
+
+int KnowledgeBase::ArticlesHolding(const std::vector<std::string>& alts, const std::string& language, int limit)
+{
+    std::string match;
+    for (const auto& a : alts)
+        match += (match.empty() ? "" : " OR ") + a;
+    if (match.empty())
+        return 0;
+    auto q = m_db->Prepare(
+        "SELECT count(*) FROM (SELECT 1 FROM article_fts WHERE article_fts MATCH ?1 "
+        "  AND (?2 = '' OR EXISTS (SELECT 1 FROM article f INDEXED BY article_filter "
+        "    WHERE f.id = article_fts.rowid AND (f.language = ?2 OR f.language LIKE ?2 || '-%'))) "
+        "  LIMIT ?3)");
+    q.BindAll(match, language, limit);
+    return q.Step().Value() ? static_cast<int>(q.Int(0)) : 0;
+}
+
 std::string KnowledgeBase::BuildMatch(const std::string& text, bool last_word_complete,
-                                      QueryTerms* collected)
+                                      QueryTerms* collected, const std::string& language)
 {
     std::vector<std::string> words;
     for (auto& t : m_db->FoldTokens(text))
@@ -307,54 +369,49 @@ std::string KnowledgeBase::BuildMatch(const std::string& text, bool last_word_co
         }
         const bool known = m_vocabulary.count(w) > 0;
         const auto completions = partial ? Completions(w, kCompletions) : std::vector<std::string>{};
+        // A known word may still be a slip. When no article in the language
+        // searched holds it ("grafiti" is in the Spanish articles; an agent
+        // searching English ones meant "graffiti"), any word one edit away
+        // may be meant; when only a few articles hold it, only words more
+        // used than it ("grafiti" without a language finds "graffiti" too,
+        // "graffiti" does not find "grafiti").
+        const auto slips_above = [&]() -> std::int64_t {
+            if (w.size() < kMinTypoLength)
+                return kNoSlips;
+            const int holding = ArticlesHolding(alts, language, kFewArticles);
+            if (holding == 0)
+                return -1;
+            return holding < kFewArticles ? static_cast<std::int64_t>(m_vocabulary.find(w)->second) : kNoSlips;
+        };
         if (partial && !completions.empty()) {
             if (known)
                 alts.push_back(Quote(w));
             for (const auto& c : completions)
                 if (c != w)
                     alts.push_back(Quote(c));
+            if (known)
+                if (const auto above = slips_above(); above != kNoSlips)
+                    AddPrefixSlips(w, alts, above);
         } else if (known || w.size() < kMinTypoLength) {
             if (partial)
                 alts.push_back(Quote(w) + "*");
             else
                 for (const auto& v : WordVariants(w))
                     alts.push_back(Quote(v));
+            if (known && !partial)
+                if (const auto above = slips_above(); above != kNoSlips)
+                    AddWordSlips(w, alts, above);
         } else if (partial) {
             // A word being typed that starts no known word: the agent probably
-            // slipped inside it ("grafi" for "graffi…"). Prefixes one edit away,
-            // each completed to its most used words like any word being typed:
-            // a short prefix ("whi" from "whic") would otherwise read the
-            // postings of every word it starts.
+            // slipped inside it ("grafi" for "graffi…").
             alts.push_back(Quote(w) + "*");
-            size_t found = 0;
-            for (const auto& e : Edits1(w)) {
-                if (found >= kMaxTypoCandidates)
-                    break;
-                const auto completed = Completions(e, kTypoCompletions);
-                for (const auto& c : completed)
-                    if (std::find(alts.begin(), alts.end(), Quote(c)) == alts.end())
-                        alts.push_back(Quote(c));
-                found += completed.empty() ? 0 : 1;
-            }
+            AddPrefixSlips(w, alts, -1);
         } else {
             // Unknown word: its own stems (an unseen inflection still matches),
             // and what the agent probably meant, one edit away.
-            std::vector<std::string> candidates;
-            for (const auto& e : Edits1(w))
-                if (m_vocabulary.count(e) &&
-                    std::find(candidates.begin(), candidates.end(), e) == candidates.end())
-                    candidates.push_back(e);
-            // Prefer corrections that keep the first letter: typos there are rarer.
-            std::stable_partition(candidates.begin(), candidates.end(),
-                                  [&](const std::string& c) { return c[0] == w[0]; });
-            if (candidates.size() > kMaxTypoCandidates)
-                candidates.resize(kMaxTypoCandidates);
             for (const auto& v : WordVariants(w))
                 alts.push_back(Quote(v));
-            for (const auto& c : candidates)
-                for (const auto& v : WordVariants(c))
-                    if (std::find(alts.begin(), alts.end(), Quote(v)) == alts.end())
-                        alts.push_back(Quote(v));
+            AddWordSlips(w, alts, -1);
         }
         if (collected)
             for (const auto& a : alts) {
@@ -417,7 +474,7 @@ Result<std::vector<SearchHit>> KnowledgeBase::Search(const SearchQuery& query)
     const bool complete = !query.text.empty() &&
                           std::isspace(static_cast<unsigned char>(query.text.back()));
     QueryTerms terms;
-    const std::string match = BuildMatch(query.text, complete || query.record_if_empty, &terms);
+    const std::string match = BuildMatch(query.text, complete || query.record_if_empty, &terms, query.language);
     std::vector<SearchHit> hits;
     if (match.empty() && terms.title_prefix.empty())
         return hits;

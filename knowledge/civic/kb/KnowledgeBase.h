@@ -280,7 +280,19 @@ private:
     std::vector<std::string> Completions(std::string_view prefix, size_t limit) const;
     Result<void> LoadCaches();
     std::vector<std::string> WordVariants(const std::string& word);
-    std::string BuildMatch(const std::string& text, bool last_word_complete, QueryTerms* terms);
+    // language: the search's language filter ('' for all), which decides
+    // whether a known word is rare enough to be a slip.
+    std::string BuildMatch(const std::string& text, bool last_word_complete, QueryTerms* terms,
+                           const std::string& language = {});
+    // Typo alternatives added to a word's quoted alternatives: completions
+    // of prefixes one edit away (a word being typed), or known words one edit
+    // away with their stems (a finished word); only words used more than
+    // `above` times.
+    void AddPrefixSlips(const std::string& word, std::vector<std::string>& alts, std::int64_t above);
+    void AddWordSlips(const std::string& word, std::vector<std::string>& alts, std::int64_t above);
+    // How many articles (in language, if given) match any of the quoted
+    // alternatives, counted up to limit.
+    int ArticlesHolding(const std::vector<std::string>& alts, const std::string& language, int limit);
     // A short passage of text around its first word the query looks for,
     // with that word and its neighbours marked; empty when no word matches.
     // Whether the text may hold a query word (a cheap look before converting it).
