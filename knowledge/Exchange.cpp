@@ -5,10 +5,14 @@
 #include <civic/Csv.h>
 #include <civic/kb/Html.h>
 #include <civic/kb/KnowledgeBase.h>
+#include <civic/kb/StemFilter.h>
 
 #include <pugixml.hpp>
 
 #include <algorithm>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 #include <fstream>
 #include <sstream>
 
@@ -307,31 +311,158 @@ Result<int> KnowledgeBase::ImportCsv(const std::filesystem::path& file, const Ac
     return Apply(batch, actor);
 }
 
+// Half of an import needs no database: sanitising each body, converting it
+// to text and splitting that into index terms with their stems. A second
+// thread does it, a bounded number of articles ahead of the thread writing
+// them, and counts the terms as the index would (into its own WordUses).
+class KnowledgeBase::Preparer
+{
+public:
+    Preparer(const ImportBatch& batch, std::unique_ptr<store::Tokenizer> tokenizer,
+             std::shared_ptr<WordUses> uses)
+        : m_batch(batch), m_tokenizer(std::move(tokenizer)), m_uses(std::move(uses)),
+          m_ring(std::min(kAhead, batch.items.size()))
+    {
+        if (!m_ring.empty())
+            m_thread = std::thread([this] { Run(); });
+    }
+
+    ~Preparer() { Stop(); }
+
+    // Item k, once made; k counts up from 0. Errors: what stopped the thread.
+    Result<const Prepared*> Get(size_t k)
+    {
+        std::unique_lock lock(m_mutex);
+        m_changed.wait(lock, [&] { return m_made > k || m_error; });
+        if (m_made <= k)
+            return Error{ErrorKind::Invalid, "preparing the articles failed: " + *m_error};
+        return &m_ring[k % m_ring.size()];
+    }
+
+    // Item k is written: its slot may be reused.
+    void Done(size_t k)
+    {
+        {
+            std::lock_guard lock(m_mutex);
+            m_used = k + 1;
+        }
+        m_changed.notify_all();
+    }
+
+    // After the last item: the thread's counts, minus those of the items
+    // that were not indexed after all (unchanged by the import).
+    std::shared_ptr<WordUses> Counts(const std::vector<size_t>& not_indexed)
+    {
+        Stop();
+        Prepared scratch;
+        for (size_t k : not_indexed)
+            Make(k, scratch, true);
+        return m_uses;
+    }
+
+private:
+    static constexpr size_t kAhead = 64;
+
+    void Run()
+    {
+        try {
+            for (size_t k = 0; k < m_batch.items.size(); ++k) {
+                {
+                    std::unique_lock lock(m_mutex);
+                    m_changed.wait(lock, [&] { return m_stop || k < m_used + m_ring.size(); });
+                    if (m_stop)
+                        return;
+                }
+                Make(k, m_ring[k % m_ring.size()], false);
+                {
+                    std::lock_guard lock(m_mutex);
+                    m_made = k + 1;
+                }
+                m_changed.notify_all();
+            }
+        } catch (const std::exception& e) {
+            std::lock_guard lock(m_mutex);
+            m_error = e.what();
+            m_changed.notify_all();
+        }
+    }
+
+    void Make(size_t k, Prepared& p, bool undo)
+    {
+        const auto& item = m_batch.items[k];
+        p.content = item.content;
+        p.content.body = SanitizeHtml(p.content.body);
+        p.text = HtmlToText(p.content.body);
+        // Article numbers only tell articles apart for counting; taking an
+        // article's counts back must not look like the same article again.
+        m_uses->article = undo ? m_batch.items.size() + k + 1 : k + 1;
+        m_uses->direction = undo ? -1 : 1;
+        m_uses->undo = undo;
+        p.streams.resize(4);
+        p.stream_count = 0;
+        for (const std::string* text : {&p.content.title, &p.content.keywords, &p.content.summary, &p.text})
+            if (!text->empty())
+                m_tokenizer->Tokenize(*text, p.streams[p.stream_count++]);
+        m_uses->direction = 0;
+        m_uses->undo = false;
+    }
+
+    void Stop()
+    {
+        {
+            std::lock_guard lock(m_mutex);
+            m_stop = true;
+        }
+        m_changed.notify_all();
+        if (m_thread.joinable())
+            m_thread.join();
+    }
+
+    const ImportBatch& m_batch;
+    std::unique_ptr<store::Tokenizer> m_tokenizer;
+    std::shared_ptr<WordUses> m_uses;
+    std::vector<Prepared> m_ring;
+    std::thread m_thread;
+    std::mutex m_mutex;
+    std::condition_variable m_changed;
+    size_t m_made = 0; // items made
+    size_t m_used = 0; // items written
+    bool m_stop = false;
+    std::optional<std::string> m_error;
+};
+
 Result<int> KnowledgeBase::Apply(const ImportBatch& batch, const Actor& actor)
 {
     // Check everything before writing anything.
-    std::vector<Content> cleaned;
-    for (const auto& item : batch.items) {
-        Content c = item.content;
-        if (c.title.empty())
+    for (const auto& item : batch.items)
+        if (item.content.title.empty())
             return Error{ErrorKind::Invalid, item.where + ": an article needs a <title>"};
-        c.body = SanitizeHtml(c.body);
-        cleaned.push_back(std::move(c));
-    }
+    auto counts = std::make_shared<WordUses>();
+    auto tokenizer = m_db->NewTokenizer(std::make_unique<StemFilter>(m_stop_words, m_options.stem_languages, counts));
+    if (!tokenizer)
+        return tokenizer.Err();
     store::Transaction tx(*m_db);
     if (!tx.IsActive())
         return tx.Commit().Err();
+    Preparer preparer(batch, std::move(tokenizer).Value(), counts);
+    std::vector<size_t> not_indexed;
     int count = 0;
     m_importing = true;
     auto fail = [&](const std::string& where, const Error& e) -> Result<int> {
         m_importing = false;
+        m_prepared = nullptr;
         ForgetNewWords();
         (void)LoadCaches(); // the rolled-back words must not stay in memory
         return Error{e.kind, where + ": " + e.message};
     };
     for (size_t k = 0; k < batch.items.size(); ++k) {
         const auto& item = batch.items[k];
-        Content c = cleaned[k];
+        auto prepared = preparer.Get(k);
+        if (!prepared)
+            return fail(item.where, prepared.Err());
+        const Content& c = prepared.Value()->content;
+        m_prepared = prepared.Value();
+        m_prepared_used = false;
         const std::string uid = item.uid.empty() ? NewUid() : item.uid;
         const std::string group = item.group.empty() ? uid : item.group;
         auto existing = GetByUid(uid);
@@ -373,6 +504,10 @@ Result<int> KnowledgeBase::Apply(const ImportBatch& batch, const Actor& actor)
             if (!id)
                 return fail(item.where, id.Err());
         }
+        m_prepared = nullptr;
+        if (!m_prepared_used)
+            not_indexed.push_back(k);
+        preparer.Done(k);
         auto del = m_db->Prepare("DELETE FROM attachment WHERE uid = ?1");
         (void)del.Bind(1, uid).Run();
         for (const auto& att : item.attachments) {
@@ -408,6 +543,12 @@ Result<int> KnowledgeBase::Apply(const ImportBatch& batch, const Actor& actor)
                 return fail("synonyms", r.Err());
         }
     }
+    // The second thread counted the terms of the articles it prepared.
+    const auto made = preparer.Counts(not_indexed);
+    for (const auto& [word, n] : made->delta)
+        m_uses->delta[word] += n;
+    for (const auto& [term, d] : made->docs)
+        m_uses->docs[term].delta += d.delta;
     m_importing = false;
     LearnNewWords();
     if (auto r = tx.Commit(); !r)

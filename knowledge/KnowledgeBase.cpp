@@ -606,11 +606,25 @@ Result<void> KnowledgeBase::Index(std::int64_t id, const Content& c, bool add)
                                  "VALUES(?1, ?2, ?3, ?4, ?5)"
                                : "INSERT INTO article_fts(article_fts, rowid, title, keywords, "
                                  "summary, body) VALUES('delete', ?1, ?2, ?3, ?4, ?5)");
-    // The tokenizer counts the articles holding each term as it indexes.
-    ++m_uses->article;
-    m_uses->direction = add ? 1 : -1;
-    auto r = q.BindAll(id, c.title, c.keywords, c.summary, HtmlToText(c.body)).Run();
-    m_uses->direction = 0;
+    // An import made this row's terms, and counted them, on its second thread.
+    const bool replay = add && m_prepared && m_prepared->content == c;
+    Result<void> r = Ok();
+    if (replay) {
+        m_uses->prepared = std::span(m_prepared->streams.data(), m_prepared->stream_count);
+        m_uses->next_prepared = 0;
+        r = q.BindAll(id, c.title, c.keywords, c.summary, m_prepared->text).Run();
+        const bool all_used = m_uses->next_prepared == m_uses->prepared.size();
+        m_uses->prepared = {};
+        if (r && !all_used)
+            return Error{ErrorKind::Invalid, "the index did not take the terms prepared for it"};
+        m_prepared_used = true;
+    } else {
+        // The tokenizer counts the articles holding each term as it indexes.
+        ++m_uses->article;
+        m_uses->direction = add ? 1 : -1;
+        r = q.BindAll(id, c.title, c.keywords, c.summary, HtmlToText(c.body)).Run();
+        m_uses->direction = 0;
+    }
     if (!r)
         return r;
     auto t = m_db->Prepare(add ? "INSERT INTO article_titles(rowid, title, keywords) VALUES(?1, ?2, ?3)"

@@ -84,6 +84,19 @@ void StemFilter::Filter(std::string_view token, Mode mode, store::TokenSink& sin
         Count(entry->key, w);
 }
 
+const store::TokenStream* StemFilter::Prepared(std::string_view text)
+{
+    // Empty texts are not prepared: FTS5 skips NULL columns, so they could
+    // not be told apart.
+    if (!m_uses || text.empty() || m_uses->next_prepared >= m_uses->prepared.size())
+        return nullptr;
+    const auto& next = m_uses->prepared[m_uses->next_prepared];
+    if (next.text != text)
+        return nullptr;
+    ++m_uses->next_prepared;
+    return &next;
+}
+
 StemFilter::WordTable::Entry* StemFilter::WordTable::Find(std::string_view key, size_t hash)
 {
     if (m_slots.empty())
@@ -145,8 +158,12 @@ void StemFilter::Count(const std::string& word, Word& w)
             w.docs.push_back(&m_uses->docs[stem]);
         w.generation = m_uses->generation;
     }
-    if (w.uses)
-        ++*w.uses;
+    if (w.uses) {
+        if (m_uses->undo)
+            --*w.uses; // only ever takes back what was counted: no wrap below zero
+        else
+            ++*w.uses;
+    }
     if (m_uses->direction == 0)
         return;
     for (TermDocs* d : w.docs)

@@ -104,7 +104,7 @@ private:
 
 struct TokenizeCall
 {
-    FilterTokenizer* tokenizer;
+    TokenFilter* filter;
     RelaySink* sink;
     TokenFilter::Mode mode;
 };
@@ -137,8 +137,7 @@ int FilterOnBaseToken(void* call_ptr, int, const char* token, int n, int start, 
 {
     auto* call = static_cast<TokenizeCall*>(call_ptr);
     call->sink->Begin(start, end);
-    call->tokenizer->filter->Filter(std::string_view(token, static_cast<size_t>(n)), call->mode,
-                                    *call->sink);
+    call->filter->Filter(std::string_view(token, static_cast<size_t>(n)), call->mode, *call->sink);
     return call->sink->rc();
 }
 
@@ -150,8 +149,33 @@ int FilterTokenize(Fts5Tokenizer* p, void* ctx, int flags, const char* text, int
     const auto mode = (flags & FTS5_TOKENIZE_QUERY) ? TokenFilter::Mode::Query
                       : (flags & FTS5_TOKENIZE_AUX) ? TokenFilter::Mode::Aux
                                                     : TokenFilter::Mode::Document;
-    TokenizeCall call{t, &sink, mode};
+    if (mode == TokenFilter::Mode::Document) {
+        const std::string_view whole(text, static_cast<size_t>(n));
+        if (const TokenStream* prepared = t->filter->Prepared(whole)) {
+            for (size_t i = 0; i < prepared->terms.size(); ++i) {
+                const auto& term = prepared->terms[i];
+                const int rc = emit(ctx, term.colocated ? FTS5_TOKEN_COLOCATED : 0,
+                                    prepared->bytes.data() + term.offset, static_cast<int>(term.size),
+                                    term.start, term.end);
+                if (rc != SQLITE_OK)
+                    return rc;
+            }
+            return SQLITE_OK;
+        }
+    }
+    TokenizeCall call{t->filter.get(), &sink, mode};
     return t->base_methods.xTokenize(t->base, &call, flags, text, n, FilterOnBaseToken);
+}
+
+// Tokenizer's emit: keeps the terms instead of indexing them.
+int RecordTerm(void* ctx, int flags, const char* term, int n, int start, int end)
+{
+    auto* out = static_cast<TokenStream*>(ctx);
+    out->terms.push_back(TokenStream::Term{static_cast<std::uint32_t>(out->bytes.size()),
+                                           static_cast<std::uint32_t>(n), start, end,
+                                           (flags & FTS5_TOKEN_COLOCATED) != 0});
+    out->bytes.append(term, static_cast<size_t>(n));
+    return SQLITE_OK;
 }
 
 void CallTextFunction(sqlite3_context* ctx, int, sqlite3_value** argv)
@@ -639,6 +663,50 @@ Result<void> Database::RegisterTokenizer(const std::string& name,
         return LastError(ErrorKind::Invalid, "registering tokenizer " + name);
     }
     return Ok();
+}
+
+struct Tokenizer::Base
+{
+    fts5_tokenizer methods{};
+    Fts5Tokenizer* unicode61 = nullptr;
+    ~Base()
+    {
+        if (unicode61)
+            methods.xDelete(unicode61);
+    }
+};
+
+Tokenizer::Tokenizer(std::unique_ptr<Base> base, std::unique_ptr<TokenFilter> filter)
+    : m_base(std::move(base)), m_filter(std::move(filter))
+{
+}
+
+Tokenizer::~Tokenizer() = default;
+
+void Tokenizer::Tokenize(std::string text, TokenStream& out)
+{
+    out.text = std::move(text);
+    out.bytes.clear();
+    out.terms.clear();
+    RelaySink sink(&out, RecordTerm);
+    // The calls FTS5 makes of the registered tokenizer (FilterTokenize).
+    TokenizeCall call{m_filter.get(), &sink, TokenFilter::Mode::Document};
+    m_base->methods.xTokenize(m_base->unicode61, &call, FTS5_TOKENIZE_DOCUMENT, out.text.data(),
+                              static_cast<int>(out.text.size()), FilterOnBaseToken);
+}
+
+Result<std::unique_ptr<Tokenizer>> Database::NewTokenizer(std::unique_ptr<TokenFilter> filter)
+{
+    fts5_api* api = FindFts5Api(m_db);
+    if (!api)
+        return Error{ErrorKind::Invalid, "this SQLite has no FTS5"};
+    auto base = std::make_unique<Tokenizer::Base>();
+    void* user_data = nullptr;
+    const char* args[] = {"remove_diacritics", "2"};
+    if (api->xFindTokenizer(api, "unicode61", &user_data, &base->methods) != SQLITE_OK ||
+        base->methods.xCreate(user_data, args, 2, &base->unicode61) != SQLITE_OK)
+        return Error{ErrorKind::Invalid, "the unicode61 tokenizer is unavailable"};
+    return std::unique_ptr<Tokenizer>(new Tokenizer(std::move(base), std::move(filter)));
 }
 
 Result<void> Database::RegisterBm25(const std::string& name)

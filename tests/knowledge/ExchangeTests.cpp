@@ -185,4 +185,89 @@ BOOST_FIXTURE_TEST_CASE(imported_bodies_are_sanitised, KbFixture)
     BOOST_TEST(body == "<p>Hi</p>");
 }
 
+// What an import writes for n articles: bodies with HTML, accents, stop
+// words and words with stems in both languages; every third article without
+// keywords or summary.
+std::string ImportFile(int n, const std::string& body)
+{
+    std::string xml = "<knowledge-base version=\"1\">\n";
+    for (int k = 0; k < n; ++k) {
+        const std::string id = std::to_string(k);
+        xml += "<article uid=\"a" + id + "\" status=\"published\"" + (k % 4 == 3 ? " language=\"es\"" : "") +
+               "><title>Notice " + id + "</title>";
+        if (k % 3 != 0)
+            xml += "<keywords>flooding, calles</keywords><summary>For the residents of block " + id + "</summary>";
+        xml += "<body>" + body + " marker" + id + "</body></article>\n";
+    }
+    return xml + "</knowledge-base>\n";
+}
+
+std::int64_t VocabularyUses(KnowledgeBase& kb, const std::string& term)
+{
+    auto q = kb.Db().Prepare("SELECT coalesce(sum(uses), 0) FROM vocabulary WHERE term = ?1");
+    (void)q.Bind(1, term).Step();
+    return q.Int(0);
+}
+
+std::int64_t IndexedRows(KnowledgeBase& kb, const std::string& term)
+{
+    auto q = kb.Db().Prepare("SELECT coalesce(sum(doc), 0) FROM article_vocab WHERE term = ?1");
+    (void)q.Bind(1, term).Step();
+    return q.Int(0);
+}
+
+std::int64_t KeptRows(KnowledgeBase& kb, const std::string& term)
+{
+    auto q = kb.Db().Prepare("SELECT coalesce(sum(docs), 0) FROM term_docs WHERE term = ?1");
+    (void)q.Bind(1, term).Step();
+    return q.Int(0);
+}
+
+BOOST_FIXTURE_TEST_CASE(an_import_indexes_each_article_as_saving_it_would, KbFixture)
+{
+    // An import makes the index terms on a second thread, ahead of writing,
+    // a bounded number of articles at a time: more articles than that here.
+    // The terms must be those the index makes of the text itself, or
+    // removing an article's old text later would leave stale terms behind.
+    TempDir dir;
+    const int n = 150;
+    const std::string old_body = "&lt;p&gt;Residents report &lt;b&gt;flooding&lt;/b&gt; in the parks "
+                                 "and calles inundadas near the r\xC3\xADo.&lt;/p&gt;&lt;script&gt;x()&lt;/script&gt;";
+    WriteFile(dir / "old.xml", ImportFile(n, old_body));
+    auto r = kb->ImportXml(dir / "old.xml", manager);
+    BOOST_TEST_REQUIRE(r.IsOk(), (r.IsOk() ? "" : r.Err().message));
+    BOOST_TEST(r.Value() == n);
+    BOOST_TEST(kb->GetByUid("a7")->content.body.find("script") == std::string::npos);
+    BOOST_TEST(Titles("flooded ").size() == 10u);             // an English stem, top 10
+    BOOST_TEST(!Titles("marker149 ").empty());                // the last article
+    BOOST_TEST(Titles("rio ").size() == 10u);                 // diacritics folded
+    BOOST_TEST(IndexedRows(*kb, "flood") == n);               // stem of flooding
+    BOOST_TEST(IndexedRows(*kb, "the") == 0);                 // a stop word
+    BOOST_TEST(KeptRows(*kb, "flood") == n);
+    BOOST_TEST(KeptRows(*kb, "marker42") == 1);
+    const auto uses = VocabularyUses(*kb, "flooding");
+    BOOST_TEST(uses == n + (n - n / 3)); // every body, and the keywords of two in three
+
+    // The same file again changes nothing: the terms made for it are not
+    // counted a second time.
+    BOOST_TEST_REQUIRE(kb->ImportXml(dir / "old.xml", manager).IsOk());
+    BOOST_TEST(VocabularyUses(*kb, "flooding") == uses);
+    BOOST_TEST(KeptRows(*kb, "flood") == n);
+
+    // New text for every article: the old text's terms leave the index.
+    WriteFile(dir / "new.xml", ImportFile(n, "Snow routes are plowed first."));
+    BOOST_TEST_REQUIRE(kb->ImportXml(dir / "new.xml", manager).IsOk());
+    for (const char* gone : {"parks", "park", "inundadas", "rio"})
+        BOOST_TEST(IndexedRows(*kb, gone) == 0, gone);
+    BOOST_TEST(IndexedRows(*kb, "marker42") == 1);
+    BOOST_TEST(IndexedRows(*kb, "flood") == n - n / 3); // the keywords still say flooding
+    BOOST_TEST(Titles("inundadas ").empty());
+    BOOST_TEST(Titles("plowed ").size() == 10u);
+    auto q = kb->Db().Prepare(
+        "SELECT count(*) FROM article_vocab v FULL JOIN term_docs k ON k.term = v.term "
+        "WHERE coalesce(v.doc, 0) != coalesce(k.docs, 0)");
+    BOOST_TEST_REQUIRE(q.Step().Value());
+    BOOST_TEST(q.Int(0) == 0);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -257,6 +257,17 @@ private:
     KnowledgeBase() = default;
     struct ImportBatch; // Exchange.cpp
     Result<int> Apply(const ImportBatch& batch, const Actor& actor);
+    // An article's sanitised content and the terms of its texts, made by an
+    // import's second thread ahead of writing it (Exchange.cpp).
+    struct Prepared
+    {
+        Content content;
+        std::string text; // the body as plain text, as the index reads it
+        // The non-empty texts' terms in the index's column order.
+        std::vector<store::TokenStream> streams;
+        size_t stream_count = 0;
+    };
+    class Preparer; // Exchange.cpp
 
     Result<Article> Load(store::Query& q);
     Result<void> Require(const Actor& actor, bool write) const;
@@ -318,6 +329,11 @@ private:
     std::map<std::string, std::uint32_t, std::less<>> m_vocabulary;
     // Imports collect word counts once at the end, not after every article.
     bool m_importing = false;
+    // Set while an import writes a prepared article: Index adds it to the
+    // index with these terms if it is that content, and says so in
+    // m_prepared_used.
+    const Prepared* m_prepared = nullptr;
+    bool m_prepared_used = false;
     // Synonym lookup: folded token sequence -> the group's other terms.
     std::map<std::vector<std::string>, std::vector<std::vector<std::string>>> m_synonyms;
 };

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -73,6 +74,13 @@ struct WordUses
     // article being (un)indexed, which counts no documents.
     std::uint64_t article = 0;
     int direction = 0;
+    // Taking back what indexing a text counted (an import's terms made for
+    // an article that was not indexed after all): uses count down as well.
+    bool undo = false;
+    // Terms made ahead for the texts of the row being indexed, in the order
+    // FTS5 asks for them (StemFilter::Prepared); next: the first not used.
+    std::span<const store::TokenStream> prepared;
+    size_t next_prepared = 0;
 };
 
 // The token filter of the knowledge index: drops stop words, indexes each word
@@ -83,6 +91,7 @@ public:
     StemFilter(std::shared_ptr<const StopWords> stop_words, const std::vector<std::string>& languages,
                std::shared_ptr<WordUses> uses);
     void Filter(std::string_view token, Mode mode, store::TokenSink& sink) override;
+    const store::TokenStream* Prepared(std::string_view text) override;
 
 private:
     // Everything the filter needs to know about a word, found with one lookup

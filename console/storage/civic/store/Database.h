@@ -45,6 +45,24 @@ public:
     virtual void Add(std::string_view term) = 0;
 };
 
+// The terms a filter made of one text, in order, with their positions: made
+// ahead of time (Tokenizer, on any thread) and indexed later in place of
+// tokenizing the text again (TokenFilter::Prepared).
+struct TokenStream
+{
+    struct Term
+    {
+        std::uint32_t offset; // into bytes
+        std::uint32_t size;
+        int start; // byte offsets of the token in text
+        int end;
+        bool colocated; // at the position of the term before it (a stem)
+    };
+    std::string text;
+    std::string bytes;
+    std::vector<Term> terms;
+};
+
 // Turns each token of SQLite's unicode61 tokenizer (lower-cased, diacritics
 // removed: "Garbáge" -> "garbage") into the terms to index — the token itself,
 // its stems — or into nothing (a stop word). One instance serves one FTS5 table
@@ -61,6 +79,36 @@ public:
                   // add the main term and skip the rest (it must drop what Document drops)
     };
     virtual void Filter(std::string_view token, Mode mode, TokenSink& sink) = 0;
+    // Terms made earlier for this text, to be indexed as they are instead of
+    // tokenizing it again; null if there are none. Asked for each text FTS5
+    // indexes (Document mode) before tokenizing it.
+    virtual const TokenStream* Prepared(std::string_view text)
+    {
+        (void)text;
+        return nullptr;
+    }
+};
+
+// A registered tokenizer's work done away from any connection: unicode61
+// (remove_diacritics 2) and a filter, recording the terms a Document-mode
+// tokenization gives FTS5. Made by Database::NewTokenizer; usable on any one
+// thread at a time, since it shares nothing with the connection after that.
+class Tokenizer
+{
+public:
+    ~Tokenizer();
+    Tokenizer(const Tokenizer&) = delete;
+    Tokenizer& operator=(const Tokenizer&) = delete;
+    // Replaces out's text and terms with those of text.
+    void Tokenize(std::string text, TokenStream& out);
+    TokenFilter& Filter() { return *m_filter; }
+
+private:
+    friend class Database;
+    struct Base;
+    Tokenizer(std::unique_ptr<Base> base, std::unique_ptr<TokenFilter> filter);
+    std::unique_ptr<Base> m_base;
+    std::unique_ptr<TokenFilter> m_filter;
 };
 
 // A folded token and where it stands in the original text (byte offsets).
@@ -174,6 +222,10 @@ public:
     // created and opened on connections where it is registered. Errors: Invalid.
     Result<void> RegisterTokenizer(const std::string& name,
                                    std::function<std::unique_ptr<TokenFilter>()> factory);
+
+    // A tokenizer as RegisterTokenizer's with this filter, for preparing
+    // terms on another thread (TokenFilter::Prepared). Errors: Invalid.
+    Result<std::unique_ptr<Tokenizer>> NewTokenizer(std::unique_ptr<TokenFilter> filter);
 
     // Registers the FTS5 auxiliary function `name`(table, weight per column,
     // counts): BM25 as FTS5's bm25() computes it, except that counts may say
