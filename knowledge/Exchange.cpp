@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <future>
 #include <mutex>
 #include <thread>
 #include <fstream>
@@ -142,6 +143,14 @@ Result<int> KnowledgeBase::ImportXml(const std::filesystem::path& file, const Ac
 {
     if (auto r = Require(actor, true); !r)
         return r.Err();
+    auto batch = ReadXml(file);
+    if (!batch)
+        return batch.Err();
+    return Apply(batch.Value(), actor);
+}
+
+Result<KnowledgeBase::ImportBatch> KnowledgeBase::ReadXml(const std::filesystem::path& file)
+{
     bool readable = false;
     const std::string buffer = ReadAll(file, readable);
     const std::string name = file.string();
@@ -204,7 +213,7 @@ Result<int> KnowledgeBase::ImportXml(const std::filesystem::path& file, const Ac
             item.attachments.push_back({at.attribute("name").as_string(), at.attribute("path").as_string()});
         batch.items.push_back(std::move(item));
     }
-    return Apply(batch, actor);
+    return batch;
 }
 
 Result<int> KnowledgeBase::Import(const std::vector<std::filesystem::path>& files, const Actor& actor,
@@ -220,10 +229,22 @@ Result<int> KnowledgeBase::Import(const std::vector<std::filesystem::path>& file
         return r.Err();
     if (auto r = m_db->Exec("INSERT INTO article_fts(article_fts, rank) VALUES('automerge', 0)"); !r)
         return r.Err();
+    // Reading a file needs no database: the next file is read while this
+    // one is written.
+    auto read = [&actor](const std::filesystem::path& file) {
+        return file.extension() == ".csv" ? ReadCsv(file, actor) : ReadXml(file);
+    };
+    std::future<Result<ImportBatch>> next;
+    if (!files.empty())
+        next = std::async(std::launch::async, read, files.front());
     int total = 0;
     std::optional<Error> failed;
-    for (const auto& file : files) {
-        auto r = file.extension() == ".csv" ? ImportCsv(file, actor) : ImportXml(file, actor);
+    for (size_t i = 0; i < files.size(); ++i) {
+        const auto& file = files[i];
+        auto batch = next.get();
+        if (i + 1 < files.size())
+            next = std::async(std::launch::async, read, files[i + 1]);
+        auto r = batch ? Apply(batch.Value(), actor) : Result<int>(batch.Err());
         if (!r) {
             failed = Error{r.Err().kind, file.filename().string() + ": " + r.Err().message};
             break;
@@ -249,6 +270,15 @@ Result<int> KnowledgeBase::ImportCsv(const std::filesystem::path& file, const Ac
 {
     if (auto r = Require(actor, true); !r)
         return r.Err();
+    auto batch = ReadCsv(file, actor);
+    if (!batch)
+        return batch.Err();
+    return Apply(batch.Value(), actor);
+}
+
+Result<KnowledgeBase::ImportBatch> KnowledgeBase::ReadCsv(const std::filesystem::path& file,
+                                                          const Actor& actor)
+{
     bool readable = false;
     const std::string text = ReadAll(file, readable);
     const std::string name = file.string();
@@ -308,7 +338,7 @@ Result<int> KnowledgeBase::ImportCsv(const std::filesystem::path& file, const Ac
         item.content.audience = *AudienceFromString(audience);
         batch.items.push_back(std::move(item));
     }
-    return Apply(batch, actor);
+    return batch;
 }
 
 // Half of an import needs no database: sanitising each body, converting it

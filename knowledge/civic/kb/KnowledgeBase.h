@@ -256,6 +256,9 @@ public:
 private:
     KnowledgeBase() = default;
     struct ImportBatch; // Exchange.cpp
+    // Read and check a whole file without touching the store (any thread).
+    static Result<ImportBatch> ReadXml(const std::filesystem::path& file);
+    static Result<ImportBatch> ReadCsv(const std::filesystem::path& file, const Actor& actor);
     Result<int> Apply(const ImportBatch& batch, const Actor& actor);
     // An article's sanitised content and the terms of its texts, made by an
     // import's second thread ahead of writing it (Exchange.cpp).
