@@ -345,7 +345,7 @@ Result<std::unique_ptr<KnowledgeBase>> KnowledgeBase::Open(const std::filesystem
     // An import cut short may have left FTS5's merging off (Import). Best
     // effort: another process importing holds the write lock.
     if (kb->m_db->Prepare("SELECT 1 FROM article_fts_config WHERE k = 'automerge' AND v = 0").Step().Value())
-        (void)kb->m_db->Exec("INSERT INTO article_fts(article_fts, rank) VALUES('automerge', 4)");
+        (void)kb->m_db->Exec(kMergeAsUsual);
     if (auto r = kb->LoadCaches(); !r)
         return r.Err();
     return kb;

@@ -121,23 +121,26 @@ BOOST_FIXTURE_TEST_CASE(a_load_cut_short_does_not_leave_the_index_unmerged, KbFi
     // meanwhile would leave it off, and searches would slow as edits pile up
     // small segments. Opening the store switches it back on.
     TempDir dir;
-    const auto automerge = [](KnowledgeBase& k) {
-        auto q = k.Db().Prepare("SELECT v FROM article_fts_config WHERE k = 'automerge'");
-        return q.Step().Value() ? q.Int(0) : -1;
+    const auto setting = [](KnowledgeBase& k, const char* name) {
+        auto q = k.Db().Prepare("SELECT v FROM article_fts_config WHERE k = ?1");
+        return q.Bind(1, name).Step().Value() ? q.Int(0) : -1;
     };
     {
         auto k = KnowledgeBase::Open(dir / "kb.db", civic::test::ShippedOptions());
         BOOST_TEST_REQUIRE(k.IsOk());
-        BOOST_TEST_REQUIRE(k.Value()->Db().Exec("INSERT INTO article_fts(article_fts, rank) VALUES('automerge', 0)").IsOk());
-        BOOST_TEST(automerge(*k.Value()) == 0);
+        BOOST_TEST_REQUIRE(k.Value()->Db().Exec("INSERT INTO article_fts(article_fts, rank) VALUES('automerge', 0);"
+                                                "INSERT INTO article_fts(article_fts, rank) VALUES('crisismerge', 1000)").IsOk());
+        BOOST_TEST(setting(*k.Value(), "automerge") == 0);
     }
     auto k = KnowledgeBase::Open(dir / "kb.db", civic::test::ShippedOptions());
     BOOST_TEST_REQUIRE(k.IsOk());
-    BOOST_TEST(automerge(*k.Value()) == 4);
+    BOOST_TEST(setting(*k.Value(), "automerge") == 4);
+    BOOST_TEST(setting(*k.Value(), "crisismerge") == 16);
     // A finished import leaves it on too.
     WriteFile(dir / "a.csv", "title,body,status\nCooling centers,Open when it is hot.,published\n");
     BOOST_TEST(k.Value()->Import({dir / "a.csv"}, manager).Value() == 1);
-    BOOST_TEST(automerge(*k.Value()) == 4);
+    BOOST_TEST(setting(*k.Value(), "automerge") == 4);
+    BOOST_TEST(setting(*k.Value(), "crisismerge") == 16);
 }
 
 BOOST_FIXTURE_TEST_CASE(csv_from_a_spreadsheet_imports_with_quotes_and_line_breaks, KbFixture)

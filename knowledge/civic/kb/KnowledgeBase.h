@@ -271,6 +271,10 @@ private:
         size_t stream_count = 0;
     };
     class Preparer; // Exchange.cpp
+    // FTS5's merging as outside an import (which switches it off).
+    static constexpr const char* kMergeAsUsual =
+        "INSERT INTO article_fts(article_fts, rank) VALUES('automerge', 4);"
+        "INSERT INTO article_fts(article_fts, rank) VALUES('crisismerge', 16)";
 
     Result<Article> Load(store::Query& q);
     Result<void> Require(const Actor& actor, bool write) const;
