@@ -37,11 +37,6 @@ std::unique_ptr<kb::KnowledgeBase> OpenKb(Context& ctx)
     return std::move(kb).Value();
 }
 
-bool EndsWith(const std::string& s, const std::string& suffix)
-{
-    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 int KbImport(Context& ctx, std::vector<std::string>& args)
 {
     const auto actor = CliActor(ctx, args);

@@ -61,11 +61,39 @@ struct FilterTokenizerContext
     std::function<std::unique_ptr<TokenFilter>()> factory;
 };
 
+// One instance of SQLite's unicode61 tokenizer as every tokenizer here uses
+// it (remove_diacritics 2), deleted with this.
+struct Unicode61
+{
+    fts5_tokenizer methods{};
+    Fts5Tokenizer* instance = nullptr;
+
+    Unicode61() = default;
+    Unicode61(const Unicode61&) = delete;
+    Unicode61& operator=(const Unicode61&) = delete;
+    ~Unicode61()
+    {
+        if (instance)
+            methods.xDelete(instance);
+    }
+    int Create(fts5_api* api)
+    {
+        void* user_data = nullptr;
+        const char* args[] = {"remove_diacritics", "2"};
+        const int rc = api->xFindTokenizer(api, "unicode61", &user_data, &methods);
+        return rc != SQLITE_OK ? rc : methods.xCreate(user_data, args, 2, &instance);
+    }
+    int Tokenize(void* ctx, int flags, const char* text, int n,
+                 int (*token)(void*, int, const char*, int, int, int))
+    {
+        return methods.xTokenize(instance, ctx, flags, text, n, token);
+    }
+};
+
 // One tokenizer instance: a unicode61 instance plus the filter.
 struct FilterTokenizer
 {
-    fts5_tokenizer base_methods;
-    Fts5Tokenizer* base = nullptr;
+    Unicode61 base;
     std::unique_ptr<TokenFilter> filter;
 };
 
@@ -112,14 +140,8 @@ struct TokenizeCall
 int FilterCreate(void* context, const char**, int, Fts5Tokenizer** out)
 {
     auto* ctx = static_cast<FilterTokenizerContext*>(context);
-    void* user_data = nullptr;
     auto t = std::make_unique<FilterTokenizer>();
-    int rc = ctx->api->xFindTokenizer(ctx->api, "unicode61", &user_data, &t->base_methods);
-    if (rc != SQLITE_OK)
-        return rc;
-    const char* args[] = {"remove_diacritics", "2"};
-    rc = t->base_methods.xCreate(user_data, args, 2, &t->base);
-    if (rc != SQLITE_OK)
+    if (const int rc = t->base.Create(ctx->api); rc != SQLITE_OK)
         return rc;
     t->filter = ctx->factory();
     *out = reinterpret_cast<Fts5Tokenizer*>(t.release());
@@ -128,9 +150,7 @@ int FilterCreate(void* context, const char**, int, Fts5Tokenizer** out)
 
 void FilterDelete(Fts5Tokenizer* p)
 {
-    auto* t = reinterpret_cast<FilterTokenizer*>(p);
-    t->base_methods.xDelete(t->base);
-    delete t;
+    delete reinterpret_cast<FilterTokenizer*>(p);
 }
 
 int FilterOnBaseToken(void* call_ptr, int, const char* token, int n, int start, int end)
@@ -164,7 +184,7 @@ int FilterTokenize(Fts5Tokenizer* p, void* ctx, int flags, const char* text, int
         }
     }
     TokenizeCall call{t->filter.get(), &sink, mode};
-    return t->base_methods.xTokenize(t->base, &call, flags, text, n, FilterOnBaseToken);
+    return t->base.Tokenize(&call, flags, text, n, FilterOnBaseToken);
 }
 
 // Tokenizer's emit: keeps the terms instead of indexing them.
@@ -292,14 +312,7 @@ void Bm25(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* ctx, i
 struct Database::Fts5Support
 {
     fts5_api* api = nullptr;
-    fts5_tokenizer methods{};
-    Fts5Tokenizer* unicode61 = nullptr;
-
-    ~Fts5Support()
-    {
-        if (unicode61)
-            methods.xDelete(unicode61);
-    }
+    Unicode61 unicode61;
 };
 
 Result<void> ValidateFileHeader(const std::filesystem::path& path)
@@ -667,13 +680,7 @@ Result<void> Database::RegisterTokenizer(const std::string& name,
 
 struct Tokenizer::Base
 {
-    fts5_tokenizer methods{};
-    Fts5Tokenizer* unicode61 = nullptr;
-    ~Base()
-    {
-        if (unicode61)
-            methods.xDelete(unicode61);
-    }
+    Unicode61 unicode61;
 };
 
 Tokenizer::Tokenizer(std::unique_ptr<Base> base, std::unique_ptr<TokenFilter> filter)
@@ -691,8 +698,8 @@ void Tokenizer::Tokenize(std::string text, TokenStream& out)
     RelaySink sink(&out, RecordTerm);
     // The calls FTS5 makes of the registered tokenizer (FilterTokenize).
     TokenizeCall call{m_filter.get(), &sink, TokenFilter::Mode::Document};
-    m_base->methods.xTokenize(m_base->unicode61, &call, FTS5_TOKENIZE_DOCUMENT, out.text.data(),
-                              static_cast<int>(out.text.size()), FilterOnBaseToken);
+    m_base->unicode61.Tokenize(&call, FTS5_TOKENIZE_DOCUMENT, out.text.data(),
+                               static_cast<int>(out.text.size()), FilterOnBaseToken);
 }
 
 Result<std::unique_ptr<Tokenizer>> Database::NewTokenizer(std::unique_ptr<TokenFilter> filter)
@@ -701,10 +708,7 @@ Result<std::unique_ptr<Tokenizer>> Database::NewTokenizer(std::unique_ptr<TokenF
     if (!api)
         return Error{ErrorKind::Invalid, "this SQLite has no FTS5"};
     auto base = std::make_unique<Tokenizer::Base>();
-    void* user_data = nullptr;
-    const char* args[] = {"remove_diacritics", "2"};
-    if (api->xFindTokenizer(api, "unicode61", &user_data, &base->methods) != SQLITE_OK ||
-        base->methods.xCreate(user_data, args, 2, &base->unicode61) != SQLITE_OK)
+    if (base->unicode61.Create(api) != SQLITE_OK)
         return Error{ErrorKind::Invalid, "the unicode61 tokenizer is unavailable"};
     return std::unique_ptr<Tokenizer>(new Tokenizer(std::move(base), std::move(filter)));
 }
@@ -735,18 +739,13 @@ void Database::ScanTokens(std::string_view text,
     if (!m_fts) {
         auto fts = std::make_unique<Fts5Support>();
         fts->api = FindFts5Api(m_db);
-        void* user_data = nullptr;
-        const char* args[] = {"remove_diacritics", "2"};
-        if (!fts->api ||
-            fts->api->xFindTokenizer(fts->api, "unicode61", &user_data, &fts->methods) !=
-                SQLITE_OK ||
-            fts->methods.xCreate(user_data, args, 2, &fts->unicode61) != SQLITE_OK)
+        if (!fts->api || fts->unicode61.Create(fts->api) != SQLITE_OK)
             throw std::logic_error("FTS5 unicode61 tokenizer unavailable");
         m_fts = std::move(fts);
     }
     // SQLITE_DONE from the callback stops the tokenizer early; it is not an error.
-    m_fts->methods.xTokenize(
-        m_fts->unicode61, const_cast<void*>(static_cast<const void*>(&fn)), FTS5_TOKENIZE_DOCUMENT,
+    m_fts->unicode61.Tokenize(
+        const_cast<void*>(static_cast<const void*>(&fn)), FTS5_TOKENIZE_DOCUMENT,
         text.data(), static_cast<int>(text.size()),
         [](void* ctx, int, const char* token, int n, int start, int end) {
             const auto& f = *static_cast<const std::function<bool(std::string_view, int, int)>*>(ctx);

@@ -101,7 +101,6 @@ public:
     Tokenizer& operator=(const Tokenizer&) = delete;
     // Replaces out's text and terms with those of text.
     void Tokenize(std::string text, TokenStream& out);
-    TokenFilter& Filter() { return *m_filter; }
 
 private:
     friend class Database;
