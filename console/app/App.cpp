@@ -5,9 +5,10 @@
 // A second launch hands its arguments to the console already running on the
 // same data folder and exits; softphones and CTI connectors use this for
 // screen pops.
-#include <civic/core/Console.h>
 #include <civic/core/Version.h>
 #include <civic/open311/Open311Connector.h>
+#include <civic/services/Session.h>
+#include <civic/webdav/WebDavSource.h>
 
 #include "ui/I18n.h"
 #include "ui/MainFrame.h"
@@ -38,7 +39,7 @@ private:
     std::optional<std::filesystem::path> m_data_dir;
     std::vector<wxString> m_forward; // arguments for the (possibly other) console
     std::unique_ptr<ui::SingleInstance> m_instance;
-    std::unique_ptr<Console> m_console;
+    std::unique_ptr<services::ConsoleSession> m_session;
     // Set when this process has nothing to run (arguments handed to the
     // running console, or start-up refused): OnRun returns it at once.
     std::optional<int> m_exit_code;
@@ -75,7 +76,8 @@ bool App::OnInit()
     if (!wxApp::OnInit())
         return false;
     wxInitAllImageHandlers();
-    open311::RegisterOpen311(); // the CRM connectors this build carries
+    open311::RegisterOpen311(); // the CRM connectors and knowledge sources this build carries
+    webdav::RegisterWebDav();
 
     const Paths paths = Paths::FromEnvironment(m_data_dir);
     m_instance = std::make_unique<ui::SingleInstance>(paths);
@@ -90,19 +92,19 @@ bool App::OnInit()
         return true;
     }
 
-    auto console = Console::Open(paths);
-    if (!console) {
+    auto session = services::ConsoleSession::Open(paths);
+    if (!session) {
         ui::SetUpTranslations(paths, {});
-        const wxString message = ui::StartupErrorMessage(console.Err());
+        const wxString message = ui::StartupErrorMessage(session.Err());
         std::cerr << message.utf8_string() << std::endl;
         wxMessageBox(message, kAppName, wxOK | wxICON_ERROR);
         m_exit_code = 1;
         return true;
     }
-    m_console = std::move(console).Value();
-    ui::SetUpTranslations(paths, m_console->GetSettings().ui_language);
+    m_session = std::move(session).Value();
+    ui::SetUpTranslations(paths, m_session->GetSettings().ui_language);
 
-    auto* frame = new ui::MainFrame(*m_console);
+    auto* frame = new ui::MainFrame(*m_session);
     frame->Show();
     SetTopWindow(frame);
     // Handled once the main loop runs, like a pop from a second launch.
@@ -125,7 +127,7 @@ int App::OnRun()
 int App::OnExit()
 {
     m_instance.reset();
-    m_console.reset(); // after every window: pending results find no window and are dropped
+    m_session.reset(); // after every window: pending results find no window and are dropped
     return wxApp::OnExit();
 }
 

@@ -5,6 +5,7 @@
 #include <civic/core/ConsoleStore.h>
 #include <civic/core/Secrets.h>
 #include <civic/open311/Open311Connector.h>
+#include <civic/services/Session.h>
 #include <civic/sync/CenterForm.h>
 #include <civic/sync/Outbox.h>
 
@@ -208,13 +209,16 @@ int WrapupSubmit(Context& ctx, std::vector<std::string>& args)
         ctx.err << "error: " << name << ": " << checked.Err().message << "\nnothing was submitted\n";
         return kFailed;
     }
-    auto db = OpenStore(ctx);
-    if (!db)
+    // Through the console's own service, so a script meets the form's rules.
+    auto session = services::ConsoleSession::Open(ctx.paths);
+    if (!session) {
+        ctx.err << "error: " << session.Err().message << "\n";
         return kFailed;
-    const auto settings = LoadSettings(ctx).value_or(Settings{});
-    auto s = sync::Submit(*db, w.Value(), settings.phone_region);
+    }
+    auto s = services::Await<Result<sync::Submitted>>(
+        [&](auto reply) { session.Value()->WrapUps().Submit(w.Value(), std::move(reply)); });
     if (!s) {
-        ctx.err << "error: " << s.Err().message << "\nnothing was submitted\n";
+        ctx.err << "error: " << name << ": " << s.Err().message << "\nnothing was submitted\n";
         return kFailed;
     }
     ctx.out << "interaction " << s->interaction;

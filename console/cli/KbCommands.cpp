@@ -6,6 +6,7 @@
 #include <civic/core/Secrets.h>
 #include <civic/kb/KnowledgeSync.h>
 #include <civic/kb/Open.h>
+#include <civic/services/Session.h>
 #include <civic/webdav/WebDavSource.h>
 
 #include <nlohmann/json.hpp>
@@ -196,23 +197,20 @@ int KbSync(Context& ctx, std::vector<std::string>& args)
         ctx.err << "usage: civicdesk-cli kb sync [--url URL] [--user NAME]\n";
         return kUsage;
     }
-    const auto settings = LoadSettings(ctx).value_or(Settings{});
-    webdav::Options o;
-    o.collection_url = url.value_or(settings.kb_source_url);
-    o.user = user.value_or(settings.kb_source_user);
-    if (o.collection_url.empty()) {
+    auto settings = LoadSettings(ctx).value_or(Settings{});
+    settings.kb_source_url = url.value_or(settings.kb_source_url);
+    settings.kb_source_user = user.value_or(settings.kb_source_user);
+    if (settings.kb_source_url.empty()) {
         ctx.err << "kb sync: no shared knowledge base is configured (Settings, or --url)\n";
         return kFailed;
     }
-    if (const char* pw = std::getenv("CIVICDESK_KB_PASSWORD"))
-        o.password = pw;
-    else if (auto saved = LoadApiKey(ctx.paths, o.collection_url))
-        o.password = *saved;
     auto kb = OpenKb(ctx);
     if (!kb)
         return kFailed;
-    webdav::WebDavSource source(o);
-    auto report = kb::KnowledgeSync(*kb).Run(source);
+    // The console's own way to the shared store: the same source and password rules.
+    webdav::RegisterWebDav();
+    auto source = kb::MakeSource("webdav", services::KnowledgeSourceConfig(ctx.paths, settings));
+    auto report = kb::KnowledgeSync(*kb).Run(*source);
     if (!report) {
         ctx.err << "kb sync: " << report.Err().message << "\n";
         return kFailed;

@@ -276,14 +276,23 @@ void ConsoleStore::Post(std::function<void(store::Database&)> fn)
     m_executor->Post([this, fn = std::move(fn)] { fn(*m_db); });
 }
 
-Result<int> CountPendingOutbox(store::Database& db)
+Result<OutboxCounts> CountOutbox(store::Database& db)
 {
-    auto q = db.Prepare(
-        "SELECT count(*) FROM outbox WHERE state IN ('pending','sending','attention')");
+    // Through the state index: the delivered entries, which pile up, are not read.
+    auto q = db.Prepare("SELECT (SELECT count(*) FROM outbox WHERE state IN ('pending','sending')), "
+                        "(SELECT count(*) FROM outbox WHERE state = 'attention')");
     auto row = q.Step();
     if (!row)
         return row.Err();
-    return static_cast<int>(q.Int(0));
+    return OutboxCounts{static_cast<int>(q.Int(0)), static_cast<int>(q.Int(1))};
+}
+
+Result<int> CountPendingOutbox(store::Database& db)
+{
+    auto counts = CountOutbox(db);
+    if (!counts)
+        return counts.Err();
+    return counts->waiting + counts->attention;
 }
 
 Result<void> Audit(store::Database& db, std::string_view agent, std::string_view action,

@@ -1,5 +1,7 @@
 #include <civic/core/Crm.h>
 
+#include <civic/Registry.h>
+
 #include <cctype>
 #include <cstdio>
 #include <ctime>
@@ -9,11 +11,10 @@ namespace civic::crm {
 
 namespace {
 
-std::mutex g_mutex;
-std::map<std::string, ConnectorFactory>& Factories()
+Registry<Connector, ConnectorConfig>& Connectors()
 {
-    static std::map<std::string, ConnectorFactory> factories;
-    return factories;
+    static Registry<Connector, ConnectorConfig> registry;
+    return registry;
 }
 
 // Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm): timegm()
@@ -32,15 +33,12 @@ std::int64_t DaysFromCivil(int y, unsigned m, unsigned d)
 
 void RegisterConnector(const std::string& name, ConnectorFactory factory)
 {
-    std::lock_guard lock(g_mutex);
-    Factories()[name] = std::move(factory);
+    Connectors().Register(name, std::move(factory));
 }
 
 std::unique_ptr<Connector> MakeConnector(const std::string& name, const ConnectorConfig& config)
 {
-    std::lock_guard lock(g_mutex);
-    auto it = Factories().find(name);
-    return it == Factories().end() ? nullptr : it->second(config);
+    return Connectors().Make(name, config);
 }
 
 std::optional<std::int64_t> ParseW3cDateTime(const std::string& text)

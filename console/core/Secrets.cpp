@@ -83,4 +83,11 @@ std::optional<std::string> LoadApiKey(const Paths& paths, const std::string& acc
     return SecretFile(paths.SecretFile()).Load(account);
 }
 
+std::string SecretFor(const Paths& paths, const std::string& account, const char* env_var)
+{
+    if (const char* env = std::getenv(env_var); env && *env)
+        return env;
+    return LoadApiKey(paths, account).value_or("");
+}
+
 } // namespace civic

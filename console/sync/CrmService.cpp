@@ -42,11 +42,7 @@ Result<void> CrmService::Prepare(const Settings& s)
         crm::ConnectorConfig c;
         c.endpoint = s.crm_endpoint;
         c.jurisdiction_id = s.jurisdiction_id;
-        // $CIVICDESK_API_KEY first: managed desktops hand the key over that way.
-        if (const char* env = std::getenv("CIVICDESK_API_KEY"); env && *env)
-            c.api_key = env;
-        else
-            c.api_key = LoadApiKey(m_paths, s.crm_endpoint).value_or("");
+        c.api_key = SecretFor(m_paths, s.crm_endpoint, "CIVICDESK_API_KEY");
         m_crm = crm::MakeConnector(m_connector_name, c);
         if (!m_crm)
             return Error{ErrorKind::Invalid, "no CRM connector called " + m_connector_name};

@@ -1,18 +1,23 @@
-// Background work whose result lands on a window, on the UI thread.
+// Results of background work, landing on a window on the UI thread.
 //
-// RunThenOnWindow(executor, window, work, then): work() runs on the executor;
-// then(result) runs later on the UI thread, only if the window still exists —
-// a window closed meanwhile is not an error, its result is dropped.
+// OnWindow(window, then): a services::Reply for a service call. When the
+// service answers (on its own thread), then(result) runs later on the UI
+// thread, only if the window still exists — a window closed meanwhile is not
+// an error, its result is dropped.
 //
-// Thread rules: call from the UI thread. The wxWeakRef is created, read and
-// destroyed on the UI thread only; the worker merely carries it (moved, never
-// copied) inside a shared_ptr.
+// RunThenOnWindow(executor, window, work, then): work() runs on a service's
+// executor (the knowledge base's), then(result) as above.
+//
+// Thread rules: call from the UI thread. The wxWeakRef is created and read on
+// the UI thread only, and destroyed there too: the last owner of it may be a
+// worker, so its deleter hands the deletion to the UI thread.
 #pragma once
 
-#include <civic/core/ConsoleStore.h>
 #include <civic/core/Executor.h>
+#include <civic/services/Reply.h>
 
 #include <wx/app.h>
+#include <wx/thread.h>
 #include <wx/weakref.h>
 #include <wx/window.h>
 
@@ -21,32 +26,61 @@
 
 namespace civic::ui {
 
-template <class Work, class Then>
-void RunThenOnWindow(SerialExecutor& executor, wxWindow* window, Work work, Then then)
+namespace detail {
+
+using WindowRef = std::shared_ptr<wxWeakRef<wxWindow>>;
+
+inline WindowRef MakeWindowRef(wxWindow* window)
 {
-    auto weak = std::make_shared<wxWeakRef<wxWindow>>(window);
-    executor.Post([weak = std::move(weak), work = std::move(work),
-                   then = std::move(then)]() mutable {
-        auto result = work();
+    return WindowRef(new wxWeakRef<wxWindow>(window), [](wxWeakRef<wxWindow>* ref) {
         wxAppConsole* app = wxApp::GetInstance();
-        if (!app)
-            return;
-        app->CallAfter([weak = std::move(weak), then = std::move(then),
-                        result = std::move(result)]() mutable {
-            if (weak->get())
-                then(std::move(result));
-        });
+        if (wxThread::IsMain() || !app)
+            delete ref; // no app: no window left whose tracker it could race with
+        else
+            app->CallAfter([ref] { delete ref; });
     });
 }
 
-// The same, with work running on the console store's thread and given its
-// Database.
-template <class Work, class Then>
-void QueryThenOnWindow(ConsoleStore& store, wxWindow* window, Work work, Then then)
+// On a worker: queues then(result) for the UI thread.
+template <class Then, class R>
+void Deliver(const WindowRef& ref, Then then, R result)
 {
-    RunThenOnWindow(store.Executor(), window,
-                    [&store, work = std::move(work)]() mutable { return work(store.Db()); },
-                    std::move(then));
+    wxAppConsole* app = wxApp::GetInstance();
+    if (!app)
+        return;
+    app->CallAfter([ref, then = std::move(then), result = std::move(result)]() mutable {
+        if (ref->get())
+            then(std::move(result));
+    });
+}
+
+} // namespace detail
+
+// Reply<R> for a service call from a window.
+template <class R, class Then>
+services::Reply<R> OnWindow(wxWindow* window, Then then)
+{
+    return [ref = detail::MakeWindowRef(window), then = std::move(then)](R result) {
+        detail::Deliver(ref, then, std::move(result));
+    };
+}
+
+// The same, with R taken from the reply parameter's type of the call site:
+// OnWindow(this, [this](Result<int> r) { ... }) where the service expects it.
+template <class Then>
+auto OnWindow(wxWindow* window, Then then)
+{
+    return [ref = detail::MakeWindowRef(window), then = std::move(then)](auto result) {
+        detail::Deliver(ref, then, std::move(result));
+    };
+}
+
+template <class Work, class Then>
+void RunThenOnWindow(SerialExecutor& executor, wxWindow* window, Work work, Then then)
+{
+    executor.Post([ref = detail::MakeWindowRef(window), work = std::move(work), then = std::move(then)]() mutable {
+        detail::Deliver(ref, std::move(then), work());
+    });
 }
 
 } // namespace civic::ui

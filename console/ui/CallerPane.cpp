@@ -26,7 +26,6 @@
 namespace civic::ui {
 
 using contacts::Channel;
-using contacts::ContactStore;
 using contacts::TimelineEntry;
 
 namespace {
@@ -222,8 +221,8 @@ wxItemAttr* TimelineList::OnGetItemAttr(long item) const
 
 // ---- CallerPane
 
-CallerPane::CallerPane(wxWindow* parent, Console& console, ActiveFn on_active)
-    : wxPanel(parent, wxID_ANY), m_console(console), m_on_active(std::move(on_active)), m_typing(this),
+CallerPane::CallerPane(wxWindow* parent, services::ConsoleSession& session, ActiveFn on_active)
+    : wxPanel(parent, wxID_ANY), m_session(session), m_on_active(std::move(on_active)), m_typing(this),
       m_filter_typing(this)
 {
     SetName("caller_pane");
@@ -253,17 +252,10 @@ CallerPane::CallerPane(wxWindow* parent, Console& console, ActiveFn on_active)
     m_find->Bind(wxEVT_TEXT_ENTER, [this](wxCommandEvent&) {
         if (m_walk_in && m_find->GetValue().Strip(wxString::both).empty()) {
             // An anonymous visitor: a contact without a name, so the visit has a timeline.
-            const std::string region = Region();
-            QueryThenOnWindow(
-                m_console.Store(), this,
-                [region](store::Database& db) {
-                    ContactStore cs(db, region);
-                    return cs.Create(contacts::NewContact{});
-                },
-                [this](Result<std::int64_t> id) {
-                    if (id)
-                        StartVisit(id.Value(), std::string());
-                });
+            m_session.Contacts().Create(contacts::NewContact{}, OnWindow(this, [this](Result<std::int64_t> id) {
+                                            if (id)
+                                                StartVisit(id.Value(), std::string());
+                                        }));
             return;
         }
         if (m_typing.IsRunning()) {
@@ -463,7 +455,6 @@ void CallerPane::BuildTimeline()
     m_timeline->Bind(wxEVT_LIST_ITEM_FOCUSED, [this](wxListEvent& e) { OnEntrySelected(e.GetIndex()); });
 }
 
-std::string CallerPane::Region() const { return m_console.GetSettings().phone_region; }
 
 void CallerPane::FocusPrimary() { m_find->SetFocus(); }
 
@@ -492,14 +483,7 @@ void CallerPane::RunFind()
 {
     const std::string text = m_find->GetValue().utf8_string();
     const std::uint64_t generation = ++m_find_generation;
-    const std::string region = Region();
-    QueryThenOnWindow(
-        m_console.Store(), this,
-        [text, region](store::Database& db) {
-            ContactStore cs(db, region);
-            return cs.Find(text, 20);
-        },
-        [this, generation](Result<std::vector<contacts::FoundContact>> found) {
+    m_session.Contacts().Find(text, 20, OnWindow(this, [this, generation](Result<std::vector<contacts::FoundContact>> found) {
             if (generation != m_find_generation)
                 return; // typed over meanwhile
             const bool open_top = m_open_top;
@@ -529,7 +513,7 @@ void CallerPane::RunFind()
             Layout();
             if (open_top && !m_found.empty())
                 PickResult(0);
-        });
+        }));
 }
 
 void CallerPane::PickResult(int index)
@@ -560,23 +544,7 @@ void CallerPane::ShowIncoming(const wxString& identifier)
     m_name->SetLabel(wxString::Format(_("Incoming: %s"), shown));
     const std::uint64_t generation = ++m_find_generation;
     const std::string text = shown.utf8_string();
-    const std::string region = Region();
-    QueryThenOnWindow(
-        m_console.Store(), this,
-        [text, email, region](store::Database& db) -> Result<std::vector<contacts::FoundContact>> {
-            ContactStore cs(db, region);
-            auto ids = email ? cs.FindByEmail(text) : cs.FindByPhone(text);
-            if (!ids)
-                return ids.Err();
-            std::vector<contacts::FoundContact> out;
-            for (auto id : ids.Value()) {
-                auto c = cs.Get(id);
-                if (c)
-                    out.push_back({id, c->kind, c->name, text, false});
-            }
-            return out;
-        },
-        [this, generation, shown, email](Result<std::vector<contacts::FoundContact>> found) {
+    m_session.Contacts().FindCaller(text, email, OnWindow(this, [this, generation, shown, email](Result<std::vector<contacts::FoundContact>> found) {
             if (generation != m_find_generation)
                 return;
             if (!found) {
@@ -613,7 +581,7 @@ void CallerPane::ShowIncoming(const wxString& identifier)
             Layout();
             m_results->SetSelection(0);
             m_results->SetFocus();
-        });
+        }));
 }
 
 void CallerPane::ShowNewContactForm(const wxString& phone, const wxString& email)
@@ -647,14 +615,7 @@ void CallerPane::SaveNewContact()
         m_form_name->SetFocus();
         return;
     }
-    const std::string region = Region();
-    QueryThenOnWindow(
-        m_console.Store(), this,
-        [c, region](store::Database& db) {
-            ContactStore cs(db, region);
-            return cs.Create(c);
-        },
-        [this, name = c.name](Result<std::int64_t> id) {
+    m_session.Contacts().Create(c, OnWindow(this, [this, name = c.name](Result<std::int64_t> id) {
             if (!id) {
                 // Shown beside the form; what was typed stays.
                 m_form_error->SetLabel(U(id.Err().message));
@@ -675,27 +636,13 @@ void CallerPane::SaveNewContact()
             if (m_mode->IsShown() && !m_active) // the caller of a pop, now known
                 SetActive(ActiveContact{id.Value(), name, Channel::PhoneIn, Now()});
             ShowContact(id.Value());
-        });
+        }));
 }
 
 void CallerPane::ShowContact(std::int64_t id)
 {
-    const std::string region = Region();
     const std::uint64_t generation = ++m_timeline_generation;
-    QueryThenOnWindow(
-        m_console.Store(), this,
-        [id, region](store::Database& db) -> Result<std::pair<contacts::Contact, int>> {
-            ContactStore cs(db, region);
-            auto root = cs.Root(id);
-            if (!root)
-                return root.Err();
-            auto c = cs.Get(root.Value());
-            if (!c)
-                return c.Err();
-            auto dups = cs.DuplicatesOf(root.Value());
-            return std::make_pair(std::move(c).Value(), dups ? static_cast<int>(dups->size()) : 0);
-        },
-        [this, generation](Result<std::pair<contacts::Contact, int>> r) {
+    m_session.Contacts().Card(id, OnWindow(this, [this, generation](Result<services::ContactCard> r) {
             if (generation != m_timeline_generation)
                 return;
             if (!r) {
@@ -703,8 +650,8 @@ void CallerPane::ShowContact(std::int64_t id)
                 Layout();
                 return;
             }
-            ShowCard(r->first, r->second);
-            m_contact = std::move(r.Value().first);
+            ShowCard(r->contact, r->duplicates);
+            m_contact = std::move(r.Value().contact);
             if (m_active && m_active->contact == m_contact->id) {
                 m_active->organizations.clear();
                 if (m_contact->kind == contacts::ContactKind::Person)
@@ -719,7 +666,7 @@ void CallerPane::ShowContact(std::int64_t id)
                     m_on_active(m_active);
             }
             LoadTimeline(false);
-        });
+        }));
 }
 
 void CallerPane::RefreshShown()
@@ -793,14 +740,7 @@ void CallerPane::LoadTimeline(bool more)
     const auto id = m_contact->id;
     const auto cursor = more ? m_next : std::nullopt;
     const auto filter = m_filter;
-    const std::string region = Region();
-    QueryThenOnWindow(
-        m_console.Store(), this,
-        [id, cursor, filter, region](store::Database& db) {
-            ContactStore cs(db, region);
-            return cs.Timeline(id, filter, cursor, kTimelinePage);
-        },
-        [this, generation, more](Result<contacts::TimelinePage> page) {
+    m_session.Contacts().Timeline(id, filter, cursor, kTimelinePage, OnWindow(this, [this, generation, more](Result<contacts::TimelinePage> page) {
             if (generation != m_timeline_generation)
                 return;
             m_loading = false;
@@ -820,7 +760,7 @@ void CallerPane::LoadTimeline(bool more)
                 m_timeline->SetItemState(0, wxLIST_STATE_FOCUSED, wxLIST_STATE_FOCUSED);
                 OnEntrySelected(0);
             }
-        });
+        }));
 }
 
 void CallerPane::OnEntrySelected(long row)
@@ -909,10 +849,7 @@ void CallerPane::FinishInteraction(sync::WrapUp w, std::function<void(bool)> don
     }
     if (w.notes.empty() && w.reason.empty())
         w.reason = m_active->channel == Channel::WalkIn ? "Walk-in visit" : "Phone call";
-    const std::string region = Region();
-    QueryThenOnWindow(
-        m_console.Store(), this, [w, region](store::Database& db) { return sync::Submit(db, w, region); },
-        [this, done = std::move(done), contact = w.contact](Result<sync::Submitted> s) {
+    m_session.WrapUps().Submit(w, OnWindow(this, [this, done = std::move(done), contact = w.contact](Result<sync::Submitted> s) {
             if (!s) {
                 m_detail->ChangeValue(U(s.Err().message));
                 if (done)
@@ -926,14 +863,14 @@ void CallerPane::FinishInteraction(sync::WrapUp w, std::function<void(bool)> don
                 LoadTimeline(false);
             if (done)
                 done(true);
-        });
+        }));
 }
 
 void CallerPane::EditContact()
 {
     if (!m_contact)
         return;
-    ContactDialog dialog(this, m_console, *m_contact);
+    ContactDialog dialog(this, m_session, *m_contact);
     if (dialog.ShowModal() == wxID_OK)
         ShowContact(m_contact->id);
 }
@@ -942,15 +879,8 @@ void CallerPane::OpenDuplicates()
 {
     if (!m_contact)
         return;
-    const std::string region = Region();
     const auto id = m_contact->id;
-    QueryThenOnWindow(
-        m_console.Store(), this,
-        [id, region](store::Database& db) {
-            ContactStore cs(db, region);
-            return cs.DuplicatesOf(id);
-        },
-        [this, id](Result<std::vector<contacts::DuplicateCandidate>> d) {
+    m_session.Contacts().Duplicates(id, OnWindow(this, [this, id](Result<std::vector<contacts::DuplicateCandidate>> d) {
             if (!d || d->empty())
                 return;
             wxArrayString choices;
@@ -965,38 +895,22 @@ void CallerPane::OpenDuplicates()
             if (pick < 0)
                 return;
             const auto other = d.Value()[static_cast<size_t>(pick)].b;
-            const std::string agent = m_console.GetSettings().agent_name;
-            const std::string merge_region = Region();
-            QueryThenOnWindow(
-                m_console.Store(), this,
-                [id, other, agent, merge_region](store::Database& db) {
-                    ContactStore cs(db, merge_region);
-                    return cs.Merge(agent, id, other);
-                },
-                [this, id](Result<void> r) {
-                    if (!r)
-                        wxMessageBox(U(r.Err().message), _("Merge"), wxOK | wxICON_WARNING, this);
-                    ShowContact(id);
-                });
-        });
+            m_session.Contacts().Merge(id, other, OnWindow(this, [this, id](Result<void> r) {
+                                           if (!r)
+                                               wxMessageBox(U(r.Err().message), _("Merge"), wxOK | wxICON_WARNING, this);
+                                           ShowContact(id);
+                                       }));
+        }));
 }
 
 void CallerPane::Unmerge(std::int64_t merged)
 {
-    const std::string agent = m_console.GetSettings().agent_name;
-    const std::string region = Region();
-    QueryThenOnWindow(
-        m_console.Store(), this,
-        [merged, agent, region](store::Database& db) {
-            ContactStore cs(db, region);
-            return cs.Unmerge(agent, merged);
-        },
-        [this](Result<void> r) {
-            if (!r)
-                wxMessageBox(U(r.Err().message), _("Separate merged contacts"), wxOK | wxICON_WARNING, this);
-            if (m_contact)
-                ShowContact(m_contact->id);
-        });
+    m_session.Contacts().Unmerge(merged, OnWindow(this, [this](Result<void> r) {
+        if (!r)
+            wxMessageBox(U(r.Err().message), _("Separate merged contacts"), wxOK | wxICON_WARNING, this);
+        if (m_contact)
+            ShowContact(m_contact->id);
+    }));
 }
 
 } // namespace civic::ui

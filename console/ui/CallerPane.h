@@ -9,7 +9,7 @@
 #pragma once
 
 #include <civic/contacts/Contacts.h>
-#include <civic/core/Console.h>
+#include <civic/services/Session.h>
 #include <civic/core/Crm.h>
 #include <civic/sync/Outbox.h>
 
@@ -51,7 +51,7 @@ class CallerPane : public wxPanel
 {
 public:
     using ActiveFn = std::function<void(const std::optional<ActiveContact>&)>;
-    CallerPane(wxWindow* parent, Console& console, ActiveFn on_active);
+    CallerPane(wxWindow* parent, services::ConsoleSession& session, ActiveFn on_active);
 
     void FocusPrimary();
     // A screen pop: "tel:+12155550100" or "mailto:someone@example.org". Shows
@@ -112,10 +112,9 @@ private:
     void LoadTimeline(bool more);
     void OnEntrySelected(long row);
     void SetActive(std::optional<ActiveContact> a);
-    std::string Region() const;
     void StartVisit(std::int64_t contact, const std::string& name);
 
-    Console& m_console;
+    services::ConsoleSession& m_session;
     ActiveFn m_on_active;
 
     wxSearchCtrl* m_find = nullptr;

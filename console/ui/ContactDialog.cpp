@@ -12,7 +12,6 @@
 
 namespace civic::ui {
 
-using contacts::ContactStore;
 using contacts::IdKind;
 
 namespace {
@@ -32,10 +31,10 @@ wxString KindName(IdKind k)
 
 } // namespace
 
-ContactDialog::ContactDialog(wxWindow* parent, Console& console, const contacts::Contact& contact)
+ContactDialog::ContactDialog(wxWindow* parent, services::ConsoleSession& session, const contacts::Contact& contact)
     : wxDialog(parent, wxID_ANY, _("Edit contact"), wxDefaultPosition, wxDefaultSize,
                wxDEFAULT_DIALOG_STYLE | wxRESIZE_BORDER),
-      m_console(console), m_contact(contact)
+      m_session(session), m_contact(contact)
 {
     SetName("contact_dialog");
     auto* grid = new wxFlexGridSizer(2, FromDIP(6), FromDIP(8));
@@ -95,18 +94,14 @@ ContactDialog::ContactDialog(wxWindow* parent, Console& console, const contacts:
         if (!current.empty())
             top->Add(new wxStaticText(this, wxID_ANY, wxString::Format(_("Already liaison for %s"), current)), 0,
                      wxLEFT | wxRIGHT | wxBOTTOM, FromDIP(10));
-        const std::string region = console.GetSettings().phone_region;
-        QueryThenOnWindow(
-            console.Store(), this,
-            [region](store::Database& db) { return ContactStore(db, region).Organizations(); },
-            [this](Result<std::vector<contacts::FoundContact>> orgs) {
-                if (!orgs)
-                    return;
-                for (const auto& o : orgs.Value()) {
-                    m_organizations.emplace_back(o.id, o.name);
-                    m_org->Append(U(o.name));
-                }
-            });
+        session.Contacts().Organizations(OnWindow(this, [this](Result<std::vector<contacts::FoundContact>> orgs) {
+            if (!orgs)
+                return;
+            for (const auto& o : orgs.Value()) {
+                m_organizations.emplace_back(o.id, o.name);
+                m_org->Append(U(o.name));
+            }
+        }));
     }
     m_error = new wxStaticText(this, wxID_ANY, wxEmptyString);
     m_error->SetForegroundColour(wxColour(0xb0, 0x00, 0x20));
@@ -125,13 +120,16 @@ void ContactDialog::Save()
     fields.language = m_language->GetValue().utf8_string();
     fields.needs = m_needs->GetValue().utf8_string();
     fields.notes = m_notes->GetValue().utf8_string();
-    std::vector<std::pair<std::int64_t, bool>> consent;
+    services::ContactEdits edits;
+    edits.contact = m_contact.id;
+    edits.fields = fields;
+    auto& consent = edits.consent;
     for (size_t i = 0; i < m_contact.identifiers.size(); ++i) {
         const bool now = m_ids->IsChecked(static_cast<unsigned>(i));
         if (now != m_contact.identifiers[i].notify)
             consent.emplace_back(m_contact.identifiers[i].id, now);
     }
-    std::optional<contacts::NewIdentifier> added;
+    auto& added = edits.added;
     if (!m_new_value->GetValue().Strip(wxString::both).empty()) {
         static const IdKind kinds[] = {IdKind::Phone, IdKind::Email, IdKind::Address, IdKind::Social};
         added = contacts::NewIdentifier{kinds[std::max(0, m_new_kind->GetSelection())],
@@ -146,42 +144,13 @@ void ContactDialog::Save()
     for (const auto& m : m_contact.memberships)
         if (m.organization_name == organization)
             organization.clear(); // already linked
-    const auto id = m_contact.id;
-    const std::string region = m_console.GetSettings().phone_region;
-    QueryThenOnWindow(
-        m_console.Store(), this,
-        [id, fields, consent, added, organization, org_id, region](store::Database& db) -> Result<void> {
-            ContactStore cs(db, region);
-            store::Transaction tx(db); // all of it, or nothing
-            if (!tx.IsActive())
-                return tx.Commit();
-            if (auto r = cs.Update(id, fields); !r)
-                return r;
-            for (const auto& [identifier, notify] : consent)
-                if (auto r = cs.SetConsent(identifier, notify); !r)
-                    return r;
-            if (added)
-                if (auto r = cs.AddIdentifier(id, *added); !r)
-                    return r.Err();
-            if (!organization.empty()) {
-                std::int64_t org = 0;
-                if (org_id) {
-                    org = *org_id;
-                } else {
-                    contacts::NewContact o;
-                    o.kind = contacts::ContactKind::Organization;
-                    o.name = organization;
-                    auto made = cs.Create(o);
-                    if (!made)
-                        return made.Err();
-                    org = made.Value();
-                }
-                if (auto r = cs.Link(org, id); !r)
-                    return r;
-            }
-            return tx.Commit();
-        },
-        [this](Result<void> r) {
+    if (!organization.empty()) {
+        if (org_id)
+            edits.organization_id = org_id;
+        else
+            edits.new_organization = organization;
+    }
+    m_session.Contacts().Save(std::move(edits), OnWindow(this, [this](Result<void> r) {
             if (!r) {
                 m_error->SetLabel(U(r.Err().message));
                 Layout();
@@ -190,7 +159,7 @@ void ContactDialog::Save()
             m_saved = true;
             if (IsModal())
                 EndModal(wxID_OK);
-        });
+        }));
 }
 
 } // namespace civic::ui

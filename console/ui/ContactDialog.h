@@ -7,7 +7,7 @@
 #pragma once
 
 #include <civic/contacts/Contacts.h>
-#include <civic/core/Console.h>
+#include <civic/services/Session.h>
 
 #include <wx/dialog.h>
 
@@ -22,7 +22,7 @@ namespace civic::ui {
 class ContactDialog : public wxDialog
 {
 public:
-    ContactDialog(wxWindow* parent, Console& console, const contacts::Contact& contact);
+    ContactDialog(wxWindow* parent, services::ConsoleSession& session, const contacts::Contact& contact);
 
     // Writes the changes; on success EndModal(wxID_OK) follows on its own.
     void Save();
@@ -37,7 +37,7 @@ public:
     wxStaticText* Error() { return m_error; }
 
 private:
-    Console& m_console;
+    services::ConsoleSession& m_session;
     contacts::Contact m_contact;
     std::vector<std::pair<std::int64_t, std::string>> m_organizations; // id, name
     wxTextCtrl* m_name = nullptr;

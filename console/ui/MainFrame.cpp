@@ -13,7 +13,6 @@
 
 #include <civic/core/Secrets.h>
 #include <civic/core/Version.h>
-#include <civic/webdav/WebDavSource.h>
 
 #include <wx/aboutdlg.h>
 #include <wx/bmpbndl.h>
@@ -76,19 +75,14 @@ wxString RoleLabel(Role role)
 
 } // namespace
 
-MainFrame::MainFrame(Console& console)
+MainFrame::MainFrame(services::ConsoleSession& session)
     : wxFrame(nullptr, wxID_ANY, kAppName, wxDefaultPosition, wxSize(1200, 760)),
-      m_console(console),
-      m_knowledge_service(std::make_unique<kb::KnowledgeService>(console.GetPaths())),
-      m_crm_service(std::make_unique<sync::CrmService>(console.GetPaths())),
-      m_status_timer(this),
-      m_sync_timer(this),
-      m_crm_timer(this)
+      m_session(session)
 {
     SetName("civicdesk_main");
     SetMinSize(FromDIP(wxSize(800, 500)));
     // One SVG serves every size the window manager asks for.
-    const auto svg = console.GetPaths().resources_dir / "icons" / "civicdesk.svg";
+    const auto svg = session.GetPaths().resources_dir / "icons" / "civicdesk.svg";
     wxIconBundle icons;
     for (int size : {16, 32, 48, 128, 256}) {
         const auto bundle = wxBitmapBundle::FromSVGFile(wxString::FromUTF8(svg.string()),
@@ -101,7 +95,7 @@ MainFrame::MainFrame(Console& console)
 
     m_config = std::make_unique<wxFileConfig>(
         wxEmptyString, wxEmptyString,
-        wxString::FromUTF8((console.GetPaths().config_dir / "ui.ini").string()), wxEmptyString,
+        wxString::FromUTF8((session.GetPaths().config_dir / "ui.ini").string()), wxEmptyString,
         wxCONFIG_USE_LOCAL_FILE);
 
     // First start: most of the screen, since three panes share it all day. Set
@@ -116,15 +110,16 @@ MainFrame::MainFrame(Console& console)
     const int widths[kStatusFieldCount] = {-3, -3, -3, -4};
     GetStatusBar()->SetStatusWidths(kStatusFieldCount, widths);
     BuildPanes();
-    ApplySettings(console.GetSettings());
+    ApplySettings(session.GetSettings());
 
     Bind(wxEVT_CLOSE_WINDOW, &MainFrame::OnClose, this);
-    Bind(wxEVT_TIMER, [this](wxTimerEvent&) { RefreshStatus(); }, m_status_timer.GetId());
-    Bind(wxEVT_TIMER, [this](wxTimerEvent&) { SyncKnowledge(); }, m_sync_timer.GetId());
-    Bind(wxEVT_TIMER, [this](wxTimerEvent&) { SyncCrm(); }, m_crm_timer.GetId());
-    m_crm_timer.StartOnce(kFirstSyncDelayMs);
-    m_status_timer.Start(kStatusRefreshMs);
-    m_sync_timer.StartOnce(kFirstSyncDelayMs);
+    m_crm_rounds = session.Outbox().Rounds().Add(
+        OnWindow(this, [this](const services::CrmRound& r) { OnCrmRound(r); }));
+    m_knowledge_rounds = session.KnowledgeRounds().Add(
+        OnWindow(this, [this](const services::KnowledgeRound& r) { OnKnowledgeRound(r); }));
+    m_counts = session.Outbox().CountsChanged().Add(
+        OnWindow(this, [this](const Result<OutboxCounts>& c) { OnOutboxCounts(c); }));
+    session.StartPeriodicJobs();
     RefreshStatus();
     OfferAutosavedDrafts();
     RestoreWrapUp();
@@ -141,11 +136,7 @@ MainFrame::MainFrame(Console& console)
 
 MainFrame::~MainFrame()
 {
-    m_status_timer.Stop();
-    m_sync_timer.Stop();
-    m_crm_timer.Stop();
-    if (m_crm_service)
-        m_crm_service->Stop();
+    m_session.Outbox().Stop(); // a round in progress ends between two entries
     m_aui.UnInit();
 }
 
@@ -212,7 +203,7 @@ void MainFrame::BuildMenus()
     }, ID_EDIT_ARTICLE);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) {
         if (auto id = m_knowledge->ShownArticle()) {
-            HistoryDialog dialog(this, *m_knowledge_service, [this] { return Actor(); }, *id);
+            HistoryDialog dialog(this, m_session.Knowledge(), [this] { return Actor(); }, *id);
             dialog.ShowModal();
         } else {
             SetStatusText(_("Open an article in the knowledge pane first."), kStatusKnowledge);
@@ -246,19 +237,19 @@ void MainFrame::BuildMenus()
 void MainFrame::BuildPanes()
 {
     m_aui.SetManagedWindow(this);
-    m_caller = new CallerPane(this, m_console, [this](const std::optional<ActiveContact>& a) { OnActive(a); });
+    m_caller = new CallerPane(this, m_session, [this](const std::optional<ActiveContact>& a) { OnActive(a); });
     auto actor = [this] { return Actor(); };
-    m_knowledge = new KnowledgePane(this, *m_knowledge_service, actor, [this](const wxString& text) {
+    m_knowledge = new KnowledgePane(this, m_session.Knowledge(), actor, [this](const wxString& text) {
         m_wrapup->AppendToNotes(text);
     });
     // The center's own questions: a file a center edits, checked as it is read.
-    const auto form_file = sync::CenterFormFile(m_console.GetPaths().data_dir, m_console.GetPaths().resources_dir);
+    const auto form_file = sync::CenterFormFile(m_session.GetPaths().data_dir, m_session.GetPaths().resources_dir);
     auto form = sync::LoadCenterForm(form_file);
     if (!form)
         m_form_problem = wxString::Format(_("The center's wrap-up questions were not loaded, the built-in ones are "
                                             "used: %s"),
                                           wxString::FromUTF8(form.Err().message));
-    m_wrapup = new WrapUpPane(this, m_console, *m_knowledge_service,
+    m_wrapup = new WrapUpPane(this, m_session, m_session.Knowledge(),
                               form ? std::move(form).Value() : sync::DefaultCenterForm(),
                               [this](std::int64_t id) { m_knowledge->OpenArticle(id); });
     m_wrapup->OnFinish([this](sync::WrapUp w, std::function<void(bool)> done) {
@@ -368,7 +359,7 @@ void MainFrame::ApplySettings(const Settings& s)
 
 kb::Actor MainFrame::Actor() const
 {
-    const auto s = m_console.GetSettings();
+    const auto s = m_session.GetSettings();
     return kb::Actor{s.agent_name, s.role};
 }
 
@@ -376,7 +367,7 @@ ArticleEditor* MainFrame::OpenEditor(std::int64_t article_id, std::optional<kb::
 {
     // Modeless: a manager keeps the console usable while writing, and may
     // have several articles open.
-    auto* editor = new ArticleEditor(this, *m_knowledge_service, [this] { return Actor(); }, article_id,
+    auto* editor = new ArticleEditor(this, m_session.Knowledge(), [this] { return Actor(); }, article_id,
                                      std::move(restored));
     editor->Show();
     return editor;
@@ -384,7 +375,7 @@ ArticleEditor* MainFrame::OpenEditor(std::int64_t article_id, std::optional<kb::
 
 void MainFrame::OpenReviewQueue()
 {
-    ReviewQueueDialog queue(this, *m_knowledge_service, [this] { return Actor(); },
+    ReviewQueueDialog queue(this, m_session.Knowledge(), [this] { return Actor(); },
                             [this] { SyncKnowledge(); });
     queue.ShowModal();
 }
@@ -395,8 +386,8 @@ void MainFrame::OfferAutosavedDrafts()
     if (!CanEditKnowledge(actor.role) || actor.name.empty())
         return;
     RunThenOnWindow(
-        m_knowledge_service->Executor(), this,
-        [&service = *m_knowledge_service, actor]() -> Result<std::vector<kb::Autosave>> {
+        m_session.Knowledge().Executor(), this,
+        [&service = m_session.Knowledge(), actor]() -> Result<std::vector<kb::Autosave>> {
             if (!service.Kb())
                 return *service.OpenError();
             return service.Kb()->Autosaves(actor);
@@ -420,86 +411,51 @@ void MainFrame::OfferAutosavedDrafts()
         });
 }
 
-void MainFrame::SyncKnowledge()
+void MainFrame::SyncKnowledge() { m_session.SyncKnowledge(); }
+
+void MainFrame::OnKnowledgeRound(const services::KnowledgeRound& r)
 {
-    m_sync_timer.StartOnce(kKnowledgeSyncMs);
-    const Settings s = m_console.GetSettings();
-    if (!s.HasKnowledgeSource() || m_syncing)
+    if (!r.finished) {
+        SetStatusText(_("Knowledge: syncing..."), kStatusKnowledge);
         return;
-    m_syncing = true;
-    SetStatusText(_("Knowledge: syncing..."), kStatusKnowledge);
-    RunThenOnWindow(
-        m_knowledge_service->SyncExecutor(), this,
-        [&service = *m_knowledge_service, paths = m_console.GetPaths(), s]() -> Result<SyncSummary> {
-            webdav::Options o;
-            o.collection_url = s.kb_source_url;
-            o.user = s.kb_source_user;
-            o.password = LoadApiKey(paths, s.kb_source_url).value_or("");
-            o.timeout_ms = 15000;
-            webdav::WebDavSource source(o);
-            auto report = service.SyncOnce(source);
-            if (!report)
-                return report.Err();
-            // Conflicts waiting, counted on the knowledge thread's connection.
-            auto waiting = service.Submit([](kb::KnowledgeBase* kb) -> int {
-                                      if (!kb)
-                                          return 0;
-                                      auto c = kb::KnowledgeSync(*kb).Conflicts();
-                                      return c ? static_cast<int>(c->size()) : 0;
-                                  }).get();
-            return SyncSummary{std::move(report).Value(), waiting};
-        },
-        [this](Result<SyncSummary> r) {
-            m_syncing = false;
-            const wxString at = wxDateTime::Now().Format("%H:%M");
-            if (!r) {
-                SetStatusText(wxString::Format(r.Err().kind == ErrorKind::Offline
-                                                   ? _("Knowledge: shared store unreachable at %s; retrying")
-                                                   : _("Knowledge: sync failed at %s"),
-                                               at),
-                              kStatusKnowledge);
-                GetStatusBar()->SetToolTip(wxString::FromUTF8(r.Err().message));
-                return;
-            }
-            wxString text = wxString::Format(_("Knowledge: synced %s"), at);
-            if (r->report.pulled > 0)
-                text += wxString::Format(_(", %d updated"), r->report.pulled);
-            if (r->conflicts > 0)
-                text += wxString::Format(_(", %d conflicts to resolve (Review queue)"), r->conflicts);
-            if (!r->report.problems.empty())
-                text += wxString::Format(_(", %zu files unreadable"), r->report.problems.size());
-            SetStatusText(text, kStatusKnowledge);
-            wxString tip;
-            for (const auto& p : r->report.problems)
-                tip += wxString::FromUTF8(p) + "\n";
-            GetStatusBar()->SetToolTip(tip);
-        });
+    }
+    const wxString at = wxDateTime::Now().Format("%H:%M");
+    if (r.error) {
+        SetStatusText(wxString::Format(r.error->kind == ErrorKind::Offline
+                                           ? _("Knowledge: shared store unreachable at %s; retrying")
+                                           : _("Knowledge: sync failed at %s"),
+                                       at),
+                      kStatusKnowledge);
+        GetStatusBar()->SetToolTip(wxString::FromUTF8(r.error->message));
+        return;
+    }
+    wxString text = wxString::Format(_("Knowledge: synced %s"), at);
+    if (r.report.pulled > 0)
+        text += wxString::Format(_(", %d updated"), r.report.pulled);
+    if (r.conflicts > 0)
+        text += wxString::Format(_(", %d conflicts to resolve (Review queue)"), r.conflicts);
+    if (!r.report.problems.empty())
+        text += wxString::Format(_(", %zu files unreadable"), r.report.problems.size());
+    SetStatusText(text, kStatusKnowledge);
+    wxString tip;
+    for (const auto& p : r.report.problems)
+        tip += wxString::FromUTF8(p) + "\n";
+    GetStatusBar()->SetToolTip(tip);
 }
 
-void MainFrame::RefreshStatus()
+void MainFrame::RefreshStatus() { m_session.Outbox().RefreshCounts(); }
+
+void MainFrame::OnOutboxCounts(const Result<OutboxCounts>& count)
 {
-    QueryThenOnWindow(
-        m_console.Store(), this,
-        [](store::Database& db) -> Result<std::pair<int, int>> {
-            // Through the state index: the delivered entries, which pile up, are not read.
-            auto q = db.Prepare("SELECT (SELECT count(*) FROM outbox WHERE state IN ('pending','sending')), "
-                                "(SELECT count(*) FROM outbox WHERE state = 'attention')");
-            auto row = q.Step();
-            if (!row)
-                return row.Err();
-            return std::make_pair(static_cast<int>(q.Int(0)), static_cast<int>(q.Int(1)));
-        },
-        [this](Result<std::pair<int, int>> count) {
-            if (!count) {
-                SetStatusText(_("Outbox: unavailable"), kStatusOutbox);
-                return;
-            }
-            const auto [pending, attention] = count.Value();
-            wxString text = wxString::Format(wxPLURAL("Outbox: %d pending", "Outbox: %d pending", pending), pending);
-            if (attention)
-                text += wxString::Format(wxPLURAL(", %d needs attention", ", %d need attention", attention), attention);
-            SetStatusText(text, kStatusOutbox);
-        });
+    if (!count) {
+        SetStatusText(_("Outbox: unavailable"), kStatusOutbox);
+        return;
+    }
+    const auto [pending, attention] = count.Value();
+    wxString text = wxString::Format(wxPLURAL("Outbox: %d pending", "Outbox: %d pending", pending), pending);
+    if (attention)
+        text += wxString::Format(wxPLURAL(", %d needs attention", ", %d need attention", attention), attention);
+    SetStatusText(text, kStatusOutbox);
 }
 
 void MainFrame::HandleArgs(const std::vector<wxString>& args)
@@ -528,40 +484,31 @@ void MainFrame::HandleArgs(const std::vector<wxString>& args)
         RequestUserAttention();
 }
 
-void MainFrame::SyncCrm(bool refresh_all)
+void MainFrame::SyncCrm(bool refresh_all) { m_session.SyncCrm(refresh_all); }
+
+void MainFrame::OnCrmRound(const services::CrmRound& round)
 {
-    m_crm_timer.StartOnce(kCrmRoundMs);
-    const Settings s = m_console.GetSettings();
-    if (!s.HasCrm() || m_crm_busy)
+    if (!round.finished) {
+        SetStatusText(_("Syncing with the CRM..."), kStatusConnection);
         return;
-    m_crm_busy = true;
-    const bool catalog = refresh_all || m_crm_rounds % kCatalogEveryRounds == 0;
-    const bool statuses = refresh_all || m_crm_rounds % kStatusEveryRounds == 0;
-    ++m_crm_rounds;
-    SetStatusText(_("Syncing with the CRM..."), kStatusConnection);
-    auto* service = m_crm_service.get();
-    RunThenOnWindow(
-        service->Executor(), this, [service, s, catalog, statuses] { return service->RunRound(s, catalog, statuses); },
-        [this](sync::Round r) {
-            m_crm_busy = false;
-            if (!r.configured)
-                SetStatusText(_("Offline: no CRM configured"), kStatusConnection);
-            else if (r.offline)
-                SetStatusText(_("Offline: the CRM cannot be reached; requests wait in the outbox"), kStatusConnection);
-            else if (!r.error.empty())
-                SetStatusText(wxString::Format(_("CRM: %s"), wxString::FromUTF8(r.error)), kStatusConnection);
-            else
-                SetStatusText(wxString::Format(_("Online, synced %s"), wxDateTime::Now().Format("%H:%M")),
-                              kStatusConnection);
-            m_crm_online = r.configured && !r.offline && r.error.empty();
-            RefreshStatus();
-            if (m_outbox_view)
-                m_outbox_view->Reload(); // "Send now" shows what came of it
-            if (r.delivery.delivered || r.status_changes)
-                m_caller->RefreshShown(); // new request ids and statuses in the timeline
-            if (r.catalog_services >= 0)
-                m_wrapup->Request()->ReloadServices();
-        });
+    }
+    const sync::Round& r = round.round;
+    if (!r.configured)
+        SetStatusText(_("Offline: no CRM configured"), kStatusConnection);
+    else if (r.offline)
+        SetStatusText(_("Offline: the CRM cannot be reached; requests wait in the outbox"), kStatusConnection);
+    else if (!r.error.empty())
+        SetStatusText(wxString::Format(_("CRM: %s"), wxString::FromUTF8(r.error)), kStatusConnection);
+    else
+        SetStatusText(wxString::Format(_("Online, synced %s"), wxDateTime::Now().Format("%H:%M")),
+                      kStatusConnection);
+    m_crm_online = r.configured && !r.offline && r.error.empty();
+    if (m_outbox_view)
+        m_outbox_view->Reload(); // "Send now" shows what came of it
+    if (r.delivery.delivered || r.status_changes)
+        m_caller->RefreshShown(); // new request ids and statuses in the timeline
+    if (r.catalog_services >= 0)
+        m_wrapup->Request()->ReloadServices();
 }
 
 void MainFrame::OnActive(const std::optional<ActiveContact>& active)
@@ -578,10 +525,7 @@ void MainFrame::OnActive(const std::optional<ActiveContact>& active)
 
 void MainFrame::RestoreWrapUp()
 {
-    QueryThenOnWindow(
-        m_console.Store(), this,
-        [agent = m_console.GetSettings().agent_name](store::Database& db) { return sync::LoadDraft(db, agent); },
-        [this](Result<std::optional<sync::Draft>> draft) {
+    m_session.WrapUps().LoadDraft(OnWindow(this, [this](Result<std::optional<sync::Draft>> draft) {
             if (!draft) {
                 SetStatusText(wxString::Format(_("The unfinished wrap-up could not be restored: %s"),
                                                wxString::FromUTF8(draft.Err().message)),
@@ -599,14 +543,14 @@ void MainFrame::RestoreWrapUp()
                                                                   : wxString::FromUTF8(d.contact_name),
                                            wxDateTime(static_cast<time_t>(d.saved_at)).Format("%H:%M")),
                           kStatusAgent);
-        });
+        }));
 }
 
 void MainFrame::WatchOutbox(OutboxDialog& view) { m_outbox_view = &view; }
 
 void MainFrame::OpenOutbox()
 {
-    OutboxDialog dialog(this, m_console, [this] {
+    OutboxDialog dialog(this, m_session, [this] {
         RefreshStatus();
         SyncCrm();
     });
@@ -617,32 +561,21 @@ void MainFrame::OpenOutbox()
 
 void MainFrame::OnSettings(wxCommandEvent&)
 {
-    SettingsDialog dialog(this, m_console.GetPaths(), m_console.GetSettings());
+    SettingsDialog dialog(this, m_session.GetPaths(), m_session.GetSettings());
     if (dialog.ShowModal() != wxID_OK)
         return;
     const Settings s = dialog.GetSettings();
-    m_console.SaveSettings(s);
+    m_session.SaveSettings(s);
     ApplySettings(s);
-    if (dialog.KbPasswordChanged()) {
-        RunThenOnWindow(
-            m_console.Network(), this,
-            [paths = m_console.GetPaths(), account = s.kb_source_url, pw = dialog.GetKbPassword()] {
-                return SaveApiKey(paths, account, pw);
-            },
-            [this](Result<SecretSaved>) { SyncKnowledge(); });
-    } else {
+    if (dialog.KbPasswordChanged())
+        m_session.SaveSecret(s.kb_source_url, dialog.GetKbPassword(),
+                             OnWindow(this, [this](Result<SecretSaved>) { SyncKnowledge(); }));
+    else
         SyncKnowledge();
-    }
     if (!dialog.ApiKeyChanged())
         return;
-
-    const Paths paths = m_console.GetPaths();
-    RunThenOnWindow(
-        m_console.Network(), this,
-        [paths, account = s.crm_endpoint, key = dialog.GetApiKey()] {
-            return SaveApiKey(paths, account, key);
-        },
-        [this](Result<SecretSaved> saved) {
+    m_session.SaveSecret(
+        s.crm_endpoint, dialog.GetApiKey(), OnWindow(this, [this](Result<SecretSaved> saved) {
             if (!saved) {
                 wxMessageBox(wxString::Format(_("The API key could not be saved:\n%s"),
                                               wxString::FromUTF8(saved.Err().message)),
@@ -655,7 +588,7 @@ void MainFrame::OnSettings(wxCommandEvent&)
                                      wxString::FromUTF8(saved->fallback_file.string())),
                     _("Settings"), wxOK | wxICON_INFORMATION, this);
             }
-        });
+        }));
 }
 
 void MainFrame::OnShortcuts(wxCommandEvent&)

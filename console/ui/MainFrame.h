@@ -6,15 +6,12 @@
 // to the core's executors (see Async.h).
 #pragma once
 
-#include <civic/core/Console.h>
-#include <civic/kb/KnowledgeService.h>
-#include <civic/sync/CrmService.h>
+#include <civic/services/Session.h>
 
 #include "ui/CallerPane.h"
 
 #include <wx/aui/framemanager.h>
 #include <wx/frame.h>
-#include <wx/timer.h>
 #include <wx/weakref.h>
 
 #include <memory>
@@ -42,7 +39,8 @@ enum StatusField
 class MainFrame : public wxFrame
 {
 public:
-    explicit MainFrame(Console& console);
+    // Listens to the session's rounds, then starts its periodic jobs.
+    explicit MainFrame(services::ConsoleSession& session);
     ~MainFrame() override;
 
     // Arguments from the command line or from a second launch: --pop URI.
@@ -58,7 +56,7 @@ public:
     wxAuiManager& Aui() { return m_aui; }
     CallerPane* Caller() { return m_caller; }
     KnowledgePane* Knowledge() { return m_knowledge; }
-    kb::KnowledgeService& KnowledgeService() { return *m_knowledge_service; }
+    kb::KnowledgeService& KnowledgeService() { return m_session.Knowledge(); }
     WrapUpPane* WrapUp() { return m_wrapup; }
 
     // Knowledge managers' work: the editor (0 = a new article), the review
@@ -70,7 +68,7 @@ public:
     void WatchOutbox(OutboxDialog& view);
     void SyncKnowledge();
     // A round with the CRM now: deliver the outbox, and on some rounds refresh
-    // statuses and the catalog. Also every 30 seconds.
+    // statuses and the catalog. The session also runs one every 30 seconds.
     void SyncCrm(bool refresh_all = false);
     kb::Actor Actor() const;
 
@@ -87,31 +85,21 @@ private:
     void OnActive(const std::optional<ActiveContact>& active);
     void RestoreWrapUp();
 
-    struct SyncSummary
-    {
-        kb::SyncReport report;
-        int conflicts = 0; // waiting for a manager, old and new
-    };
-
-    Console& m_console;
-    // Before the panes that use it; destroyed (joined) before they are.
-    std::unique_ptr<kb::KnowledgeService> m_knowledge_service;
-    std::unique_ptr<sync::CrmService> m_crm_service;
+    services::ConsoleSession& m_session;
     wxAuiManager m_aui;
     std::unique_ptr<wxFileConfig> m_config;
     wxString m_default_perspective;
     CallerPane* m_caller = nullptr;
     KnowledgePane* m_knowledge = nullptr;
     WrapUpPane* m_wrapup = nullptr;
-    wxTimer m_status_timer;
-    wxTimer m_sync_timer;
-    bool m_syncing = false;
-    wxTimer m_crm_timer;
-    bool m_crm_busy = false;
     wxWeakRef<OutboxDialog> m_outbox_view;
     bool m_crm_online = false;
-    int m_crm_rounds = 0;
     wxString m_form_problem;
+    // What the session announces, shown here (on the UI thread).
+    void OnCrmRound(const services::CrmRound& r);
+    void OnKnowledgeRound(const services::KnowledgeRound& r);
+    void OnOutboxCounts(const Result<OutboxCounts>& counts);
+    services::Subscription m_crm_rounds, m_knowledge_rounds, m_counts;
 };
 
 } // namespace civic::ui

@@ -104,10 +104,10 @@ private:
 
 } // namespace
 
-OutboxDialog::OutboxDialog(wxWindow* parent, Console& console, std::function<void()> changed)
+OutboxDialog::OutboxDialog(wxWindow* parent, services::ConsoleSession& session, std::function<void()> changed)
     : wxDialog(parent, wxID_ANY, _("Outbox"), wxDefaultPosition, wxDefaultSize,
                wxDEFAULT_DIALOG_STYLE | wxRESIZE_BORDER),
-      m_console(console),
+      m_session(session),
       m_changed(std::move(changed))
 {
     SetName("outbox_dialog");
@@ -167,9 +167,7 @@ OutboxDialog::OutboxDialog(wxWindow* parent, Console& console, std::function<voi
 void OutboxDialog::Reload()
 {
     const auto states = FilterStates(m_filter->GetSelection());
-    QueryThenOnWindow(
-        m_console.Store(), this, [states](store::Database& db) { return sync::List(db, states); },
-        [this](Result<std::vector<sync::Entry>> r) {
+    m_session.Outbox().List(states, OnWindow(this, [this](Result<std::vector<sync::Entry>> r) {
             if (!r) {
                 m_message->SetLabel(U(r.Err().message));
                 return;
@@ -201,7 +199,7 @@ void OutboxDialog::Reload()
             else if (!m_entries.empty())
                 Select(0);
             ShowSelected();
-        });
+        }));
 }
 
 void OutboxDialog::Select(size_t row)
@@ -259,9 +257,7 @@ void OutboxDialog::RetrySelected()
     const auto* e = Selected();
     if (!e)
         return;
-    QueryThenOnWindow(
-        m_console.Store(), this, [id = e->id](store::Database& db) { return sync::Retry(db, id); },
-        [this](Result<void> r) { Done(std::move(r)); });
+    m_session.Outbox().Retry(e->id, OnWindow(this, [this](Result<void> r) { Done(std::move(r)); }));
 }
 
 void OutboxDialog::EditSelected(const std::string& location, const std::string& description)
@@ -282,10 +278,7 @@ void OutboxDialog::EditSelected(const std::string& location, const std::string& 
         corrected.lat.reset();
         corrected.lon.reset();
     }
-    QueryThenOnWindow(
-        m_console.Store(), this,
-        [id = e->id, corrected](store::Database& db) { return sync::Edit(db, id, corrected); },
-        [this](Result<void> r) { Done(std::move(r)); });
+    m_session.Outbox().Edit(e->id, corrected, OnWindow(this, [this](Result<void> r) { Done(std::move(r)); }));
 }
 
 void OutboxDialog::AskEdit()
@@ -310,12 +303,7 @@ void OutboxDialog::DiscardSelected(const std::string& reason)
     const auto* e = Selected();
     if (!e)
         return;
-    QueryThenOnWindow(
-        m_console.Store(), this,
-        [id = e->id, agent = m_console.GetSettings().agent_name, reason](store::Database& db) {
-            return sync::Discard(db, id, agent, reason);
-        },
-        [this](Result<void> r) { Done(std::move(r)); });
+    m_session.Outbox().Discard(e->id, reason, OnWindow(this, [this](Result<void> r) { Done(std::move(r)); }));
 }
 
 void OutboxDialog::AskDiscard()

@@ -6,7 +6,7 @@
 // Thread: UI thread; reads and changes run on the console store's thread.
 #pragma once
 
-#include <civic/core/Console.h>
+#include <civic/services/Session.h>
 #include <civic/sync/Outbox.h>
 
 #include <wx/dialog.h>
@@ -26,7 +26,7 @@ class OutboxDialog : public wxDialog
 {
 public:
     // changed(): an entry is pending again; the caller may start a round.
-    OutboxDialog(wxWindow* parent, Console& console, std::function<void()> changed = {});
+    OutboxDialog(wxWindow* parent, services::ConsoleSession& session, std::function<void()> changed = {});
 
     void Reload();
     // For tests.
@@ -48,7 +48,7 @@ private:
     void AskDiscard();
     void Done(Result<void> r);
 
-    Console& m_console;
+    services::ConsoleSession& m_session;
     std::function<void()> m_changed;
     std::vector<sync::Entry> m_entries;
     wxChoice* m_filter;

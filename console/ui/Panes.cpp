@@ -90,10 +90,10 @@ int AskAboutNearby(wxWindow* parent, const std::vector<sync::Nearby>& nearby)
 
 } // namespace
 
-WrapUpPane::WrapUpPane(wxWindow* parent, Console& console, kb::KnowledgeService& service, sync::CenterForm form,
+WrapUpPane::WrapUpPane(wxWindow* parent, services::ConsoleSession& session, kb::KnowledgeService& service, sync::CenterForm form,
                        OpenFn open_article)
     : wxPanel(parent, wxID_ANY),
-      m_console(console),
+      m_session(session),
       m_service(service),
       m_open(std::move(open_article)),
       m_typing(this),
@@ -131,7 +131,7 @@ WrapUpPane::WrapUpPane(wxWindow* parent, Console& console, kb::KnowledgeService&
     m_form_area->SetName("wrapup_form_area");
     m_form_area->SetScrollRate(0, FromDIP(10));
     auto* form_sizer = new wxBoxSizer(wxVERTICAL);
-    m_request = new RequestForm(m_form_area, console);
+    m_request = new RequestForm(m_form_area, session);
     form_sizer->Add(m_request, 0, wxEXPAND | wxBOTTOM, FromDIP(6));
     m_fields = new CenterFields(m_form_area, std::move(form));
     form_sizer->Add(m_fields, 0, wxEXPAND | wxRIGHT, FromDIP(4));
@@ -300,9 +300,7 @@ void WrapUpPane::SaveDraftNow()
     if (!m_call)
         return;
     // On the store's thread like every write; the UI goes on at once.
-    m_console.Store().Post([draft = MakeDraft(), agent = m_console.GetSettings().agent_name](store::Database& db) {
-        (void)sync::SaveDraft(db, agent, draft);
-    });
+    m_session.WrapUps().SaveDraft(MakeDraft());
 }
 
 void WrapUpPane::Restore(const sync::Draft& draft)
@@ -343,7 +341,7 @@ void WrapUpPane::Finish()
     w.started_at = m_call->started_at;
     // Without End call the conversation ended when the wrap-up was finished.
     w.ended_at = m_ended_at ? m_ended_at : NowS();
-    w.agent = m_console.GetSettings().agent_name;
+    w.agent = m_session.GetSettings().agent_name;
     w.notes = m_notes->GetValue().utf8_string();
     const bool fields_ok = m_fields->Check();
     auto answers = m_fields->Answers();
@@ -398,9 +396,7 @@ void WrapUpPane::Finish()
     // A copy for the query: the arguments below are evaluated in no fixed
     // order, and the second moves the request.
     crm::NewRequest probe = *request;
-    QueryThenOnWindow(
-        m_console.Store(), this, [probe = std::move(probe)](store::Database& db) { return sync::NearbyOpen(db, probe); },
-        [this, w = std::move(w), request = std::move(*request), links](Result<std::vector<sync::Nearby>> nearby) mutable {
+    m_session.WrapUps().NearbyOpen(std::move(probe), OnWindow(this, [this, w = std::move(w), request = std::move(*request), links](Result<std::vector<sync::Nearby>> nearby) mutable {
             m_finish->Enable();
             const std::vector<sync::Nearby> found = nearby ? std::move(nearby).Value() : std::vector<sync::Nearby>{};
             if (found.empty()) {
@@ -431,7 +427,7 @@ void WrapUpPane::Finish()
             else
                 w.link_remote = chosen.state;
             Submit(std::move(w));
-        });
+        }));
 }
 
 void WrapUpPane::Submit(sync::WrapUp w)

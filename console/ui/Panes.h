@@ -3,7 +3,7 @@
 // when the agent jumps to it (Ctrl+1, Ctrl+2, Ctrl+3).
 #pragma once
 
-#include <civic/core/Console.h>
+#include <civic/services/Session.h>
 #include <civic/core/Crm.h>
 #include <civic/kb/KnowledgeService.h>
 #include <civic/sync/CenterForm.h>
@@ -37,7 +37,7 @@ class WrapUpPane : public wxPanel
 {
 public:
     using OpenFn = std::function<void(std::int64_t article)>;
-    WrapUpPane(wxWindow* parent, Console& console, kb::KnowledgeService& service, sync::CenterForm form,
+    WrapUpPane(wxWindow* parent, services::ConsoleSession& session, kb::KnowledgeService& service, sync::CenterForm form,
                OpenFn open_article);
     void FocusPrimary();
     void AppendToNotes(const wxString& text);
@@ -97,7 +97,7 @@ private:
     void Submit(sync::WrapUp w);
     void Clear();
 
-    Console& m_console;
+    services::ConsoleSession& m_session;
     kb::KnowledgeService& m_service;
     OpenFn m_open;
     wxTextCtrl* m_notes;

@@ -5,6 +5,7 @@
 #include "ui/Async.h"
 
 #include <civic/sync/Outbox.h>
+#include <civic/sync/RequestCheck.h>
 
 #include <wx/checklst.h>
 #include <wx/choice.h>
@@ -14,6 +15,7 @@
 #include <wx/stattext.h>
 #include <wx/textctrl.h>
 
+#include <algorithm>
 #include <cstdio>
 
 namespace civic::ui {
@@ -22,26 +24,9 @@ namespace {
 
 wxString U(const std::string& s) { return wxString::FromUTF8(s); }
 
-// "2026-11-23 14:30" (or with T, or a date alone) -> W3C with the local zone.
-std::optional<std::string> LocalDateTime(const std::string& text)
-{
-    int y = 0, mo = 0, d = 0, h = 0, mi = 0;
-    const int n = std::sscanf(text.c_str(), "%4d-%2d-%2d%*[ T]%2d:%2d", &y, &mo, &d, &h, &mi);
-    if (n != 3 && n != 5)
-        return std::nullopt;
-    wxDateTime t;
-    if (mo < 1 || mo > 12 || d < 1 || d > wxDateTime::GetNumberOfDays(static_cast<wxDateTime::Month>(mo - 1), y) ||
-        h > 23 || mi > 59)
-        return std::nullopt;
-    t.Set(static_cast<wxDateTime::wxDateTime_t>(d), static_cast<wxDateTime::Month>(mo - 1), y,
-          static_cast<wxDateTime::wxDateTime_t>(h), static_cast<wxDateTime::wxDateTime_t>(mi));
-    return t.FormatISOCombined().utf8_string() + t.Format("%z").Left(3).utf8_string() + ":" +
-           t.Format("%z").Right(2).utf8_string();
-}
-
 } // namespace
 
-RequestForm::RequestForm(wxWindow* parent, Console& console) : wxPanel(parent, wxID_ANY), m_console(console)
+RequestForm::RequestForm(wxWindow* parent, services::ConsoleSession& session) : wxPanel(parent, wxID_ANY), m_session(session)
 {
     SetName("request_form");
     auto* top = new wxBoxSizer(wxVERTICAL);
@@ -73,9 +58,7 @@ RequestForm::RequestForm(wxWindow* parent, Console& console) : wxPanel(parent, w
 
 void RequestForm::ReloadServices()
 {
-    QueryThenOnWindow(
-        m_console.Store(), this, [](store::Database& db) { return sync::CachedServices(db); },
-        [this](Result<std::vector<crm::Service>> services) {
+    m_session.WrapUps().Services(OnWindow(this, [this](Result<std::vector<crm::Service>> services) {
             const std::string keep = SelectedCode();
             m_services = services ? std::move(services).Value() : std::vector<crm::Service>{};
             m_service->Clear();
@@ -89,7 +72,7 @@ void RequestForm::ReloadServices()
             }
             m_service->SetSelection(select);
             ApplyPending();
-        });
+        }));
 }
 
 void RequestForm::SetKnownAddresses(const std::vector<std::string>& addresses)
@@ -129,9 +112,7 @@ void RequestForm::OnService()
         ShowDefinition(crm::ServiceDefinition{});
         return;
     }
-    QueryThenOnWindow(
-        m_console.Store(), this, [code](store::Database& db) { return sync::CachedDefinition(db, code); },
-        [this, generation, code](Result<std::optional<crm::ServiceDefinition>> d) {
+    m_session.WrapUps().Definition(code, OnWindow(this, [this, generation, code](Result<std::optional<crm::ServiceDefinition>> d) {
             if (generation != m_generation)
                 return;
             crm::ServiceDefinition def;
@@ -139,7 +120,7 @@ void RequestForm::OnService()
             if (d && d.Value())
                 def = *d.Value();
             ShowDefinition(def);
-        });
+        }));
 }
 
 void RequestForm::ShowDefinition(const crm::ServiceDefinition& d)
@@ -231,54 +212,59 @@ Result<crm::NewRequest> RequestForm::Collect(const std::string& description)
     crm::NewRequest r;
     r.service_code = SelectedCode();
     r.description = description;
-    std::string first_problem;
-    auto problem = [&](wxStaticText* where, const wxString& text) {
-        where->SetLabel(text);
-        where->Show(!text.empty());
-        if (!text.empty() && first_problem.empty())
-            first_problem = text.utf8_string();
-    };
-    // Location: an address, or "lat, long".
-    const std::string loc = m_location->GetValue().Strip(wxString::both).utf8_string();
-    double lat = 0, lon = 0;
-    char extra = 0;
-    if (loc.empty())
-        problem(m_location_error, _("Location: give an address or a position (lat, long)"));
-    else if (std::sscanf(loc.c_str(), "%lf , %lf %c", &lat, &lon, &extra) == 2) {
-        if (lat < -90 || lat > 90 || lon < -180 || lon > 180)
-            problem(m_location_error, _("Location: latitude is -90 to 90, longitude -180 to 180"));
-        else {
-            r.lat = lat;
-            r.lon = lon;
-            problem(m_location_error, wxString());
-        }
-    } else {
-        r.address = loc;
-        problem(m_location_error, wxString());
-    }
-    for (auto& q : m_questions) {
-        const auto& a = q.attribute;
+    // The form reads what was typed; the rules are the library's
+    // (sync::CheckRequest), the same that scripted intake meets.
+    std::vector<sync::FieldProblem> problems;
+    if (auto p = sync::ReadLocation(m_location->GetValue().utf8_string(), r))
+        problems.push_back({"location", *p, "Location"});
+    crm::ServiceDefinition definition;
+    definition.service_code = r.service_code;
+    for (const auto& q : m_questions) {
+        definition.attributes.push_back(q.attribute);
         std::vector<std::string> values = Answers(q, true);
-        wxString err;
-        if (values.empty() && a.required)
-            err = _("Required");
-        else if (!values.empty() && a.datatype == crm::Datatype::Number) {
-            char* end = nullptr;
-            std::strtod(values[0].c_str(), &end);
-            if (!end || *end)
-                err = _("A number, like 3 or 2.5");
-        } else if (!values.empty() && a.datatype == crm::Datatype::Datetime) {
-            if (auto w3c = LocalDateTime(values[0]))
-                values[0] = *w3c;
-            else
-                err = _("A date and time, like 2026-11-23 14:30");
-        }
-        problem(q.error, err); // beside its question, so the question need not be repeated
-        if (!err.empty() && first_problem == err.utf8_string())
-            first_problem = (a.description.empty() ? a.code : a.description) + ": " + first_problem;
-        if (!values.empty() && err.empty())
-            r.attributes[a.code] = values;
+        if (q.attribute.datatype == crm::Datatype::Datetime && !values.empty())
+            if (auto w3c = sync::LocalDateTimeToW3c(values[0]))
+                values[0] = *w3c; // typed in local time; what stays unreadable is flagged below
+        if (!values.empty())
+            r.attributes[q.attribute.code] = std::move(values);
     }
+    for (const auto& p : sync::CheckRequest(r, definition))
+        if (p.field != "location" || problems.empty())
+            problems.push_back(p);
+
+    m_location_error->SetLabel(wxString());
+    m_location_error->Hide();
+    for (const auto& q : m_questions) {
+        q.error->SetLabel(wxString());
+        q.error->Hide();
+    }
+    std::string first_problem;
+    for (const auto& p : problems) {
+        wxString text;
+        wxStaticText* where = nullptr;
+        switch (p.problem) {
+        case sync::RequestProblem::NoLocation: text = _("Location: give an address or a position (lat, long)"); break;
+        case sync::RequestProblem::PositionOutOfRange:
+            text = _("Location: latitude is -90 to 90, longitude -180 to 180");
+            break;
+        case sync::RequestProblem::Required: text = _("Required"); break;
+        case sync::RequestProblem::NotANumber: text = _("A number, like 3 or 2.5"); break;
+        case sync::RequestProblem::NotADateTime: text = _("A date and time, like 2026-11-23 14:30"); break;
+        case sync::RequestProblem::NotAChoice: text = _("Choose one of the listed answers"); break;
+        case sync::RequestProblem::UnknownService: text = _("Choose a service from the list"); break;
+        }
+        where = p.field == "location" ? m_location_error : FieldError(p.field);
+        if (where) {
+            where->SetLabel(text); // beside its question, so the question need not be repeated
+            where->Show();
+        }
+        if (first_problem.empty())
+            first_problem = p.field == "location" ? text.utf8_string() : p.question + ": " + text.utf8_string();
+    }
+    for (auto it = r.attributes.begin(); it != r.attributes.end();)
+        it = std::any_of(problems.begin(), problems.end(), [&](const auto& p) { return p.field == it->first; })
+                 ? r.attributes.erase(it)
+                 : std::next(it);
     LayoutUp(this);
     if (!first_problem.empty())
         return Error{ErrorKind::Invalid, first_problem};

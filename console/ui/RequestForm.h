@@ -7,7 +7,7 @@
 #pragma once
 
 #include <civic/Result.h>
-#include <civic/core/Console.h>
+#include <civic/services/Session.h>
 #include <civic/core/Crm.h>
 
 #include <wx/panel.h>
@@ -29,7 +29,7 @@ namespace civic::ui {
 class RequestForm : public wxPanel
 {
 public:
-    RequestForm(wxWindow* parent, Console& console);
+    RequestForm(wxWindow* parent, services::ConsoleSession& session);
 
     // Reads the cached catalog again (after a refresh from the CRM).
     void ReloadServices();
@@ -74,7 +74,7 @@ private:
         wxStaticText* error = nullptr;
     };
 
-    Console& m_console;
+    services::ConsoleSession& m_session;
     wxChoice* m_service = nullptr;
     wxComboBox* m_location = nullptr;
     wxStaticText* m_location_error = nullptr;

@@ -5,6 +5,8 @@
 #include <civic/core/Console.h>
 #include <civic/core/Version.h>
 
+#include "Open311Server.h"
+#include "RequestCases.h"
 #include "TestSupport.h"
 
 using namespace civic;
@@ -225,6 +227,64 @@ BOOST_AUTO_TEST_CASE(scripted_wrap_ups_answer_the_centers_questions)
     auto ok = Cli(d + "wrapup submit " + Quote((dir / "ok.xml").string()) + " --as Dana");
     BOOST_TEST(ok.status == 0, ok.output);
     BOOST_TEST(Contains(Cli(d + "timeline 1").output, "snow"));
+}
+
+// A script files nothing the wrap-up form would refuse: the same cases as the
+// UI suite's form test, against the catalog the test CRM serves.
+BOOST_AUTO_TEST_CASE(scripted_requests_meet_the_forms_rules)
+{
+    TempDir dir;
+    test::Open311Server crm;
+    const auto d = "--data-dir " + Quote(dir.Path().string()) + " ";
+    WriteFile(dir / "crm.csv", "name,phone\nMaria Lopez,(215) 555-0100\n");
+    BOOST_TEST_REQUIRE(Cli(d + "contacts import " + Quote((dir / "crm.csv").string())).status == 0);
+    auto refreshed = Cli(d + "services refresh --endpoint " + crm.Endpoint());
+    BOOST_TEST_REQUIRE(refreshed.status == 0, refreshed.output);
+
+    auto wrapup = [](const std::string& service, const test::RequestCase& c) {
+        std::string where;
+        if (const auto comma = c.location.find(','); comma != std::string::npos)
+            where = "<lat>" + c.location.substr(0, comma) + "</lat><long>" + c.location.substr(comma + 1) + "</long>";
+        else
+            where = "<address>" + c.location + "</address>";
+        std::string answers;
+        for (const auto& [code, value] : {std::pair{"SIZE", c.size}, {"DEPTH", c.depth}, {"SEEN", c.seen}})
+            if (!value.empty())
+                answers += std::string("<attribute code='") + code + "'>" + value + "</attribute>";
+        return "<wrapup contact='1' channel='phone-in'><disposition>request created</disposition>"
+               "<notes>case: " + std::string(c.name) + "</notes><request service='" + service + "'>" + where +
+               answers + "</request></wrapup>";
+    };
+    int filed = 0;
+    for (const auto& c : test::RequestCases()) {
+        WriteFile(dir / "w.xml", wrapup("POTHOLE", c));
+        auto r = Cli(d + "wrapup submit " + Quote((dir / "w.xml").string()) + " --as Dana");
+        BOOST_TEST((r.status == (c.refused ? 1 : 0)), c.name << ": " << r.output);
+        if (c.refused) {
+            BOOST_TEST(Contains(r.output, c.says), c.name << ": " << r.output);
+            BOOST_TEST(Contains(r.output, "nothing was submitted"), c.name << ": " << r.output);
+        } else {
+            ++filed;
+        }
+    }
+    // Only what the form would accept is in the timeline and the outbox.
+    const auto timeline = Cli(d + "timeline 1").output;
+    for (const auto& c : test::RequestCases())
+        BOOST_TEST(Contains(timeline, std::string("case: ") + c.name) == !c.refused, c.name << "\n" << timeline);
+    const auto outbox = Cli(d + "outbox list").output;
+    BOOST_TEST(std::count(outbox.begin(), outbox.end(), '\n') >= filed, outbox);
+
+    // A choice the service does not offer, and a service the CRM does not list.
+    test::RequestCase extra{"size not a choice", "1234 N Broad St", "XL", "", "", true, ""};
+    WriteFile(dir / "w.xml", wrapup("POTHOLE", extra));
+    auto not_a_choice = Cli(d + "wrapup submit " + Quote((dir / "w.xml").string()));
+    BOOST_TEST(not_a_choice.status == 1, not_a_choice.output);
+    BOOST_TEST(Contains(not_a_choice.output, "How big is it?: not one of the service's choices"), not_a_choice.output);
+    extra.size = "S";
+    WriteFile(dir / "w.xml", wrapup("NOPE", extra));
+    auto unknown = Cli(d + "wrapup submit " + Quote((dir / "w.xml").string()));
+    BOOST_TEST(unknown.status == 1, unknown.output);
+    BOOST_TEST(Contains(unknown.output, "service \"NOPE\": not in the CRM's service catalog"), unknown.output);
 }
 
 BOOST_AUTO_TEST_CASE(import_find_merge_and_timeline)

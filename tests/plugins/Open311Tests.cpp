@@ -55,7 +55,9 @@ BOOST_AUTO_TEST_CASE(catalog_and_definition_in_xml_and_json)
         BOOST_TEST(services->at(0).keywords == (std::vector<std::string>{"street", "road"}));
         auto def = c.Definition("POTHOLE");
         BOOST_TEST_REQUIRE(def.IsOk(), (def ? "" : def.Err().message));
-        BOOST_TEST_REQUIRE(def->attributes.size() == 3u);
+        BOOST_TEST_REQUIRE(def->attributes.size() == 5u);
+        BOOST_TEST((def->attributes[3].datatype == crm::Datatype::Number));
+        BOOST_TEST((def->attributes[4].datatype == crm::Datatype::Datetime));
         BOOST_TEST(def->attributes[0].code == "LANE"); // sorted by order
         BOOST_TEST(def->attributes[1].required);
         BOOST_TEST((def->attributes[1].datatype == crm::Datatype::SingleValueList));

@@ -315,7 +315,9 @@ void Open311Server::Serve()
                 R"({"service_code":"POTHOLE","attributes":[)"
                 R"({"variable":true,"code":"SIZE","datatype":"singlevaluelist","required":true,"order":2,"description":"How big is it?","values":[{"key":"S","name":"Smaller than a plate"},{"key":"L","name":"Larger than a plate"}]},)"
                 R"({"variable":true,"code":"LANE","datatype":"string","required":false,"order":1,"description":"Which lane?"},)"
-                R"({"variable":"true","code":"HAZARDS","datatype":"multivaluelist","required":false,"order":3,"description":"Hazards","values":[{"key":"water","name":"Standing water"},{"key":"traffic","name":"Heavy traffic"}]}]})",
+                R"({"variable":"true","code":"HAZARDS","datatype":"multivaluelist","required":false,"order":3,"description":"Hazards","values":[{"key":"water","name":"Standing water"},{"key":"traffic","name":"Heavy traffic"}]},)"
+                R"({"variable":true,"code":"DEPTH","datatype":"number","required":false,"order":4,"description":"Depth in inches"},)"
+                R"({"variable":true,"code":"SEEN","datatype":"datetime","required":false,"order":5,"description":"When was it first seen?"}]})",
                 "application/json");
             return;
         }
@@ -331,7 +333,12 @@ void Open311Server::Serve()
             "<attribute><variable>true</variable><code>HAZARDS</code><datatype>multivaluelist</datatype>"
             "<required>false</required><order>3</order><description>Hazards</description><values><value><key>water"
             "</key><name>Standing water</name></value><value><key>traffic</key><name>Heavy traffic</name></value>"
-            "</values></attribute></attributes></service_definition>",
+            "</values></attribute>"
+            "<attribute><variable>true</variable><code>DEPTH</code><datatype>number</datatype><required>false"
+            "</required><order>4</order><description>Depth in inches</description></attribute>"
+            "<attribute><variable>true</variable><code>SEEN</code><datatype>datetime</datatype><required>false"
+            "</required><order>5</order><description>When was it first seen?</description></attribute>"
+            "</attributes></service_definition>",
             "text/xml");
     });
 

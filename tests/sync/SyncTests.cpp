@@ -484,7 +484,7 @@ BOOST_AUTO_TEST_CASE(services_and_definitions_are_cached_with_a_version)
     BOOST_TEST(services->size() == 4u);
     auto def = sync::CachedDefinition(*w.db, "POTHOLE");
     BOOST_TEST_REQUIRE(def->has_value());
-    BOOST_TEST(def.Value()->attributes.size() == 3u);
+    BOOST_TEST(def.Value()->attributes.size() == 5u);
     BOOST_TEST(def.Value()->attributes[1].required);
     // Offline, the cache still answers.
     open311::Open311Connector down(Unreachable());

@@ -22,6 +22,7 @@
 #include "ui/SingleInstance.h"
 #include "ui/Startup.h"
 
+#include "RequestCases.h"
 #include "TestSupport.h"
 
 #include <wx/app.h>
@@ -116,10 +117,11 @@ struct ConsoleWindow
 {
     explicit ConsoleWindow(const std::filesystem::path& dir)
     {
-        auto opened = Console::Open(Paths::FromEnvironment(dir));
+        auto opened = services::ConsoleSession::Open(Paths::FromEnvironment(dir));
         BOOST_TEST_REQUIRE(opened.IsOk());
-        console = std::move(opened).Value();
-        frame = new MainFrame(*console);
+        session = std::move(opened).Value();
+        console = &session->Core();
+        frame = new MainFrame(*session);
         frame->Show();
         PumpUntil([&] { return frame->IsShownOnScreen(); });
     }
@@ -136,7 +138,8 @@ struct ConsoleWindow
         PumpUntil([] { return wxTopLevelWindows.empty(); });
         frame = nullptr;
     }
-    std::unique_ptr<Console> console;
+    std::unique_ptr<services::ConsoleSession> session;
+    Console* console = nullptr; // the session's core
     MainFrame* frame = nullptr;
 };
 
@@ -475,7 +478,7 @@ BOOST_AUTO_TEST_CASE(editing_a_contact_sets_consent_adds_a_number_and_a_liaison_
     auto contact = w.console->Store()
                        .Submit([&](store::Database& db) { return contacts::ContactStore(db).Get(seeded.maria).Value(); })
                        .get();
-    auto* dialog = new ContactDialog(w.frame, *w.console, contact);
+    auto* dialog = new ContactDialog(w.frame, *w.session, contact);
     dialog->Show();
     BOOST_TEST_REQUIRE(dialog->Identifiers()->GetCount() == 2u);
     BOOST_TEST(dialog->Identifiers()->IsChecked(0)); // the phone: agreed to be notified
@@ -857,7 +860,7 @@ BOOST_AUTO_TEST_CASE(the_outbox_shows_what_the_crm_refused_and_lets_the_agent_co
     server.Stop();
     file("Second light out");
 
-    OutboxDialog dialog(w.frame, *w.console);
+    OutboxDialog dialog(w.frame, *w.session);
     w.frame->WatchOutbox(dialog);
     BOOST_TEST_REQUIRE(PumpUntil([&] { return dialog.Entries().size() == 2u; }));
     // Newest first; the refused one carries the CRM's own words.
@@ -886,6 +889,31 @@ BOOST_AUTO_TEST_CASE(the_outbox_shows_what_the_crm_refused_and_lets_the_agent_co
     BOOST_TEST(server.Requests()[0].fields.at("address_string") == "1500 Market St");
     // The open view follows the round: nothing waits any more.
     BOOST_TEST(PumpUntil([&] { return dialog.Entries().empty(); }, 5000), dialog.Entries().size());
+}
+
+// The form refuses what `wrapup submit` refuses (the CLI suite runs the same
+// cases): each problem beside its question, nothing collected.
+BOOST_AUTO_TEST_CASE(the_form_refuses_what_a_script_is_refused)
+{
+    TempDir dir;
+    test::Open311Server server;
+    ConsoleWindow w(dir.Path());
+    ConnectCrm(w, server);
+    auto* form = w.frame->WrapUp()->Request();
+    ChooseService(form, "Pothole repair");
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return form->DefinitionShown() && form->Field("SEEN"); }));
+    auto* size = static_cast<wxChoice*>(form->Field("SIZE"));
+    for (const auto& c : test::RequestCases()) {
+        form->Location()->ChangeValue(wxString::FromUTF8(c.location));
+        size->SetSelection(c.size == "S" ? 1 : c.size == "L" ? 2 : 0);
+        static_cast<wxTextCtrl*>(form->Field("DEPTH"))->ChangeValue(c.depth);
+        static_cast<wxTextCtrl*>(form->Field("SEEN"))->ChangeValue(c.seen);
+        auto collected = form->Collect("notes");
+        BOOST_TEST(collected.IsOk() == !c.refused, c.name);
+        if (c.refused && !collected)
+            BOOST_TEST(collected.Err().message.find(c.says) != std::string::npos,
+                       c.name << ": " << collected.Err().message);
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -1250,6 +1278,36 @@ BOOST_AUTO_TEST_CASE(result_for_a_closed_window_is_dropped)
     delete frame; // closed while the work is still running
     release = true;
     ex.Drain();
+    for (int i = 0; i < 20; ++i)
+        Pump();
+    BOOST_TEST(!called);
+}
+
+// A service answers on its own thread; OnWindow brings the answer to the
+// window on the UI thread, and drops it once the window is gone.
+BOOST_AUTO_TEST_CASE(a_service_reply_reaches_the_window_on_the_ui_thread_or_is_dropped)
+{
+    TempDir dir;
+    auto session = services::ConsoleSession::Open(Paths::FromEnvironment(dir.Path()));
+    BOOST_TEST_REQUIRE(session.IsOk());
+    auto& contacts = session.Value()->Contacts();
+    auto* frame = new wxFrame(nullptr, wxID_ANY, "t");
+    const auto ui_thread = std::this_thread::get_id();
+    std::optional<std::int64_t> made;
+    std::thread::id delivered_on;
+    contacts::NewContact c;
+    c.name = "Ana Lopez";
+    contacts.Create(c, OnWindow(frame, [&](Result<std::int64_t> id) {
+                        delivered_on = std::this_thread::get_id();
+                        made = id.Value();
+                    }));
+    BOOST_TEST(PumpUntil([&] { return made.has_value(); }));
+    BOOST_TEST((delivered_on == ui_thread));
+
+    bool called = false;
+    contacts.Find("Ana", 5, OnWindow(frame, [&](Result<std::vector<contacts::FoundContact>>) { called = true; }));
+    delete frame; // closed before the store answers
+    session.Value()->Core().Store().Executor().Drain();
     for (int i = 0; i < 20; ++i)
         Pump();
     BOOST_TEST(!called);

@@ -1,12 +1,15 @@
 // A central knowledge store that consoles share: a collection of article
 // files with entity tags, as any HTTP/WebDAV server or S3-compatible object
-// store keeps them. Implementations live in plugins/ (plugins/webdav).
+// store keeps them. Implementations live in plugins/ (plugins/webdav) and
+// register a factory under their name ("webdav").
 //
 // Thread: blocking network calls — use from the network thread.
 #pragma once
 
 #include <civic/Result.h>
 
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -46,5 +49,20 @@ public:
     virtual Result<std::string> Store(const std::string& name, const std::string& body,
                                       const std::string& expected_etag) = 0;
 };
+
+// Where a source is and who connects to it.
+struct SourceConfig
+{
+    std::string url; // the collection
+    std::string user;
+    std::string password;
+    long timeout_ms = 20000;
+};
+
+// Sources by name ("webdav"). Plugins register at start-up. Thread-safe.
+using SourceFactory = std::function<std::unique_ptr<KnowledgeSource>(const SourceConfig&)>;
+void RegisterSource(const std::string& name, SourceFactory factory);
+// nullptr when no source of that name is registered.
+std::unique_ptr<KnowledgeSource> MakeSource(const std::string& name, const SourceConfig& config);
 
 } // namespace civic::kb

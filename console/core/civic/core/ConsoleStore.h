@@ -56,6 +56,13 @@ private:
     std::unique_ptr<SerialExecutor> m_executor;
 };
 
+struct OutboxCounts
+{
+    int waiting = 0;   // pending or being sent
+    int attention = 0; // refused by the CRM: an agent must act
+    bool operator==(const OutboxCounts&) const = default;
+};
+Result<OutboxCounts> CountOutbox(store::Database& db);
 // Entries waiting for the CRM: pending, sending and needing attention.
 Result<int> CountPendingOutbox(store::Database& db);
 

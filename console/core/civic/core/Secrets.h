@@ -25,6 +25,10 @@ struct SecretSaved
 Result<SecretSaved> SaveApiKey(const Paths& paths, const std::string& account,
                                const std::string& key);
 std::optional<std::string> LoadApiKey(const Paths& paths, const std::string& account);
+// The secret for an account as the console uses it: the environment variable
+// first when it is set and not empty (managed desktops and cron jobs hand
+// secrets over that way), else LoadApiKey, else empty.
+std::string SecretFor(const Paths& paths, const std::string& account, const char* env_var);
 
 // Set CIVICDESK_NO_SECRET_SERVICE=1 to skip the secret service (headless servers,
 // tests): the key then always goes to the file.

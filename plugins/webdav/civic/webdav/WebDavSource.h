@@ -39,6 +39,9 @@ private:
     Options m_options;
 };
 
+// Makes "webdav" a knowledge source the console can be configured with.
+void RegisterWebDav();
+
 // Parses a DAV:multistatus reply into the files it lists (not the collection
 // itself). Any namespace prefix is accepted. Errors: Parse.
 Result<std::vector<kb::RemoteEntry>> ParseMultistatus(const std::string& xml);
