@@ -6,9 +6,8 @@
 // same data folder and exits; softphones and CTI connectors use this for
 // screen pops.
 #include <civic/core/Version.h>
-#include <civic/open311/Open311Connector.h>
+#include <civic/services/Plugins.h>
 #include <civic/services/Session.h>
-#include <civic/webdav/WebDavSource.h>
 
 #include "ui/I18n.h"
 #include "ui/MainFrame.h"
@@ -76,8 +75,6 @@ bool App::OnInit()
     if (!wxApp::OnInit())
         return false;
     wxInitAllImageHandlers();
-    open311::RegisterOpen311(); // the CRM connectors and knowledge sources this build carries
-    webdav::RegisterWebDav();
 
     const Paths paths = Paths::FromEnvironment(m_data_dir);
     m_instance = std::make_unique<ui::SingleInstance>(paths);
@@ -102,6 +99,9 @@ bool App::OnInit()
         return true;
     }
     m_session = std::move(session).Value();
+    for (const auto& p : services::LoadedPlugins())
+        if (!p.loaded) // the status bar says so too; the console runs without it
+            std::cerr << "civicdesk: plugin " << p.path.string() << " not loaded: " << p.refused << "\n";
     ui::SetUpTranslations(paths, m_session->GetSettings().ui_language);
 
     auto* frame = new ui::MainFrame(*m_session);

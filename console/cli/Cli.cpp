@@ -94,6 +94,7 @@ int Main(std::vector<std::string> args, std::ostream& out, std::ostream& err)
         RegisterKbCommands();
         RegisterContactCommands();
         RegisterCrmCommands();
+        RegisterPluginCommands();
     }
 
     if (TakeFlag(args, "--version")) {

@@ -57,5 +57,6 @@ void RegisterDbCommands();
 void RegisterKbCommands();
 void RegisterContactCommands();
 void RegisterCrmCommands();
+void RegisterPluginCommands();
 
 } // namespace civic::cli

@@ -4,7 +4,7 @@
 
 #include <civic/core/ConsoleStore.h>
 #include <civic/core/Secrets.h>
-#include <civic/open311/Open311Connector.h>
+#include <civic/services/Plugins.h>
 #include <civic/services/Session.h>
 #include <civic/sync/CenterForm.h>
 #include <civic/sync/Outbox.h>
@@ -35,21 +35,23 @@ std::unique_ptr<store::Database> OpenStore(Context& ctx)
 // one saved in the settings.
 std::unique_ptr<crm::Connector> Connect(Context& ctx, std::vector<std::string>& args)
 {
-    const auto settings = LoadSettings(ctx).value_or(Settings{});
-    crm::ConnectorConfig c;
-    c.endpoint = TakeOption(args, "--endpoint").value_or(settings.crm_endpoint);
-    c.jurisdiction_id = TakeOption(args, "--jurisdiction").value_or(settings.jurisdiction_id);
-    c.format = TakeOption(args, "--format").value_or("xml");
-    if (c.endpoint.empty()) {
+    auto settings = LoadSettings(ctx).value_or(Settings{});
+    settings.crm_endpoint = TakeOption(args, "--endpoint").value_or(settings.crm_endpoint);
+    settings.jurisdiction_id = TakeOption(args, "--jurisdiction").value_or(settings.jurisdiction_id);
+    const std::string format = TakeOption(args, "--format").value_or("xml");
+    if (settings.crm_endpoint.empty()) {
         ctx.err << "no CRM is configured (File > Settings in the console, or --endpoint URL)\n";
         return nullptr;
     }
-    if (const char* key = std::getenv("CIVICDESK_API_KEY"); key && *key)
-        c.api_key = key;
-    else
-        c.api_key = LoadApiKey(ctx.paths, c.endpoint).value_or("");
-    open311::RegisterOpen311();
-    return crm::MakeConnector("open311", c);
+    // The console's own connector, from the plugins it loads.
+    services::LoadPlugins(services::PluginFolders(ctx.paths));
+    crm::ConnectorConfig c = sync::ConnectorConfigFor(ctx.paths, settings);
+    c.format = format;
+    const std::string name = services::ConsoleSession::Options{}.crm_connector;
+    auto connector = crm::MakeConnector(name, c);
+    if (!connector)
+        ctx.err << "no CRM connector \"" << name << "\" is loaded (see `civicdesk-cli plugins list`)\n";
+    return connector;
 }
 
 int ServicesRefresh(Context& ctx, std::vector<std::string>& args)

@@ -7,7 +7,7 @@
 #include <civic/kb/KnowledgeSync.h>
 #include <civic/kb/Open.h>
 #include <civic/services/Session.h>
-#include <civic/webdav/WebDavSource.h>
+#include <civic/services/Plugins.h>
 
 #include <nlohmann/json.hpp>
 
@@ -208,8 +208,13 @@ int KbSync(Context& ctx, std::vector<std::string>& args)
     if (!kb)
         return kFailed;
     // The console's own way to the shared store: the same source and password rules.
-    webdav::RegisterWebDav();
-    auto source = kb::MakeSource("webdav", services::KnowledgeSourceConfig(ctx.paths, settings));
+    services::LoadPlugins(services::PluginFolders(ctx.paths));
+    auto source = kb::MakeSource(services::ConsoleSession::Options{}.knowledge_source,
+                                 services::KnowledgeSourceConfig(ctx.paths, settings));
+    if (!source) {
+        ctx.err << "kb sync: no knowledge source plugin is loaded (see `civicdesk-cli plugins list`)\n";
+        return kFailed;
+    }
     auto report = kb::KnowledgeSync(*kb).Run(*source);
     if (!report) {
         ctx.err << "kb sync: " << report.Err().message << "\n";

@@ -68,9 +68,13 @@ Result<ApplyReport> ApplyHistory(ContactStore& store, store::Database& db, std::
             return Error{ErrorKind::Parse, source + ": an interaction without an id"};
         auto seen = db.Prepare("SELECT 1 FROM interaction WHERE source = ?1 AND external_id = ?2");
         const bool known = seen.BindAll(source, e.external_id).Step().Value();
+        const auto channel = ChannelFromString(e.channel);
+        if (!channel)
+            return Error{ErrorKind::Parse, source + ": interaction " + e.external_id + " has an unknown channel \"" +
+                                               e.channel + "\""};
         Interaction i;
         i.contact = contact;
-        i.channel = e.channel;
+        i.channel = *channel;
         i.at = e.at;
         i.agent = e.agent;
         i.talk_s = e.talk_s;

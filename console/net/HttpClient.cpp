@@ -2,8 +2,12 @@
 
 #include <curl/curl.h>
 
+#include <civic/Text.h>
+
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
+#include <ctime>
 #include <memory>
 #include <mutex>
 
@@ -123,6 +127,55 @@ Result<Response> Perform(const Request& request)
     }
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &response.status);
     return response;
+}
+
+namespace {
+
+// Retry-After: seconds, or an HTTP date.
+long RetryAfterSeconds(const std::string& value)
+{
+    const std::string v = Trim(value);
+    if (v.empty())
+        return -1;
+    if (std::all_of(v.begin(), v.end(), [](unsigned char c) { return std::isdigit(c); }))
+        return std::min(std::strtol(v.c_str(), nullptr, 10), 24L * 3600);
+    std::tm tm{};
+    if (strptime(v.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm)) {
+        const long when = static_cast<long>(timegm(&tm));
+        return std::max(0L, when - static_cast<long>(std::time(nullptr)));
+    }
+    return -1;
+}
+
+} // namespace
+
+Error StatusError(const Response& r, std::string message)
+{
+    ErrorKind kind = ErrorKind::Unavailable;
+    const long s = r.status;
+    if (s == 404 || s == 410)
+        kind = ErrorKind::NotFound;
+    else if (s == 401 || s == 403)
+        kind = ErrorKind::Denied;
+    else if (s == 412)
+        kind = ErrorKind::Conflict;
+    else if (s >= 400 && s < 500 && s != 408 && s != 429)
+        kind = ErrorKind::Rejected;
+    Error e{kind, std::move(message)};
+    if (kind == ErrorKind::Unavailable) {
+        e.retry_after_s = RetryAfterSeconds(r.Header("retry-after"));
+    }
+    return e;
+}
+
+sdk::HttpClient& ConsoleClient()
+{
+    struct Curl final : sdk::HttpClient
+    {
+        Result<sdk::HttpResponse> Perform(const sdk::HttpRequest& request) override { return net::Perform(request); }
+    };
+    static Curl client;
+    return client;
 }
 
 } // namespace civic::net

@@ -1,5 +1,7 @@
 #include <civic/services/Session.h>
 
+#include <civic/services/Plugins.h>
+
 #include <cstdlib>
 
 namespace civic::services {
@@ -27,6 +29,9 @@ kb::SourceConfig KnowledgeSourceConfig(const Paths& paths, const Settings& s)
 
 Result<std::unique_ptr<ConsoleSession>> ConsoleSession::Open(const Paths& paths, Options options)
 {
+    // Connectors and knowledge sources come from plugins; one that is refused
+    // is recorded (LoadedPlugins) and the console starts without it.
+    LoadPlugins(PluginFolders(paths));
     auto console = Console::Open(paths);
     if (!console)
         return console.Err();

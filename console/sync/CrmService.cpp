@@ -7,6 +7,15 @@
 
 namespace civic::sync {
 
+crm::ConnectorConfig ConnectorConfigFor(const Paths& paths, const Settings& s)
+{
+    crm::ConnectorConfig c;
+    c.endpoint = s.crm_endpoint;
+    c.jurisdiction_id = s.jurisdiction_id;
+    c.api_key = SecretFor(paths, s.crm_endpoint, "CIVICDESK_API_KEY");
+    return c;
+}
+
 CrmService::CrmService(const Paths& paths, std::string connector)
     : m_paths(paths), m_connector_name(std::move(connector)), m_executor(std::make_unique<SerialExecutor>("civic-crm"))
 {
@@ -39,11 +48,7 @@ Result<void> CrmService::Prepare(const Settings& s)
     }
     const std::string key = s.crm_endpoint + "\n" + s.jurisdiction_id;
     if (!m_crm || key != m_config_key) {
-        crm::ConnectorConfig c;
-        c.endpoint = s.crm_endpoint;
-        c.jurisdiction_id = s.jurisdiction_id;
-        c.api_key = SecretFor(m_paths, s.crm_endpoint, "CIVICDESK_API_KEY");
-        m_crm = crm::MakeConnector(m_connector_name, c);
+        m_crm = crm::MakeConnector(m_connector_name, ConnectorConfigFor(m_paths, s));
         if (!m_crm)
             return Error{ErrorKind::Invalid, "no CRM connector called " + m_connector_name};
         m_config_key = key;

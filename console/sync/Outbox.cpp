@@ -866,8 +866,8 @@ Result<DeliverReport> Deliver(store::Database& db, crm::Connector& crm, const De
             }
             const Error& err = sent.Err();
             got.error = err;
-            const bool refused = err.kind == ErrorKind::Http && err.http_status >= 400 && err.http_status < 500 &&
-                                 err.http_status != 408 && err.http_status != 429;
+            // The connector says what the answer means; delivery reads no transport codes.
+            const bool refused = err.kind == ErrorKind::Rejected || err.kind == ErrorKind::Denied;
             if (refused) {
                 got.kind = Outcome::Attention; // the server's own words, for the agent to act on
                 continue;

@@ -56,11 +56,12 @@ std::optional<std::string> LocalDateTimeToW3c(const std::string& text)
         return std::nullopt;
     std::tm local{};
     localtime_r(&at, &local);
-    const long offset_min = local.tm_gmtoff / 60;
-    char out[40];
-    std::snprintf(out, sizeof out, "%04d-%02d-%02dT%02d:%02d:00%c%02ld:%02ld", local.tm_year + 1900,
-                  local.tm_mon + 1, local.tm_mday, local.tm_hour, local.tm_min, offset_min < 0 ? '-' : '+',
-                  std::labs(offset_min) / 60, std::labs(offset_min) % 60);
+    const int offset_min = static_cast<int>(local.tm_gmtoff / 60); // within a day
+    const int abs_min = offset_min < 0 ? -offset_min : offset_min;
+    char out[64];
+    std::snprintf(out, sizeof out, "%04d-%02d-%02dT%02d:%02d:00%c%02d:%02d", local.tm_year + 1900, local.tm_mon + 1,
+                  local.tm_mday, local.tm_hour, local.tm_min, offset_min < 0 ? '-' : '+', abs_min / 60 % 100,
+                  abs_min % 60);
     return std::string(out);
 }
 

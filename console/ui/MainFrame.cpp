@@ -11,6 +11,8 @@
 #include "ui/SettingsDialog.h"
 #include "ui/ShortcutsDialog.h"
 
+#include <civic/services/Plugins.h>
+
 #include <civic/core/Secrets.h>
 #include <civic/core/Version.h>
 
@@ -125,6 +127,7 @@ MainFrame::MainFrame(services::ConsoleSession& session)
     RestoreWrapUp();
     if (!m_form_problem.empty())
         SetStatusText(m_form_problem, kStatusAgent);
+    ShowRefusedPlugins();
     // A click on the outbox count opens the outbox.
     GetStatusBar()->Bind(wxEVT_LEFT_DCLICK, [this](wxMouseEvent& e) {
         wxRect r;
@@ -323,6 +326,28 @@ void MainFrame::OnClose(wxCloseEvent& event)
 {
     SaveLayout();
     event.Skip(); // default handling destroys the frame
+}
+
+void MainFrame::ShowRefusedPlugins()
+{
+    wxString files, reasons;
+    int refused = 0;
+    for (const auto& p : services::LoadedPlugins()) {
+        if (p.loaded)
+            continue;
+        ++refused;
+        files += (files.empty() ? "" : ", ") + wxString::FromUTF8(p.path.filename().string());
+        reasons += wxString::FromUTF8(p.path.string() + ": " + p.refused) + "\n";
+    }
+    if (!refused)
+        return;
+    // The console runs without them; the reasons (English detail) in the tooltip.
+    SetStatusText(wxString::Format(wxPLURAL("%d plugin was not loaded (%s): civicdesk-cli plugins list says why",
+                                            "%d plugins were not loaded (%s): civicdesk-cli plugins list says why",
+                                            refused),
+                                   refused, files),
+                  kStatusAgent);
+    GetStatusBar()->SetToolTip(reasons);
 }
 
 void MainFrame::FocusPane(wxWindow* pane)

@@ -81,6 +81,7 @@ private:
     void OnShortcuts(wxCommandEvent& event);
     void OnAbout(wxCommandEvent& event);
     void FocusPane(wxWindow* pane);
+    void ShowRefusedPlugins();
     void OfferAutosavedDrafts();
     void OnActive(const std::optional<ActiveContact>& active);
     void RestoreWrapUp();

@@ -197,21 +197,6 @@ crm::RequestState RequestFromJson(const json& j)
     return RequestFrom([&](const char* name) { return Str(j, name); });
 }
 
-// Retry-After: seconds, or an HTTP date.
-long RetryAfter(const std::string& value)
-{
-    const std::string v = Trim(value);
-    if (v.empty())
-        return -1;
-    if (std::all_of(v.begin(), v.end(), [](unsigned char c) { return std::isdigit(c); }))
-        return std::min(std::strtol(v.c_str(), nullptr, 10), 24L * 3600);
-    std::tm tm{};
-    if (strptime(v.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm)) {
-        const long when = static_cast<long>(timegm(&tm));
-        return std::max(0L, when - static_cast<long>(std::time(nullptr)));
-    }
-    return -1;
-}
 
 } // namespace
 
@@ -442,10 +427,8 @@ Result<Open311Connector::Reply> Open311Connector::Get(const std::string& resourc
         return r.Err();
     const std::string name = resource + "." + m_config.format;
     if (r->status != 200) {
-        Error e{ErrorKind::Http, name + ": HTTP " + std::to_string(r->status) + ": " + ErrorText(r->body, r->status)};
-        e.http_status = r->status;
-        e.retry_after_s = RetryAfter(r->Header("retry-after"));
-        return e;
+        return net::StatusError(r.Value(), name + ": HTTP " + std::to_string(r->status) + ": " +
+                                               ErrorText(r->body, r->status));
     }
     return Reply{std::move(r).Value(), name};
 }
@@ -527,10 +510,8 @@ Result<crm::Submitted> Open311Connector::Submit(const crm::NewRequest& request, 
         return r.Err();
     const std::string name = "requests." + m_config.format;
     if (r->status != 200 && r->status != 201) {
-        Error e{ErrorKind::Http, name + ": HTTP " + std::to_string(r->status) + ": " + ErrorText(r->body, r->status)};
-        e.http_status = r->status;
-        e.retry_after_s = RetryAfter(r->Header("retry-after"));
-        return e;
+        return net::StatusError(r.Value(), name + ": HTTP " + std::to_string(r->status) + ": " +
+                                               ErrorText(r->body, r->status));
     }
     auto list = ParseRequestList(r->body, m_config.format == "json", name);
     if (!list) {
@@ -557,7 +538,7 @@ Result<std::vector<crm::RequestState>> Open311Connector::FromToken(const std::st
 {
     auto r = Get("tokens/" + UrlEncode(token), {});
     if (!r) {
-        if (r.Err().http_status == 404)
+        if (r.Err().kind == ErrorKind::NotFound)
             return std::vector<crm::RequestState>{}; // not processed yet, on some servers
         return r.Err();
     }
@@ -574,7 +555,7 @@ Result<std::vector<crm::RequestState>> Open311Connector::Requests(const std::vec
             ids += (ids.empty() ? "" : ",") + request_ids[k];
         auto r = Get("requests", {{"service_request_id", ids}});
         if (!r) {
-            if (r.Err().http_status == 404)
+            if (r.Err().kind == ErrorKind::NotFound)
                 continue; // unknown ids: "nothing" on some servers
             return r.Err();
         }

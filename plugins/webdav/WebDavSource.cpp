@@ -42,9 +42,8 @@ std::string PercentDecode(const std::string& s)
 Error HttpError(const std::string& what, const net::Response& r)
 {
     std::string text = r.body.substr(0, 300);
-    return Error{r.status == 404 ? ErrorKind::NotFound : ErrorKind::Http,
-                 what + ": the server answered " + std::to_string(r.status) +
-                     (text.empty() ? std::string() : " (" + text + ")")};
+    return net::StatusError(r, what + ": the server answered " + std::to_string(r.status) +
+                                   (text.empty() ? std::string() : " (" + text + ")"));
 }
 
 } // namespace

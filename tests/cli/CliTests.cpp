@@ -53,6 +53,26 @@ BOOST_AUTO_TEST_CASE(version_prints_the_release)
     BOOST_TEST(Contains(r.output, std::string("civicdesk-cli ") + kVersion));
 }
 
+BOOST_AUTO_TEST_CASE(plugins_list_says_what_is_loaded_and_why_anything_is_refused)
+{
+    TempDir dir;
+    const auto d = "--data-dir " + Quote(dir.Path().string()) + " ";
+    auto ok = Cli(d + "plugins list");
+    BOOST_TEST(ok.status == 0, ok.output);
+    BOOST_TEST(Contains(ok.output, "open311 " + std::string(kVersion) + ": loaded from "), ok.output);
+    BOOST_TEST(Contains(ok.output, "CRM connector: open311"), ok.output);
+    BOOST_TEST(Contains(ok.output, "knowledge source: webdav"), ok.output);
+    BOOST_TEST(Contains(ok.output, "endpoint (url, required): CRM endpoint"), ok.output);
+
+    auto bad = Run("CIVICDESK_PLUGIN_PATH=" + Quote(BAD_PLUGINS) + " " + CIVICDESK_CLI + " " + d + "plugins list");
+    BOOST_TEST(bad.status == 1, bad.output);
+    BOOST_TEST(Contains(bad.output, "oldapi 0.9: REFUSED, it was built for plugin API 0, this console has 1"),
+               bad.output);
+    BOOST_TEST(Contains(bad.output, "civicdesk-plugin-notaplugin.so: REFUSED, it is not a CivicDesk plugin"),
+               bad.output);
+    BOOST_TEST(Contains(bad.output, "no CRM connector"), bad.output);
+}
+
 BOOST_AUTO_TEST_CASE(help_lists_the_commands)
 {
     auto r = Cli("--help");

@@ -475,7 +475,7 @@ BOOST_AUTO_TEST_CASE(crm_history_is_filed_once_and_status_changes_appended)
     h.requests.push_back({"SR-9", "POTHOLE", "Pothole repair", "1234 N BROAD ST", "open", "", 100, 100});
     ExternalInteraction web;
     web.external_id = "web-1";
-    web.channel = Channel::MobileApp;
+    web.channel = "mobile-app";
     web.at = 100;
     web.summary = "Pothole reported in the app";
     web.request_ids = {"SR-9"};

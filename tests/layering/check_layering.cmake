@@ -3,7 +3,8 @@
 #    session's services: no storage header, no sqlite3, no store:: types;
 #  - the product's logic (core, storage, contacts, sync, services, knowledge,
 #    plugins) builds and tests without wxWidgets;
-#  - only the storage layer sees sqlite3, only the HTTP layer sees curl.
+#  - only the storage layer sees sqlite3, only the HTTP layer sees curl;
+#  - the plugin SDK, and the example plugin built on it, need nothing else.
 # Usage: cmake -DSOURCE_DIR=<checkout> -P check_layering.cmake
 set(problems "")
 
@@ -34,6 +35,10 @@ check_folders("console/base;console/net;console/core;console/contacts;console/sy
 check_folders("console/base;console/storage;console/core;console/contacts;console/sync;console/services;console/ui;console/app;console/cli;knowledge;plugins"
   "#include[ \t]*<curl/"
   "only console/net sees libcurl")
+
+check_folders("plugins/sdk;plugins/examples"
+  "#include[ \t]*[<\"](civic/([^s]|s[^d]|sd[^k])|wx/|sqlite3|curl/)"
+  "the SDK and plugins built on it see the SDK's headers and the standard library only")
 
 list(LENGTH problems count)
 if(count GREATER 0)

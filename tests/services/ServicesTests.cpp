@@ -1,6 +1,8 @@
 #define BOOST_TEST_MODULE services
 #include <boost/test/unit_test.hpp>
 
+#include <civic/core/Crm.h>
+#include <civic/services/Plugins.h>
 #include <civic/services/Scheduler.h>
 #include <civic/services/Session.h>
 
@@ -120,6 +122,54 @@ BOOST_AUTO_TEST_CASE(without_a_crm_no_round_starts)
     BOOST_TEST(!session.Value()->SyncCrm(true));
     BOOST_TEST(!session.Value()->SyncKnowledge());
     BOOST_TEST(rounds == 0);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(PluginLoader)
+
+// Real modules: the example built from the SDK alone loads and files; one
+// built for another API version and one that is no plugin are refused with the
+// reason, and loading goes on.
+BOOST_AUTO_TEST_CASE(good_plugins_load_and_others_are_refused_with_a_reason)
+{
+    const auto records = LoadPlugins({BAD_PLUGINS, GOOD_PLUGINS, "/nonexistent/folder"});
+    auto find = [&](const std::string& file) -> const PluginRecord* {
+        for (const auto& r : records)
+            if (r.path.filename() == file)
+                return &r;
+        return nullptr;
+    };
+    const auto* good = find("civicdesk-plugin-filedrop.so");
+    const auto* old = find("civicdesk-plugin-oldapi.so");
+    const auto* stranger = find("civicdesk-plugin-notaplugin.so");
+    BOOST_TEST_REQUIRE(good);
+    BOOST_TEST_REQUIRE(old);
+    BOOST_TEST_REQUIRE(stranger);
+    BOOST_TEST(good->loaded, good->refused);
+    BOOST_TEST(good->name == "filedrop");
+    BOOST_TEST((good->connectors == std::vector<std::string>{"filedrop"}));
+    BOOST_TEST(!old->loaded);
+    BOOST_TEST(old->refused.find("built for plugin API 0, this console has 1") != std::string::npos, old->refused);
+    BOOST_TEST(!stranger->loaded);
+    BOOST_TEST(stranger->refused.find("not a CivicDesk plugin") != std::string::npos, stranger->refused);
+    // Tried once per process: loading the same folders again adds nothing.
+    BOOST_TEST(LoadPlugins({BAD_PLUGINS, GOOD_PLUGINS}).size() == records.size());
+
+    TempDir dir;
+    crm::ConnectorConfig c;
+    c.endpoint = (dir / "drop").string();
+    auto drop = crm::MakeConnector("filedrop", c);
+    BOOST_TEST_REQUIRE(drop);
+    crm::NewRequest r;
+    r.service_code = "GENERAL";
+    r.address = "1234 N Broad St";
+    auto first = drop->Submit(r, "key-1");
+    auto again = drop->Submit(r, "key-1"); // the same request, sent twice
+    BOOST_TEST_REQUIRE(first.IsOk());
+    BOOST_TEST_REQUIRE(again.IsOk());
+    BOOST_TEST(first->request_id == again->request_id);
+    BOOST_TEST(drop->Recent("GENERAL", 0)->size() == 1u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1317,6 +1317,31 @@ BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(SingleInstanceSuite)
 
+// A plugin built for another console, and a module that is no plugin, beside
+// the real ones: the console says which it refused and starts all the same.
+BOOST_AUTO_TEST_CASE(the_console_starts_when_a_plugin_is_refused)
+{
+    TempDir dir;
+    const std::string app = "CIVICDESK_PLUGIN_PATH=" + test::Quote(std::string(BAD_PLUGINS) + ":" + CIVICDESK_MODULES) +
+                            " " + CIVICDESK_APP + " --data-dir " + test::Quote(dir.Path().string());
+    const std::string pidfile = (dir / "pid").string();
+    const std::string log = (dir / "stderr").string();
+    BOOST_TEST_REQUIRE(std::system((app + " >/dev/null 2>" + test::Quote(log) + " & echo $! > " + pidfile).c_str()) == 0);
+    const auto socket = dir / "run" / "console.sock";
+    BOOST_TEST(PumpUntil([&] { return std::filesystem::exists(socket); }, 15000));
+    BOOST_TEST(PumpUntil([&] { return test::Run("xwininfo -root -tree").output.find("CivicDesk") != std::string::npos; },
+                         10000));
+    std::system(("kill $(cat " + pidfile + ") 2>/dev/null").c_str());
+    PumpUntil([&] { return !std::filesystem::exists(socket); }, 5000);
+    const std::string said = test::ReadFile(log);
+    BOOST_TEST(said.find("civicdesk-plugin-oldapi.so not loaded: it was built for plugin API 0") != std::string::npos,
+               said);
+    BOOST_TEST(said.find("civicdesk-plugin-notaplugin.so not loaded: it is not a CivicDesk plugin") !=
+                   std::string::npos,
+               said);
+}
+
+
 // The real executable: a second launch with --pop hands the number to the
 // running console, which shows it in its title, and the second launch exits 0.
 BOOST_AUTO_TEST_CASE(second_launch_hands_a_screen_pop_to_the_running_console)

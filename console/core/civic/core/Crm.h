@@ -1,146 +1,18 @@
-// The CRM behind the console, as the console needs it: the service catalog,
-// filing a request, and what became of requests. Open311 GeoReport v2 is the
-// first implementation (plugins/open311); another CRM plugs in by
-// implementing Connector and registering a factory.
-//
-// Thread: blocking network calls; run them on the network executor.
-//
-// Errors the outbox tells apart:
-//   Offline (no answer)            retry later; maybe_delivered says whether
-//                                  the request may have been received anyway
-//   Http with http_status 5xx/429  retry later, after retry_after_s if given
-//   Http with 4xx                  needs attention: message is the server's text
-//   Parse                          the answer could not be read (retry: a
-//                                  truncated reply is usually a broken link)
+// The CRM behind the console: the Connector interface and its types are the
+// plugin SDK's (civic/sdk/CrmConnector.h); here the registry the session picks
+// connectors from, and the W3C date-time helpers connectors share.
 #pragma once
 
-#include <civic/Result.h>
+#include <civic/sdk/CrmConnector.h>
 
 #include <cstdint>
-#include <functional>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
-#include <vector>
 
 namespace civic::crm {
 
-struct Service
-{
-    std::string code;
-    std::string name;
-    std::string description;
-    std::string group;
-    std::string type; // realtime, batch, blackbox
-    std::vector<std::string> keywords;
-    bool has_definition = false; // Open311 "metadata": attributes to fill in
-};
-
-enum class Datatype
-{
-    String,
-    Number,
-    Datetime,
-    Text,
-    SingleValueList,
-    MultiValueList,
-};
-
-struct AttributeValue
-{
-    std::string key;
-    std::string name;
-};
-
-struct Attribute
-{
-    std::string code;
-    Datatype datatype = Datatype::String;
-    bool variable = true; // false: shown as information, not asked
-    bool required = false;
-    std::string description; // the question
-    std::string datatype_description;
-    int order = 0;
-    std::vector<AttributeValue> values;
-};
-
-struct ServiceDefinition
-{
-    std::string service_code;
-    std::vector<Attribute> attributes; // sorted by order
-};
-
-struct NewRequest
-{
-    std::string service_code;
-    std::optional<double> lat, lon;
-    std::string address;
-    std::string address_id;
-    // code -> values (one for most datatypes, several for multivaluelist)
-    std::map<std::string, std::vector<std::string>> attributes;
-    std::string email, first_name, last_name, phone;
-    std::string description;
-    std::string media_url;
-};
-
-// What a create answered. Exactly one of request_id and token is set, or
-// neither for a service that gives no id at all.
-struct Submitted
-{
-    std::string request_id;
-    std::string token;
-    std::string service_notice;
-};
-
-struct RequestState
-{
-    std::string request_id; // may be empty in a token lookup not yet processed
-    std::string token;
-    std::string status; // open, closed (or the server's own word)
-    std::string status_notes;
-    std::string service_code;
-    std::string service_name;
-    std::string description;
-    std::string agency;
-    std::string address;
-    std::string service_notice;
-    std::int64_t requested_at = 0; // unix seconds; 0: not given
-    std::int64_t updated_at = 0;
-    std::optional<double> lat, lon;
-};
-
-class Connector
-{
-public:
-    virtual ~Connector() = default;
-    virtual std::string Name() const = 0; // "open311:https://…", for the store
-
-    virtual Result<std::vector<Service>> Services() = 0;
-    virtual Result<ServiceDefinition> Definition(const std::string& service_code) = 0;
-    // idempotency_key goes with every attempt of the same request.
-    virtual Result<Submitted> Submit(const NewRequest& request, const std::string& idempotency_key) = 0;
-    virtual Result<std::vector<RequestState>> FromToken(const std::string& token) = 0;
-    virtual Result<std::vector<RequestState>> Requests(const std::vector<std::string>& request_ids) = 0;
-    // Requests changed since a time; servers without updated_after give what
-    // they list by default (the last 90 days).
-    virtual Result<std::vector<RequestState>> UpdatedSince(std::int64_t since) = 0;
-    // Requests for a service filed since a time: how an uncertain delivery is
-    // looked for before filing again.
-    virtual Result<std::vector<RequestState>> Recent(const std::string& service_code, std::int64_t since) = 0;
-};
-
-struct ConnectorConfig
-{
-    std::string endpoint;
-    std::string jurisdiction_id;
-    std::string api_key;
-    std::string format = "xml"; // xml or json
-    long timeout_ms = 20000;
-};
-
 // Connectors by name ("open311"). Plugins register at start-up.
-using ConnectorFactory = std::function<std::unique_ptr<Connector>(const ConnectorConfig&)>;
 void RegisterConnector(const std::string& name, ConnectorFactory factory);
 std::unique_ptr<Connector> MakeConnector(const std::string& name, const ConnectorConfig& config);
 

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <civic/Result.h>
+#include <civic/sdk/Http.h>
 
 #include <map>
 #include <string>
@@ -17,32 +18,18 @@
 
 namespace civic::net {
 
-struct Request
-{
-    std::string method = "GET";
-    std::string url;
-    std::vector<std::pair<std::string, std::string>> headers;
-    std::string body;
-    long connect_timeout_ms = 5000;
-    long timeout_ms = 20000;
-    size_t max_response_bytes = 64 * 1024 * 1024;
-    std::string user; // HTTP basic or digest authentication, when set
-    std::string password;
-};
-
-struct Response
-{
-    long status = 0;
-    std::map<std::string, std::string> headers; // names lower-cased; last one wins
-    std::string body;
-
-    std::string Header(const std::string& lower_name) const
-    {
-        auto it = headers.find(lower_name);
-        return it == headers.end() ? std::string() : it->second;
-    }
-};
+using Request = sdk::HttpRequest;
+using Response = sdk::HttpResponse;
 
 Result<Response> Perform(const Request& request);
+
+// The console's client (Perform), for plugins through their Host.
+sdk::HttpClient& ConsoleClient();
+
+// The transport-neutral error for an HTTP error status, as connectors report
+// it: 404 and 410 NotFound; 401 and 403 Denied; 412 Conflict; 408, 429
+// and 5xx Unavailable (with retry_after_s from a Retry-After in seconds); any
+// other 4xx Rejected; anything else Unavailable. message is kept as given.
+Error StatusError(const Response& response, std::string message);
 
 } // namespace civic::net

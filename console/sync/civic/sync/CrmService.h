@@ -27,6 +27,10 @@ struct Round
     int catalog_services = -1; // refreshed this round: how many
 };
 
+// The connector's configuration from the settings: endpoint, jurisdiction,
+// and the API key from $CIVICDESK_API_KEY or the secret store (blocking).
+crm::ConnectorConfig ConnectorConfigFor(const Paths& paths, const Settings& settings);
+
 class CrmService
 {
 public:
