@@ -47,7 +47,7 @@ std::unique_ptr<crm::Connector> Connect(Context& ctx, std::vector<std::string>& 
     services::LoadPlugins(services::PluginFolders(ctx.paths));
     crm::ConnectorConfig c = sync::ConnectorConfigFor(ctx.paths, settings);
     c.format = format;
-    const std::string name = services::ConsoleSession::Options{}.crm_connector;
+    const std::string name = settings.crm_connector;
     auto connector = crm::MakeConnector(name, c);
     if (!connector)
         ctx.err << "no CRM connector \"" << name << "\" is loaded (see `civicdesk-cli plugins list`)\n";

@@ -53,6 +53,8 @@ int PluginsList(Context& ctx, std::vector<std::string>& args)
             ctx.out << "  CRM connector: " << c << "\n";
         for (const auto& s : r.sources)
             ctx.out << "  knowledge source: " << s << "\n";
+        for (const auto& c : r.channels)
+            ctx.out << "  channel: " << c << "\n";
     }
     for (const auto& c : services::ConnectorInfos()) {
         ctx.out << "connector " << c.name << " (" << c.title << ") settings:\n";

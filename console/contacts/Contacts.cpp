@@ -52,10 +52,6 @@ const char* ToTable(E e, const std::pair<E, const char*> (&table)[N])
 
 constexpr std::pair<ContactKind, const char*> kKinds[] = {{ContactKind::Person, "person"},
                                                           {ContactKind::Organization, "organization"}};
-constexpr std::pair<Channel, const char*> kChannels[] = {
-    {Channel::PhoneIn, "phone-in"}, {Channel::PhoneOut, "phone-out"}, {Channel::WalkIn, "walk-in"},
-    {Channel::Web, "web"},          {Channel::MobileApp, "mobile-app"}, {Channel::Email, "email"},
-    {Channel::Social, "social"},    {Channel::Mail, "mail"}};
 constexpr std::pair<IdKind, const char*> kIdKinds[] = {
     {IdKind::Phone, "phone"}, {IdKind::Email, "email"}, {IdKind::Social, "social"}, {IdKind::Address, "address"}};
 
@@ -84,10 +80,15 @@ constexpr int kFewMatches = 3;
 } // namespace
 
 const char* ToString(ContactKind k) { return ToTable(k, kKinds); }
-const char* ToString(Channel c) { return ToTable(c, kChannels); }
+const char* ToString(const Channel& c) { return c.Id().c_str(); }
 const char* ToString(IdKind k) { return ToTable(k, kIdKinds); }
 std::optional<ContactKind> ContactKindFromString(std::string_view s) { return FromTable(s, kKinds); }
-std::optional<Channel> ChannelFromString(std::string_view s) { return FromTable(s, kChannels); }
+std::optional<Channel> ChannelFromString(std::string_view s)
+{
+    if (auto info = FindChannel(s))
+        return info->channel;
+    return std::nullopt;
+}
 std::optional<IdKind> IdKindFromString(std::string_view s) { return FromTable(s, kIdKinds); }
 
 std::string Contact::Phone() const
@@ -839,7 +840,7 @@ Result<TimelinePage> ContactStore::Timeline(std::int64_t contact, const Timeline
             e.type = TimelineEntry::Type::Interaction;
             e.id = r.Int(0);
             e.at = r.Int(1);
-            e.channel = ChannelFromString(r.Text(2));
+            e.channel = Channel(r.Text(2)); // as stored, registered or not
             e.agent = r.Text(3);
             if (!r.IsNull(4))
                 e.talk_s = static_cast<int>(r.Int(4));
@@ -853,7 +854,7 @@ Result<TimelinePage> ContactStore::Timeline(std::int64_t contact, const Timeline
         });
     };
     auto read_events = [&](const std::string& column, std::int64_t who) -> Result<void> {
-        if (!filter.channels.empty() && filter.channels.size() < std::size(kAllChannels))
+        if (!filter.channels.empty() && filter.channels.size() < Channels().size())
             return Ok(); // a channel filter shows contacts on those channels only
         auto q = m_db.Prepare(
             "SELECT e.id, e.at, e.status, e.notes, r.id, r.request_id, r.service_name, r.status, c.name, o.name "

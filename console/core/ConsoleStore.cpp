@@ -6,7 +6,52 @@ namespace civic {
 namespace {
 
 // Append-only: a released schema step is never edited, only followed.
-constexpr std::array<store::Migration, 7> kMigrations{{
+// Channels are data (contacts/Channel.h): the list of channel ids in the
+// interaction table's CHECK goes. SQLite cannot drop a constraint; its
+// documented way is to rewrite the table's definition in sqlite_schema and
+// bump the schema version, which leaves every row and index as they are.
+Result<void> DropChannelCheck(store::Database& db)
+{
+    std::string sql;
+    {
+        auto table = db.Prepare("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'interaction'");
+        if (auto row = table.Step(); !row || !row.Value())
+            return row ? Error{ErrorKind::Corrupt, "the interaction table is missing"} : row.Err();
+        sql = table.Text(0);
+    } // finalized before the schema is written
+    const auto check = sql.find("CHECK (channel IN");
+    if (check == std::string::npos)
+        return Ok(); // already without it
+    size_t end = sql.find('(', check);
+    for (int depth = 0; end < sql.size(); ++end) {
+        depth += sql[end] == '(' ? 1 : sql[end] == ')' ? -1 : 0;
+        if (depth == 0)
+            break;
+    }
+    if (end >= sql.size())
+        return Error{ErrorKind::Corrupt, "the interaction table's definition cannot be read"};
+    sql.erase(check, end - check + 1);
+    std::int64_t next = 0;
+    {
+        auto version = db.Prepare("PRAGMA schema_version");
+        if (auto row = version.Step(); !row || !row.Value())
+            return row ? Error{ErrorKind::Corrupt, "no schema version"} : row.Err();
+        next = version.Int(0) + 1;
+    }
+    if (auto r = db.Exec("PRAGMA writable_schema = ON"); !r)
+        return r;
+    Result<void> updated = Ok();
+    {
+        auto update = db.Prepare("UPDATE sqlite_schema SET sql = ?1 WHERE type = 'table' AND name = 'interaction'");
+        updated = update.Bind(1, sql).Run();
+    }
+    auto bumped = db.Exec("PRAGMA schema_version = " + std::to_string(next));
+    if (auto r = db.Exec("PRAGMA writable_schema = OFF"); !r)
+        return r;
+    return !updated ? updated : bumped;
+}
+
+constexpr std::array<store::Migration, 8> kMigrations{{
     {1, R"sql(
 CREATE TABLE settings (
     key   TEXT PRIMARY KEY,
@@ -243,6 +288,7 @@ CREATE TABLE outbox_request (
 INSERT INTO outbox_request(entry, payload) SELECT id, payload FROM outbox;
 ALTER TABLE outbox DROP COLUMN payload;
 )sql"},
+    {8, "-- channels are data: no list of them in the interaction table", DropChannelCheck},
 }};
 
 } // namespace

@@ -2,6 +2,7 @@
 
 #include <civic/store/Database.h>
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <utility>
@@ -67,6 +68,10 @@ Result<Settings> Settings::Load(store::Database& db)
             s.kb_source_user = std::move(value);
         else if (key == "phone_region")
             s.phone_region = std::move(value);
+        else if (key == "crm_connector" && !value.empty())
+            s.crm_connector = std::move(value);
+        else if (StartsWith(key, "crm."))
+            s.crm_options[key.substr(4)] = std::move(value);
     }
     return s;
 }
@@ -74,7 +79,15 @@ Result<Settings> Settings::Load(store::Database& db)
 Result<void> Settings::Save(store::Database& db) const
 {
     store::Transaction tx(db);
-    const std::array<std::pair<std::string_view, std::string_view>, 8> values{{
+    if (auto r = db.Exec("DELETE FROM settings WHERE key LIKE 'crm.%'"); !r)
+        return r;
+    for (const auto& [key, value] : crm_options) {
+        auto q = db.Prepare("INSERT INTO settings(key, value) VALUES(?1, ?2)");
+        if (auto r = q.BindAll("crm." + key, value).Run(); !r)
+            return r;
+    }
+    const std::array<std::pair<std::string_view, std::string_view>, 9> values{{
+        {"crm_connector", crm_connector},
         {"agent_name", agent_name},
         {"role", ToString(role)},
         {"crm_endpoint", crm_endpoint},
@@ -93,16 +106,65 @@ Result<void> Settings::Save(store::Database& db) const
     return tx.Commit();
 }
 
-Result<void> Settings::Validate() const
+std::string Settings::CrmSetting(const std::string& key) const
+{
+    if (key == "endpoint")
+        return crm_endpoint;
+    if (key == "jurisdiction_id")
+        return jurisdiction_id;
+    const auto it = crm_options.find(key);
+    return it == crm_options.end() ? std::string() : it->second;
+}
+
+void Settings::SetCrmSetting(const std::string& key, std::string value)
+{
+    if (key == "endpoint")
+        crm_endpoint = std::move(value);
+    else if (key == "jurisdiction_id")
+        jurisdiction_id = std::move(value);
+    else if (value.empty())
+        crm_options.erase(key);
+    else
+        crm_options[key] = std::move(value);
+}
+
+namespace {
+
+Result<void> CheckUrl(const std::string& what, const std::string& url)
+{
+    if (url.empty())
+        return Ok();
+    if (!StartsWith(url, "https://") && !StartsWith(url, "http://"))
+        return Error{ErrorKind::Invalid, what + ": must start with https:// (or http:// on a local network)"};
+    if (url.find_first_of(" \t\r\n") != std::string::npos)
+        return Error{ErrorKind::Invalid, what + ": must not contain spaces"};
+    return Ok();
+}
+
+} // namespace
+
+Result<void> Settings::Validate(const sdk::ConnectorInfo* connector) const
 {
     if (agent_name.size() > 100)
         return Error{ErrorKind::Invalid, "agent name: at most 100 characters"};
-    if (!crm_endpoint.empty()) {
-        if (!StartsWith(crm_endpoint, "https://") && !StartsWith(crm_endpoint, "http://"))
-            return Error{ErrorKind::Invalid,
-                         "CRM endpoint: must start with https:// (or http:// on a local network)"};
-        if (crm_endpoint.find_first_of(" \t\r\n") != std::string::npos)
-            return Error{ErrorKind::Invalid, "CRM endpoint: must not contain spaces"};
+    if (!connector) {
+        if (auto r = CheckUrl("CRM endpoint", crm_endpoint); !r)
+            return r;
+    } else if (!crm_endpoint.empty()) { // a CRM is configured: its fields as it describes them
+        for (const auto& f : connector->settings) {
+            if (f.kind == sdk::SettingField::Kind::Secret)
+                continue; // in the secret store, not here
+            const std::string value = CrmSetting(f.key);
+            const std::string what = f.label.empty() ? f.key : f.label;
+            if (f.required && value.empty())
+                return Error{ErrorKind::Invalid, what + ": required"};
+            if (f.kind == sdk::SettingField::Kind::Url)
+                if (auto r = CheckUrl(what, value); !r)
+                    return r;
+            if (f.kind == sdk::SettingField::Kind::Choice && !value.empty() &&
+                std::find(f.choices.begin(), f.choices.end(), value) == f.choices.end())
+                return Error{ErrorKind::Invalid, what + ": one of the listed choices"};
+        }
     }
     if (!kb_source_url.empty()) {
         if (!StartsWith(kb_source_url, "https://") && !StartsWith(kb_source_url, "http://"))

@@ -1,5 +1,6 @@
 #include <civic/services/Plugins.h>
 
+#include <civic/contacts/Channel.h>
 #include <civic/core/Crm.h>
 #include <civic/core/Version.h>
 #include <civic/kb/KnowledgeSource.h>
@@ -52,6 +53,13 @@ public:
     {
         kb::RegisterSource(name, std::move(factory));
         m_record.sources.push_back(std::move(name));
+    }
+    bool AddChannel(sdk::ChannelInfo c) override
+    {
+        if (!contacts::RegisterChannel({contacts::Channel(c.id), c.label, c.badge, c.rgb}))
+            return false;
+        m_record.channels.push_back(c.id);
+        return true;
     }
     sdk::HttpClient& Http() override { return net::ConsoleClient(); }
     std::string ConsoleVersion() const override { return kVersion; }

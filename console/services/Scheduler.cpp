@@ -28,9 +28,16 @@ Scheduler::Job Scheduler::Add(std::string name, Clock::duration first, Clock::du
 void Scheduler::Delay(Job job, Clock::duration delay)
 {
     std::lock_guard lock(m_mutex);
-    if (job < m_jobs.size())
-        m_jobs[job].due = Clock::now() + delay;
-    m_changed.notify_all();
+    if (job >= m_jobs.size())
+        return;
+    const auto due = Clock::now() + delay;
+    const bool sooner = due < m_jobs[job].due;
+    m_jobs[job].due = due;
+    // A later run needs no wake-up: the thread finds it not due and waits on.
+    // (A round started by hand every few milliseconds would otherwise wake
+    // this thread as often, on two cores that the UI thread shares.)
+    if (sooner)
+        m_changed.notify_all();
 }
 
 void Scheduler::Run()

@@ -606,6 +606,10 @@ Result<void> Database::Migrate(std::span<const Migration> migrations)
         if (auto r = Exec(step.sql); !r)
             return Error{r.Err().kind, "schema step " + std::to_string(step.version) +
                                            " failed: " + r.Err().message};
+        if (step.run)
+            if (auto r = step.run(*this); !r)
+                return Error{r.Err().kind, "schema step " + std::to_string(step.version) +
+                                               " failed: " + r.Err().message};
         if (auto r = Exec("PRAGMA user_version = " + std::to_string(step.version)); !r)
             return r.Err();
         if (auto r = tx.Commit(); !r)

@@ -13,6 +13,9 @@ crm::ConnectorConfig ConnectorConfigFor(const Paths& paths, const Settings& s)
     c.endpoint = s.crm_endpoint;
     c.jurisdiction_id = s.jurisdiction_id;
     c.api_key = SecretFor(paths, s.crm_endpoint, "CIVICDESK_API_KEY");
+    c.options = s.crm_options;
+    if (const auto it = s.crm_options.find("format"); it != s.crm_options.end() && !it->second.empty())
+        c.format = it->second;
     return c;
 }
 
@@ -46,11 +49,14 @@ Result<void> CrmService::Prepare(const Settings& s)
             return r.Err();
         m_recovered = true;
     }
-    const std::string key = s.crm_endpoint + "\n" + s.jurisdiction_id;
+    std::string key = s.crm_connector + "\n" + s.crm_endpoint + "\n" + s.jurisdiction_id;
+    for (const auto& [k, v] : s.crm_options)
+        key += "\n" + k + "=" + v;
+    const std::string connector = s.crm_connector.empty() ? m_connector_name : s.crm_connector;
     if (!m_crm || key != m_config_key) {
-        m_crm = crm::MakeConnector(m_connector_name, ConnectorConfigFor(m_paths, s));
+        m_crm = crm::MakeConnector(connector, ConnectorConfigFor(m_paths, s));
         if (!m_crm)
-            return Error{ErrorKind::Invalid, "no CRM connector called " + m_connector_name};
+            return Error{ErrorKind::Invalid, "no CRM connector called " + connector + " is loaded"};
         m_config_key = key;
     }
     return Ok();

@@ -42,45 +42,39 @@ std::int64_t Now()
         .count();
 }
 
-wxString ChannelName(Channel c)
+// The built-in channels in the agent's language; a channel a plugin added
+// by its own label, one nobody registers any more by its id.
+wxString ChannelName(const Channel& c)
 {
-    switch (c) {
-    case Channel::PhoneIn: return _("Phone call in");
-    case Channel::PhoneOut: return _("Phone call out");
-    case Channel::WalkIn: return _("Walk-in");
-    case Channel::Web: return _("Web form");
-    case Channel::MobileApp: return _("Mobile app");
-    case Channel::Email: return _("E-mail");
-    case Channel::Social: return _("Social media");
-    case Channel::Mail: return _("Postal mail");
-    }
-    return {};
+    static const std::pair<const Channel*, const char*> kBuiltIn[] = {
+        {&Channel::PhoneIn, wxTRANSLATE("Phone call in")}, {&Channel::PhoneOut, wxTRANSLATE("Phone call out")},
+        {&Channel::WalkIn, wxTRANSLATE("Walk-in")},        {&Channel::Web, wxTRANSLATE("Web form")},
+        {&Channel::MobileApp, wxTRANSLATE("Mobile app")},  {&Channel::Email, wxTRANSLATE("E-mail")},
+        {&Channel::Social, wxTRANSLATE("Social media")},   {&Channel::Mail, wxTRANSLATE("Postal mail")}};
+    for (const auto& [channel, label] : kBuiltIn)
+        if (*channel == c)
+            return wxGetTranslation(label);
+    if (auto info = contacts::FindChannel(c.Id()))
+        return wxString::FromUTF8(info->label);
+    return wxString::FromUTF8(c.Id());
 }
 
-// Icon index per channel; the last is a request's status change.
-int IconFor(const TimelineEntry& e)
-{
-    if (!e.channel)
-        return static_cast<int>(std::size(contacts::kAllChannels));
-    return static_cast<int>(*e.channel);
-}
-
-// Small badges drawn here: a colour and a letter per channel, readable in any
-// theme and without image files.
-wxImageList* MakeIcons(wxWindow* w)
+// Small badges drawn here from each channel's letter and colour, readable in
+// any theme and without image files; the last is a request's status change.
+wxImageList* MakeIcons(wxWindow* w, const std::vector<contacts::ChannelInfo>& channels)
 {
     const int size = w->FromDIP(16);
     auto* list = new wxImageList(size, size, true);
     struct Badge
     {
-        const char* letter;
+        wxString letter;
         wxColour colour;
     };
-    const Badge badges[] = {{"C", wxColour(0x1f, 0x6f, 0xb2)}, {"O", wxColour(0x3c, 0x8d, 0xbc)},
-                            {"W", wxColour(0x8e, 0x44, 0xad)}, {"B", wxColour(0x16, 0xa0, 0x85)},
-                            {"A", wxColour(0x27, 0xae, 0x60)}, {"E", wxColour(0xd3, 0x54, 0x00)},
-                            {"S", wxColour(0xc0, 0x39, 0x2b)}, {"M", wxColour(0x7f, 0x8c, 0x8d)},
-                            {"R", wxColour(0x2c, 0x3e, 0x50)}};
+    std::vector<Badge> badges;
+    for (const auto& c : channels)
+        badges.push_back({wxString(c.badge), wxColour((c.rgb >> 16) & 0xff, (c.rgb >> 8) & 0xff, c.rgb & 0xff)});
+    badges.push_back({"R", wxColour(0x2c, 0x3e, 0x50)});
+    badges.push_back({"?", wxColour(0x95, 0xa5, 0xa6)}); // a channel no longer registered
     for (const auto& b : badges) {
         wxBitmap bmp(size, size);
         {
@@ -130,7 +124,9 @@ TimelineList::TimelineList(wxWindow* parent, std::function<void()> need_more)
       m_need_more(std::move(need_more))
 {
     SetName("timeline");
-    AssignImageList(MakeIcons(this), wxIMAGE_LIST_SMALL);
+    for (const auto& c : contacts::Channels())
+        m_channels.push_back(c);
+    AssignImageList(MakeIcons(this, m_channels), wxIMAGE_LIST_SMALL);
     AppendColumn(_("When"), wxLIST_FORMAT_LEFT, FromDIP(125));
     AppendColumn(_("Channel"), wxLIST_FORMAT_LEFT, FromDIP(115));
     AppendColumn(_("Summary"), wxLIST_FORMAT_LEFT, FromDIP(260));
@@ -205,7 +201,14 @@ int TimelineList::OnGetItemImage(long item) const
 {
     if (item < 0 || static_cast<size_t>(item) >= m_entries.size())
         return -1;
-    return IconFor(m_entries[static_cast<size_t>(item)]);
+    const auto& e = m_entries[static_cast<size_t>(item)];
+    const int requests = static_cast<int>(m_channels.size());
+    if (!e.channel)
+        return requests;
+    for (size_t i = 0; i < m_channels.size(); ++i)
+        if (m_channels[i].channel == *e.channel)
+            return static_cast<int>(i);
+    return requests + 1;
 }
 
 wxItemAttr* TimelineList::OnGetItemAttr(long item) const
@@ -418,8 +421,9 @@ void CallerPane::BuildTimeline()
     m_channel = new wxChoice(this, wxID_ANY);
     m_channel->SetName("channel_filter");
     m_channel->Append(_("All channels"));
-    for (auto c : contacts::kAllChannels)
-        m_channel->Append(ChannelName(c));
+    m_channel_filter = contacts::Channels();
+    for (const auto& c : m_channel_filter)
+        m_channel->Append(ChannelName(c.channel));
     m_channel->SetSelection(0);
     m_period = new wxChoice(this, wxID_ANY);
     m_period->SetName("period_filter");
@@ -715,7 +719,7 @@ void CallerPane::ApplyFilter()
     contacts::TimelineFilter f;
     const int ch = m_channel->GetSelection();
     if (ch > 0)
-        f.channels.insert(contacts::kAllChannels[ch - 1]);
+        f.channels.insert(m_channel_filter.at(static_cast<size_t>(ch - 1)).channel);
     // Periods end now; "today" starts at local midnight.
     static const int kDays[] = {0, 0, 7, 30, 365};
     const int period = m_period->GetSelection();

@@ -103,6 +103,7 @@ public:
     void Unmerge(std::int64_t merged);
 
 private:
+    std::vector<contacts::ChannelInfo> m_channel_filter; // the channel choice's entries after "All"
     void BuildCard();
     void BuildForm();
     void BuildTimeline();
@@ -174,6 +175,7 @@ public:
     static wxString ChannelText(const contacts::TimelineEntry& e);
 
 private:
+    std::vector<contacts::ChannelInfo> m_channels; // the badges, in image-list order
     wxString OnGetItemText(long item, long column) const override;
     int OnGetItemImage(long item) const override;
     wxItemAttr* OnGetItemAttr(long item) const override;

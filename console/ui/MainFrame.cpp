@@ -137,11 +137,9 @@ MainFrame::MainFrame(services::ConsoleSession& session)
     m_caller->FocusPrimary();
 }
 
-MainFrame::~MainFrame()
-{
-    m_session.Outbox().Stop(); // a round in progress ends between two entries
-    m_aui.UnInit();
-}
+// The session may be gone by now (it outlives windows only in the app):
+// nothing here touches it. Subscriptions end on their own.
+MainFrame::~MainFrame() { m_aui.UnInit(); }
 
 void MainFrame::BuildMenus()
 {
@@ -325,6 +323,7 @@ void MainFrame::ResetLayout()
 void MainFrame::OnClose(wxCloseEvent& event)
 {
     SaveLayout();
+    m_session.Outbox().Stop(); // a round in progress ends between two entries
     event.Skip(); // default handling destroys the frame
 }
 
@@ -586,7 +585,7 @@ void MainFrame::OpenOutbox()
 
 void MainFrame::OnSettings(wxCommandEvent&)
 {
-    SettingsDialog dialog(this, m_session.GetPaths(), m_session.GetSettings());
+    SettingsDialog dialog(this, m_session.GetPaths(), m_session.GetSettings(), services::ConnectorInfos());
     if (dialog.ShowModal() != wxID_OK)
         return;
     const Settings s = dialog.GetSettings();

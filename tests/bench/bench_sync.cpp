@@ -16,6 +16,7 @@
 
 #include <civic/contacts/Contacts.h>
 #include <civic/core/Console.h>
+#include <civic/services/Session.h>
 #include <civic/core/ConsoleStore.h>
 #include <civic/open311/Open311Connector.h>
 #include <civic/sync/Outbox.h>
@@ -201,8 +202,8 @@ Stall UiStall(const fs::path& dir, int count, int argc, char** argv)
         return st;
     }
     {
-        auto console = Console::Open(Paths::FromEnvironment(dir)).Value();
-        auto* frame = new ui::MainFrame(*console);
+        auto session = services::ConsoleSession::Open(Paths::FromEnvironment(dir)).Value();
+        auto* frame = new ui::MainFrame(*session);
         frame->Show();
         wxGUIEventLoop loop;
         wxEventLoopActivator activate(&loop);

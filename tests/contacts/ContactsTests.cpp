@@ -375,6 +375,41 @@ BOOST_AUTO_TEST_CASE(an_organization_gathers_what_its_liaisons_filed)
 
 BOOST_AUTO_TEST_SUITE_END()
 
+BOOST_AUTO_TEST_SUITE(ChannelsAsData)
+
+// A channel the console did not know (text messages, added by a plugin) is
+// recorded and read back like the built-in ones: no code, enum or schema
+// lists the channels any more.
+BOOST_AUTO_TEST_CASE(a_registered_channel_is_stored_and_shown_like_the_built_in_ones)
+{
+    BOOST_TEST(!ChannelFromString("sms")); // nobody has registered it yet
+    BOOST_TEST(RegisterChannel({Channel("sms"), "Text message", 'T', 0x2e86de}));
+    BOOST_TEST(!RegisterChannel({Channel("SMS; drop"), "bad", 'X', 0})); // ids are plain
+    BOOST_TEST_REQUIRE(ChannelFromString("sms").has_value());
+    BOOST_TEST(FindChannel("sms")->label == "Text message");
+    BOOST_TEST(contacts::Channels().size() == 9u);
+
+    Store s;
+    const auto maria = s.Person("Maria Lopez");
+    auto text = s.contacts.Record(Call(maria, 100, "Texted a photo of the pothole", Channel("sms")));
+    BOOST_TEST_REQUIRE(text.IsOk(), (text ? "" : text.Err().message));
+    BOOST_TEST(s.contacts.Record(Call(maria, 200, "Called about it")).IsOk());
+
+    auto page = s.contacts.Timeline(maria, {}, std::nullopt, 10);
+    BOOST_TEST_REQUIRE(page.IsOk());
+    BOOST_TEST_REQUIRE(page->entries.size() == 2u);
+    BOOST_TEST(page->entries[1].channel->Id() == "sms");
+    TimelineFilter only_texts;
+    only_texts.channels = {Channel("sms")};
+    BOOST_TEST(s.Summaries(maria, only_texts) == std::vector<std::string>{"Texted a photo of the pothole"});
+    // The store is sound after its definition was rewritten.
+    const auto check = s.db->Check();
+    BOOST_TEST(check.ok);
+    BOOST_TEST(check.schema_version == 8);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
 BOOST_AUTO_TEST_SUITE(Duplicates)
 
 BOOST_AUTO_TEST_CASE(same_phone_or_similar_name_at_one_address_is_proposed)

@@ -18,6 +18,7 @@
 #include "ui/OutboxDialog.h"
 #include "ui/Panes.h"
 #include "ui/SettingsDialog.h"
+#include <civic/services/Plugins.h>
 #include "ui/ShortcutsDialog.h"
 #include "ui/SingleInstance.h"
 #include "ui/Startup.h"
@@ -387,7 +388,7 @@ BOOST_AUTO_TEST_CASE(a_known_caller_pops_with_every_channel_and_request_status)
     BOOST_TEST(w.frame->WrapUp()->Context()->GetLabel().Contains("Call with Maria Lopez"));
     BOOST_TEST(w.frame->WrapUp()->FinishButton()->IsEnabled());
 
-    caller->ChannelFilter()->SetSelection(1 + static_cast<int>(contacts::Channel::Email));
+    caller->ChannelFilter()->SetStringSelection("E-mail");
     caller->ApplyFilter();
     BOOST_TEST(PumpUntil([&] { return caller->Timeline()->Entries().size() == 1u; }));
     BOOST_TEST(caller->Timeline()->GetItemText(0, 2) == "Sent a photo");
@@ -1181,7 +1182,8 @@ BOOST_AUTO_TEST_CASE(settings_reject_a_bad_endpoint_beside_the_form)
 {
     TempDir dir;
     const auto paths = Paths::FromEnvironment(dir.Path());
-    SettingsDialog dialog(nullptr, paths, Settings{});
+    services::LoadPlugins(services::PluginFolders(paths)); // the form comes from the open311 plugin
+    SettingsDialog dialog(nullptr, paths, Settings{}, services::ConnectorInfos());
     dialog.AgentName()->ChangeValue("Dana Reyes");
     dialog.Endpoint()->ChangeValue("ftp://crm");
     BOOST_TEST(!dialog.TransferDataFromWindow());
@@ -1194,6 +1196,42 @@ BOOST_AUTO_TEST_CASE(settings_reject_a_bad_endpoint_beside_the_form)
     BOOST_TEST(dialog.GetSettings().agent_name == "Dana Reyes");
     BOOST_TEST(dialog.ApiKeyChanged());
     BOOST_TEST(dialog.GetApiKey() == "abc123");
+}
+
+// The CRM rows are the chosen connector's own: the example plugin asks for a
+// folder and no key; Open311 for a URL, a key and a format.
+BOOST_AUTO_TEST_CASE(the_settings_form_is_built_from_the_connectors_description)
+{
+    TempDir dir;
+    const auto paths = Paths::FromEnvironment(dir.Path());
+    services::LoadPlugins({CIVICDESK_MODULES, GOOD_PLUGINS});
+    Settings current;
+    current.crm_connector = "filedrop";
+    SettingsDialog dialog(nullptr, paths, current, services::ConnectorInfos());
+    BOOST_TEST(dialog.Connector()->GetStringSelection() == "Files in a folder");
+    BOOST_TEST(dialog.CrmField("endpoint"));
+    BOOST_TEST(!dialog.ApiKey());
+    BOOST_TEST(!dialog.CrmField("format"));
+    dialog.AgentName()->ChangeValue("Dana Reyes");
+    dialog.Endpoint()->ChangeValue("/var/spool/civicdesk/requests"); // a folder, not a URL: fine here
+    BOOST_TEST(dialog.TransferDataFromWindow(), dialog.ErrorLabel()->GetLabel().utf8_string());
+    BOOST_TEST(dialog.GetSettings().crm_connector == "filedrop");
+    BOOST_TEST(dialog.GetSettings().crm_endpoint == "/var/spool/civicdesk/requests");
+
+    dialog.Connector()->SetStringSelection("Open311 GeoReport v2");
+    wxCommandEvent choose(wxEVT_CHOICE, dialog.Connector()->GetId());
+    dialog.Connector()->GetEventHandler()->ProcessEvent(choose);
+    BOOST_TEST_REQUIRE(dialog.ApiKey());
+    auto* format = dynamic_cast<wxChoice*>(dialog.CrmField("format"));
+    BOOST_TEST_REQUIRE(format);
+    BOOST_TEST(format->GetStringSelection() == "xml"); // the connector's default
+    BOOST_TEST(!dialog.TransferDataFromWindow()); // the folder carried over is no URL
+    BOOST_TEST(dialog.ErrorLabel()->GetLabel().Contains("CRM endpoint: must start with https://"));
+    dialog.Endpoint()->ChangeValue("https://311.example.gov/open311/v2");
+    format->SetStringSelection("json");
+    BOOST_TEST(dialog.TransferDataFromWindow());
+    BOOST_TEST(dialog.GetSettings().crm_connector == "open311");
+    BOOST_TEST(dialog.GetSettings().crm_options.at("format") == "json");
 }
 
 BOOST_AUTO_TEST_CASE(applied_settings_show_in_the_status_bar)

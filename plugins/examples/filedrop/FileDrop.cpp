@@ -88,5 +88,6 @@ extern "C" CIVICDESK_PLUGIN_EXPORT bool civicdesk_plugin_load(civic::sdk::Host& 
                       [](const civic::crm::ConnectorConfig& c) -> std::unique_ptr<civic::crm::Connector> {
                           return std::make_unique<FileDrop>(c);
                       });
-    return true;
+    // Requests a CRM's batch import brings back were made on paper forms.
+    return host.AddChannel({"paper-form", "Paper form", 'P', 0x6d4c41});
 }

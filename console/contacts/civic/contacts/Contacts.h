@@ -7,6 +7,7 @@
 #pragma once
 
 #include <civic/Result.h>
+#include <civic/contacts/Channel.h>
 #include <civic/contacts/Identifiers.h>
 #include <civic/store/Database.h>
 
@@ -25,19 +26,6 @@ enum class ContactKind
     Organization,
 };
 
-enum class Channel
-{
-    PhoneIn,
-    PhoneOut,
-    WalkIn,
-    Web,
-    MobileApp,
-    Email,
-    Social,
-    Mail,
-};
-constexpr Channel kAllChannels[] = {Channel::PhoneIn, Channel::PhoneOut, Channel::WalkIn, Channel::Web,
-                                    Channel::MobileApp, Channel::Email, Channel::Social, Channel::Mail};
 
 enum class IdKind
 {
@@ -48,9 +36,10 @@ enum class IdKind
 };
 
 const char* ToString(ContactKind k);
-const char* ToString(Channel c); // "phone-in", "walk-in", "mobile-app", ...
+const char* ToString(const Channel& c); // its id: "phone-in", "walk-in", "mobile-app", ...
 const char* ToString(IdKind k);
 std::optional<ContactKind> ContactKindFromString(std::string_view s);
+// A registered channel by its id; nullopt for one nobody registered.
 std::optional<Channel> ChannelFromString(std::string_view s);
 std::optional<IdKind> IdKindFromString(std::string_view s);
 

@@ -5,6 +5,9 @@
 #pragma once
 
 #include <civic/Result.h>
+#include <civic/sdk/Plugin.h>
+
+#include <map>
 
 #include <optional>
 #include <string>
@@ -30,8 +33,13 @@ struct Settings
 {
     std::string agent_name;
     Role role = Role::CallTaker;
-    std::string crm_endpoint;    // Open311 base URL; empty = offline
+    // The CRM: which connector (a plugin's name), and the settings it asks
+    // for (sdk::ConnectorInfo): "endpoint" and "jurisdiction_id" here, its
+    // secret (the API key) in the secret store, any other in crm_options.
+    std::string crm_connector = "open311";
+    std::string crm_endpoint;    // empty = offline
     std::string jurisdiction_id; // optional
+    std::map<std::string, std::string> crm_options;
     std::string ui_language;     // BCP 47 ("es"); empty = follow the system
     // The shared knowledge base: a WebDAV collection (or any HTTP store with
     // ETags and conditional PUT); empty = this console's articles only. Its
@@ -49,8 +57,14 @@ struct Settings
     // Writes every key in one transaction.
     Result<void> Save(store::Database& db) const;
 
-    // Checks what a user typed. Errors: Invalid, with a message naming the field.
-    Result<void> Validate() const;
+    // Checks what a user typed. Errors: Invalid, with a message naming the
+    // field. The CRM's fields are checked as the connector describes them
+    // (a required field set, a URL that is one, a choice among its choices);
+    // without a description, the endpoint must be an http(s) URL.
+    Result<void> Validate(const sdk::ConnectorInfo* connector = nullptr) const;
+    // The value of a connector's setting by its key ("endpoint", "format"...).
+    std::string CrmSetting(const std::string& key) const;
+    void SetCrmSetting(const std::string& key, std::string value);
 
     bool operator==(const Settings&) const = default;
 };

@@ -28,7 +28,7 @@ struct PluginRecord
     std::string name, version, description; // as the plugin declares them
     bool loaded = false;
     std::string refused; // why not, when not loaded
-    std::vector<std::string> connectors, sources;
+    std::vector<std::string> connectors, sources, channels;
 };
 
 std::vector<std::filesystem::path> PluginFolders(const Paths& paths);

@@ -27,13 +27,16 @@ namespace civic::store {
 
 // One numbered step of a schema. Steps run in order, each in its own
 // transaction, and PRAGMA user_version records the last one applied.
+class Database;
+
 struct Migration
 {
     int version;
     std::string_view sql;
+    // What SQL alone cannot say (rewriting a table's definition): runs after
+    // sql, in the same transaction.
+    Result<void> (*run)(Database& db) = nullptr;
 };
-
-class Database;
 
 // Receives the terms a TokenFilter wants indexed for one token.
 class TokenSink

@@ -143,7 +143,9 @@ struct ConnectorConfig
     std::string endpoint;
     std::string jurisdiction_id;
     std::string api_key;
-    std::string format = "xml"; // xml or json
+    std::string format = "xml"; // xml or json (the "format" setting)
+    // Every other setting the connector described (sdk::ConnectorInfo), by key.
+    std::map<std::string, std::string> options;
     long timeout_ms = 20000;
     // The console's HTTP client, for connectors built against the SDK; null
     // for connectors that bring their own.

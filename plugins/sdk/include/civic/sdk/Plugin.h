@@ -27,6 +27,7 @@
 #include <civic/sdk/KnowledgeSource.h>
 #include <civic/sdk/Result.h>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,16 @@ struct SettingField
     std::string help;
 };
 
+// A way residents reach the city that the console does not know yet (SMS,
+// chat): its interactions name it by id; the timeline shows its badge.
+struct ChannelInfo
+{
+    std::string id;    // lower-case letters, digits and '-': "sms"
+    std::string label; // for people: "Text message"
+    char badge = '?';  // the letter on its timeline badge
+    std::uint32_t rgb = 0x7f8c8d;
+};
+
 struct ConnectorInfo
 {
     std::string name;  // what settings name it by ("open311")
@@ -68,6 +79,8 @@ public:
     virtual ~Host() = default;
     virtual void AddConnector(ConnectorInfo info, crm::ConnectorFactory factory) = 0;
     virtual void AddKnowledgeSource(std::string name, std::string title, kb::SourceFactory factory) = 0;
+    // False when the id is not one (see ChannelInfo).
+    virtual bool AddChannel(ChannelInfo channel) = 0;
     // The console's HTTP client; valid as long as the console runs.
     virtual HttpClient& Http() = 0;
     // The console's version, "0.1.0".
