@@ -1,4 +1,5 @@
 #include "ui/CallerPane.h"
+#include "ui/Utf8.h"
 
 #include "ui/Async.h"
 #include "ui/ContactDialog.h"
@@ -34,7 +35,6 @@ constexpr int kFindDelayMs = 120;   // a pause in typing, not every keystroke
 constexpr int kTimelinePage = 60;   // a screen and a half
 constexpr int kLoadAheadRows = 15;  // fetch the next page this close to the end
 
-wxString U(const std::string& s) { return wxString::FromUTF8(s); }
 
 std::int64_t Now()
 {

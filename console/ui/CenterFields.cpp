@@ -1,4 +1,5 @@
 #include "ui/CenterFields.h"
+#include "ui/Utf8.h"
 
 #include "ui/FormLayout.h"
 
@@ -14,7 +15,6 @@ namespace civic::ui {
 
 namespace {
 
-wxString U(const std::string& s) { return wxString::FromUTF8(s); }
 
 } // namespace
 

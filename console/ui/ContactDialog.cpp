@@ -1,4 +1,5 @@
 #include "ui/ContactDialog.h"
+#include "ui/Utf8.h"
 
 #include "ui/Async.h"
 
@@ -16,7 +17,6 @@ using contacts::IdKind;
 
 namespace {
 
-wxString U(const std::string& s) { return wxString::FromUTF8(s); }
 
 wxString KindName(IdKind k)
 {

@@ -2,6 +2,8 @@
 // window that renders them without fetching or running anything.
 #pragma once
 
+#include "ui/Utf8.h"
+
 #include <civic/kb/Article.h>
 #include <civic/kb/Diff.h>
 
@@ -13,7 +15,6 @@
 
 namespace civic::ui {
 
-inline wxString U(const std::string& s) { return wxString::FromUTF8(s); }
 
 // Article bodies are sanitised when stored; the view still refuses to fetch
 // anything (wxHtmlWindow would load <img> sources) and hands links to the

@@ -1,4 +1,5 @@
 #include "ui/OutboxDialog.h"
+#include "ui/Utf8.h"
 
 #include "ui/Async.h"
 
@@ -16,7 +17,6 @@ namespace civic::ui {
 
 namespace {
 
-wxString U(const std::string& s) { return wxString::FromUTF8(s); }
 
 wxString When(std::int64_t t)
 {

@@ -1,4 +1,5 @@
 #include "ui/Panes.h"
+#include "ui/Utf8.h"
 
 #include "ui/Async.h"
 #include "ui/CenterFields.h"
@@ -37,7 +38,6 @@ wxString Duration(std::int64_t s)
                      : wxString::Format("%lld:%02lld", static_cast<long long>(s / 60), static_cast<long long>(s % 60));
 }
 
-wxString U(const std::string& s) { return wxString::FromUTF8(s); }
 
 // The open requests near where a new one would be filed: add the caller to
 // one of them, or file anyway.

@@ -1,4 +1,5 @@
 #include "ui/RequestForm.h"
+#include "ui/Utf8.h"
 
 #include "ui/FormLayout.h"
 
@@ -22,7 +23,6 @@ namespace civic::ui {
 
 namespace {
 
-wxString U(const std::string& s) { return wxString::FromUTF8(s); }
 
 } // namespace
 

@@ -18,17 +18,17 @@ namespace {
 const Role kRoles[] = {Role::CallTaker, Role::WalkInStaff, Role::KnowledgeManager,
                        Role::Supervisor};
 
-// The labels of settings the console knows, translated; others keep the
-// plugin's own words.
+// The labels the console knows (Open311's), translated; any other keeps the
+// plugin's own words ("Folder").
 wxString FieldLabel(const sdk::SettingField& f)
 {
-    if (f.key == "endpoint")
+    if (f.label == "CRM endpoint")
         return _("CRM &endpoint:");
-    if (f.key == "jurisdiction_id")
+    if (f.label == "Jurisdiction")
         return _("&Jurisdiction id:");
-    if (f.key == "api_key")
+    if (f.label == "API key")
         return _("API &key:");
-    if (f.key == "format")
+    if (f.label == "Format")
         return _("&Format:");
     return wxString::FromUTF8(f.label) + ":";
 }
