@@ -10,6 +10,8 @@
 
 #include <civic/contacts/Contacts.h>
 #include <civic/services/Session.h>
+
+#include "ui/TimelineList.h"
 #include <civic/core/Crm.h>
 #include <civic/sync/Outbox.h>
 
@@ -30,7 +32,6 @@ class wxTextCtrl;
 
 namespace civic::ui {
 
-class TimelineList;
 
 // The contact the agent is serving now, from the pop or the walk-in until the
 // wrap-up is finished.
@@ -159,33 +160,5 @@ private:
     bool m_open_top = false; // Enter came before the lookup: open its top match
 };
 
-// The timeline as a virtual list: rows are drawn from the pages loaded so far,
-// and scrolling near the end asks for the next page. Cost per screen does not
-// grow with the length of the history.
-class TimelineList : public wxListCtrl
-{
-public:
-    TimelineList(wxWindow* parent, std::function<void()> need_more);
-    // owner: whose timeline it is; entries filed by someone else (a liaison,
-    // in an organization's timeline) are prefixed with their name.
-    void Set(std::vector<contacts::TimelineEntry> entries, bool more, std::string owner);
-    void Append(std::vector<contacts::TimelineEntry> entries, bool more);
-    const std::vector<contacts::TimelineEntry>& Entries() const { return m_entries; }
-
-    static wxString ChannelText(const contacts::TimelineEntry& e);
-
-private:
-    std::vector<contacts::ChannelInfo> m_channels; // the badges, in image-list order
-    wxString OnGetItemText(long item, long column) const override;
-    int OnGetItemImage(long item) const override;
-    wxItemAttr* OnGetItemAttr(long item) const override;
-
-    std::vector<contacts::TimelineEntry> m_entries;
-    bool m_more = false;
-    std::string m_owner;
-    std::function<void()> m_need_more;
-    mutable bool m_asked = false;
-    mutable wxItemAttr m_open_attr;
-};
 
 } // namespace civic::ui
