@@ -20,7 +20,7 @@ namespace civic::kb {
 namespace detail {
 
 
-bool CanWrite(Role r) { return r == Role::KnowledgeManager || r == Role::Supervisor; }
+bool CanWrite(Role r) { return MayEditKnowledge(r); }
 
 Error Denied(const std::string& what) { return Error{ErrorKind::Denied, what}; }
 

@@ -26,7 +26,7 @@ bool Shareable(Status s) { return s == Status::Published || s == Status::Archive
 
 Result<void> RequireManager(const Actor& actor)
 {
-    if (actor.role != Role::KnowledgeManager && actor.role != Role::Supervisor)
+    if (!MayEditKnowledge(actor.role))
         return Error{ErrorKind::Denied, "only knowledge managers and supervisors resolve sync conflicts"};
     if (actor.name.empty())
         return Error{ErrorKind::Denied, "set the agent name (Settings) before changing the knowledge base"};

@@ -5,6 +5,7 @@
 
 #include <civic/Text.h>
 #include <civic/Edits.h>
+#include <civic/EnumNames.h>
 #include <civic/core/ConsoleStore.h>
 
 #include <algorithm>
@@ -19,24 +20,6 @@ using namespace detail;
 
 namespace {
 
-template <class E, size_t N>
-std::optional<E> FromTable(std::string_view s, const std::pair<E, const char*> (&table)[N])
-{
-    for (const auto& [e, name] : table)
-        if (s == name)
-            return e;
-    return std::nullopt;
-}
-
-template <class E, size_t N>
-const char* ToTable(E e, const std::pair<E, const char*> (&table)[N])
-{
-    for (const auto& [v, name] : table)
-        if (v == e)
-            return name;
-    return "";
-}
-
 constexpr std::pair<ContactKind, const char*> kKinds[] = {{ContactKind::Person, "person"},
                                                           {ContactKind::Organization, "organization"}};
 constexpr std::pair<IdKind, const char*> kIdKinds[] = {
@@ -44,17 +27,17 @@ constexpr std::pair<IdKind, const char*> kIdKinds[] = {
 
 } // namespace
 
-const char* ToString(ContactKind k) { return ToTable(k, kKinds); }
+const char* ToString(ContactKind k) { return NameOf(k, kKinds); }
 const char* ToString(const Channel& c) { return c.Id().c_str(); }
-const char* ToString(IdKind k) { return ToTable(k, kIdKinds); }
-std::optional<ContactKind> ContactKindFromString(std::string_view s) { return FromTable(s, kKinds); }
+const char* ToString(IdKind k) { return NameOf(k, kIdKinds); }
+std::optional<ContactKind> ContactKindFromString(std::string_view s) { return FromName(s, kKinds); }
 std::optional<Channel> ChannelFromString(std::string_view s)
 {
     if (auto info = FindChannel(s))
         return info->channel;
     return std::nullopt;
 }
-std::optional<IdKind> IdKindFromString(std::string_view s) { return FromTable(s, kIdKinds); }
+std::optional<IdKind> IdKindFromString(std::string_view s) { return FromName(s, kIdKinds); }
 
 std::string Contact::Phone() const
 {

@@ -1,5 +1,7 @@
 #include <civic/core/Settings.h>
 
+#include <civic/EnumNames.h>
+
 #include <civic/store/Database.h>
 
 #include <algorithm>
@@ -10,12 +12,12 @@
 namespace civic {
 namespace {
 
-constexpr std::array<std::pair<Role, std::string_view>, 4> kRoles{{
+constexpr std::pair<Role, const char*> kRoles[] = {
     {Role::CallTaker, "call-taker"},
     {Role::WalkInStaff, "walk-in-staff"},
     {Role::KnowledgeManager, "knowledge-manager"},
     {Role::Supervisor, "supervisor"},
-}};
+};
 
 bool StartsWith(std::string_view s, std::string_view prefix)
 {
@@ -24,21 +26,11 @@ bool StartsWith(std::string_view s, std::string_view prefix)
 
 } // namespace
 
-std::string_view ToString(Role role)
-{
-    for (const auto& [r, name] : kRoles)
-        if (r == role)
-            return name;
-    return "call-taker";
-}
+std::string_view ToString(Role role) { return NameOf(role, kRoles, "call-taker"); }
 
-std::optional<Role> RoleFromString(std::string_view text)
-{
-    for (const auto& [r, name] : kRoles)
-        if (name == text)
-            return r;
-    return std::nullopt;
-}
+std::optional<Role> RoleFromString(std::string_view text) { return FromName(text, kRoles); }
+
+bool MayEditKnowledge(Role role) { return role == Role::KnowledgeManager || role == Role::Supervisor; }
 
 Result<Settings> Settings::Load(store::Database& db)
 {

@@ -1,6 +1,8 @@
 // The outbox's rows: keys, states, stored requests and entries (OutboxRows.h).
 #include "OutboxRows.h"
 
+#include <civic/EnumNames.h>
+
 #include <chrono>
 #include <random>
 
@@ -28,13 +30,7 @@ constexpr std::pair<State, const char*> kStates[] = {{State::Pending, "pending"}
                                                      {State::Attention, "attention"},
                                                      {State::Discarded, "discarded"}};
 
-State StateFrom(const std::string& s)
-{
-    for (const auto& [v, n] : kStates)
-        if (s == n)
-            return v;
-    return State::Pending;
-}
+State StateFrom(const std::string& s) { return FromName(s, kStates).value_or(State::Pending); }
 
 // A request's text fields as stored (and as wrap-up JSON carries them),
 // beside "attributes" and "lat"/"long".
@@ -248,13 +244,7 @@ namespace civic::sync {
 
 using namespace detail;
 
-const char* ToString(State s)
-{
-    for (const auto& [v, n] : kStates)
-        if (v == s)
-            return n;
-    return "pending";
-}
+const char* ToString(State s) { return NameOf(s, kStates, "pending"); }
 
 std::string ReferenceFor(const std::string& key) { return "Ref: CD-" + key.substr(0, 12); }
 

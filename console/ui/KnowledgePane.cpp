@@ -276,7 +276,7 @@ void KnowledgePane::RunSearch(bool finished)
     q.record_if_empty = finished;
     const auto actor = m_actor();
     // Managers also find drafts and articles in review; agents read published ones.
-    if (actor.role == Role::KnowledgeManager || actor.role == Role::Supervisor)
+    if (MayEditKnowledge(actor.role))
         q.status.reset();
     if (q.text.find_first_not_of(" \t") == std::string::npos) {
         ShowHits({});

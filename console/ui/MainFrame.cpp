@@ -62,7 +62,6 @@ constexpr int kCrmRoundMs = 30 * 1000;
 constexpr int kStatusEveryRounds = 10;
 constexpr int kCatalogEveryRounds = 120;
 
-bool CanEditKnowledge(Role role) { return role == Role::KnowledgeManager || role == Role::Supervisor; }
 
 wxString RoleLabel(Role role)
 {
@@ -375,7 +374,7 @@ void MainFrame::ApplySettings(const Settings& s)
                   kStatusConnection);
     if (!s.HasKnowledgeSource())
         SetStatusText(_("Knowledge: this console only"), kStatusKnowledge);
-    const bool manager = CanEditKnowledge(s.role);
+    const bool manager = MayEditKnowledge(s.role);
     for (int id : {ID_NEW_ARTICLE, ID_EDIT_ARTICLE, ID_REVIEW_QUEUE})
         GetMenuBar()->Enable(id, manager);
     GetMenuBar()->Enable(ID_SYNC_KNOWLEDGE, s.HasKnowledgeSource());
@@ -407,7 +406,7 @@ void MainFrame::OpenReviewQueue()
 void MainFrame::OfferAutosavedDrafts()
 {
     const kb::Actor actor = Actor();
-    if (!CanEditKnowledge(actor.role) || actor.name.empty())
+    if (!MayEditKnowledge(actor.role) || actor.name.empty())
         return;
     RunThenOnWindow(
         m_session.Knowledge().Executor(), this,

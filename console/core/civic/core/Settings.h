@@ -28,6 +28,10 @@ enum class Role
 
 std::string_view ToString(Role role);
 std::optional<Role> RoleFromString(std::string_view text);
+// The one rule for the knowledge base: knowledge managers and supervisors
+// write, review and publish articles and resolve sync conflicts; everyone
+// else reads and gives feedback.
+bool MayEditKnowledge(Role role);
 
 struct Settings
 {
