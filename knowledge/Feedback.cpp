@@ -52,26 +52,21 @@ Result<ReviewQueue> KnowledgeBase::Queue(const Actor& actor, const std::string& 
     auto fill = [&](const char* sql, auto bind, std::vector<QueueEntry>& into) -> Result<void> {
         auto q = m_db->Prepare(sql);
         bind(q);
-        for (;;) {
-            auto row = q.Step();
-            if (!row)
-                return row.Err();
-            if (!row.Value())
-                return Ok();
+        return q.ForEach([&](store::Query& row) {
             QueueEntry e;
-            e.id = q.Int(0);
-            e.title = q.Text(1);
-            e.language = q.Text(2);
-            e.status = StatusFromString(q.Text(3)).value_or(Status::Draft);
-            e.owner = q.Text(4);
-            e.submitted_by = q.Text(5);
-            e.review_by = q.Text(6);
-            e.outdated = static_cast<int>(q.Int(7));
-            e.wrong = static_cast<int>(q.Int(8));
-            e.helpful = static_cast<int>(q.Int(9));
-            e.not_helpful = static_cast<int>(q.Int(10));
+            e.id = row.Int(0);
+            e.title = row.Text(1);
+            e.language = row.Text(2);
+            e.status = StatusFromString(row.Text(3)).value_or(Status::Draft);
+            e.owner = row.Text(4);
+            e.submitted_by = row.Text(5);
+            e.review_by = row.Text(6);
+            e.outdated = static_cast<int>(row.Int(7));
+            e.wrong = static_cast<int>(row.Int(8));
+            e.helpful = static_cast<int>(row.Int(9));
+            e.not_helpful = static_cast<int>(row.Int(10));
             into.push_back(std::move(e));
-        }
+        });
     };
 #define CIVIC_QUEUE_COLUMNS                                                                         \
     "SELECT a.id, a.title, a.language, a.status, a.owner, a.submitted_by, a.review_by, "           \
@@ -143,21 +138,18 @@ Result<std::vector<Autosave>> KnowledgeBase::Autosaves(const Actor& actor)
         "category, service_codes, language, audience, owner, review_by FROM autosave "
         "WHERE agent = ?1 ORDER BY saved_at");
     q.Bind(1, actor.name);
-    for (;;) {
-        auto row = q.Step();
-        if (!row)
-            return row.Err();
-        if (!row.Value())
-            break;
+    auto each = q.ForEach([&](store::Query& row) {
         Autosave d;
-        d.key = q.Text(0);
-        d.article_id = q.Int(1);
-        d.base_revision = static_cast<int>(q.Int(2));
-        d.saved_at = q.Int(3);
-        d.content = {q.Text(4), q.Text(5), q.Text(6), q.Text(7), q.Text(8), q.Text(9), q.Text(10),
-                     AudienceFromString(q.Text(11)).value_or(Audience::Agent), q.Text(12), q.Text(13)};
+        d.key = row.Text(0);
+        d.article_id = row.Int(1);
+        d.base_revision = static_cast<int>(row.Int(2));
+        d.saved_at = row.Int(3);
+        d.content = {row.Text(4), row.Text(5), row.Text(6), row.Text(7), row.Text(8), row.Text(9), row.Text(10),
+                     AudienceFromString(row.Text(11)).value_or(Audience::Agent), row.Text(12), row.Text(13)};
         out.push_back(std::move(d));
-    }
+    });
+    if (!each)
+        return each.Err();
     return out;
 }
 

@@ -390,21 +390,18 @@ Result<void> KnowledgeBase::LoadCaches()
     m_synonyms.clear();
     std::map<std::int64_t, std::vector<std::vector<std::string>>> groups;
     auto q = m_db->Prepare("SELECT group_id, term FROM synonym ORDER BY group_id");
-    for (;;) {
-        auto row = q.Step();
-        if (!row)
-            return row.Err();
-        if (!row.Value())
-            break;
+    auto each = q.ForEach([&](store::Query& row) {
         std::vector<std::string> words;
-        for (auto& t : m_db->FoldTokens(q.Text(1)))
+        for (auto& t : m_db->FoldTokens(row.Text(1)))
             words.push_back(std::move(t.text));
         // Synonym words are words agents use: typo correction may aim at them.
         for (const auto& w : words)
             m_vocabulary.emplace(w, 0);
         if (!words.empty())
-            groups[q.Int(0)].push_back(std::move(words));
-    }
+            groups[row.Int(0)].push_back(std::move(words));
+    });
+    if (!each)
+        return each.Err();
     for (const auto& [id, members] : groups) {
         for (const auto& m : members) {
             std::vector<std::vector<std::string>> others;
@@ -534,16 +531,13 @@ Result<std::vector<Article>> KnowledgeBase::Translations(std::int64_t id)
                            " FROM article WHERE translation_group = ?1 AND id != ?2"
                            " AND working_copy_of IS NULL ORDER BY language");
     q.BindAll(self->translation_group, self->working_copy_of.value_or(id));
-    for (;;) {
-        auto row = q.Step();
-        if (!row)
-            return row.Err();
-        if (!row.Value())
-            break;
-        auto a = Load(q);
+    auto each = q.ForEach([&](store::Query& row) {
+        auto a = Load(row);
         if (a)
             out.push_back(std::move(a).Value());
-    }
+    });
+    if (!each)
+        return each.Err();
     return out;
 }
 

@@ -36,14 +36,9 @@ Result<Settings> Settings::Load(store::Database& db)
 {
     Settings s;
     auto q = db.Prepare("SELECT key, value FROM settings");
-    for (;;) {
-        auto row = q.Step();
-        if (!row)
-            return row.Err();
-        if (!row.Value())
-            break;
-        const auto key = q.Text(0);
-        auto value = q.Text(1);
+    auto each = q.ForEach([&](store::Query& row) {
+        const auto key = row.Text(0);
+        auto value = row.Text(1);
         if (key == "agent_name")
             s.agent_name = std::move(value);
         else if (key == "role")
@@ -64,7 +59,9 @@ Result<Settings> Settings::Load(store::Database& db)
             s.crm_connector = std::move(value);
         else if (StartsWith(key, "crm."))
             s.crm_options[key.substr(4)] = std::move(value);
-    }
+    });
+    if (!each)
+        return each.Err();
     return s;
 }
 
