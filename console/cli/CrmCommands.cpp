@@ -38,7 +38,7 @@ std::unique_ptr<crm::Connector> Connect(Context& ctx, std::vector<std::string>& 
     auto settings = LoadSettings(ctx).value_or(Settings{});
     settings.crm_endpoint = TakeOption(args, "--endpoint").value_or(settings.crm_endpoint);
     settings.jurisdiction_id = TakeOption(args, "--jurisdiction").value_or(settings.jurisdiction_id);
-    const std::string format = TakeOption(args, "--format").value_or("xml");
+    const auto format = TakeOption(args, "--format"); // else the configured one (xml by default)
     if (settings.crm_endpoint.empty()) {
         ctx.err << "no CRM is configured (File > Settings in the console, or --endpoint URL)\n";
         return nullptr;
@@ -46,7 +46,8 @@ std::unique_ptr<crm::Connector> Connect(Context& ctx, std::vector<std::string>& 
     // The console's own connector, from the plugins it loads.
     services::LoadPlugins(services::PluginFolders(ctx.paths));
     crm::ConnectorConfig c = sync::ConnectorConfigFor(ctx.paths, settings);
-    c.format = format;
+    if (format)
+        c.format = *format;
     const std::string name = settings.crm_connector;
     auto connector = crm::MakeConnector(name, c);
     if (!connector)
