@@ -295,21 +295,43 @@ std::filesystem::path CenterFormFile(const std::filesystem::path& data_dir, cons
     return resources_dir / "forms" / "center-fields.xml";
 }
 
-Result<void> CheckAnswers(const CenterForm& form, const Answers& answers)
+std::vector<AnswerProblem> FindAnswerProblems(const CenterForm& form, const Answers& answers,
+                                              const std::set<std::string>& not_asked)
 {
+    std::vector<AnswerProblem> out;
     for (const auto& f : form.fields) {
         const auto it = answers.find(f.id);
         const std::string value = it == answers.end() ? std::string() : Trim(it->second);
         if (value.empty()) {
-            if (f.required && f.type != CenterField::Type::Boolean)
-                return Error{ErrorKind::Invalid, f.id + ": " + f.label + " is required"};
+            if (f.required && f.type != CenterField::Type::Boolean && !not_asked.count(f.id))
+                out.push_back({f.id, AnswerProblem::Kind::Required, value});
             continue;
         }
         if (f.type == CenterField::Type::Choice &&
             std::none_of(f.options.begin(), f.options.end(), [&](const FieldOption& o) { return o.value == value; }))
-            return Error{ErrorKind::Invalid, f.id + ": \"" + value + "\" is not one of the options"};
-        if (f.type == CenterField::Type::Boolean && value != "true" && value != "false")
-            return Error{ErrorKind::Invalid, f.id + ": \"" + value + "\" is not true or false"};
+            out.push_back({f.id, AnswerProblem::Kind::NotAnOption, value});
+        else if (f.type == CenterField::Type::Boolean && value != "true" && value != "false")
+            out.push_back({f.id, AnswerProblem::Kind::NotABoolean, value});
+    }
+    return out;
+}
+
+Result<void> CheckAnswers(const CenterForm& form, const Answers& answers)
+{
+    const auto problems = FindAnswerProblems(form, answers);
+    if (problems.empty())
+        return {};
+    const auto& p = problems.front();
+    switch (p.kind) {
+    case AnswerProblem::Kind::Required: {
+        const auto f = std::find_if(form.fields.begin(), form.fields.end(),
+                                    [&](const CenterField& x) { return x.id == p.field; });
+        return Error{ErrorKind::Invalid, p.field + ": " + (f == form.fields.end() ? p.field : f->label) + " is required"};
+    }
+    case AnswerProblem::Kind::NotAnOption:
+        return Error{ErrorKind::Invalid, p.field + ": \"" + p.value + "\" is not one of the options"};
+    case AnswerProblem::Kind::NotABoolean:
+        return Error{ErrorKind::Invalid, p.field + ": \"" + p.value + "\" is not true or false"};
     }
     return {};
 }

@@ -1,6 +1,9 @@
 #include "ui/CenterFields.h"
 #include "ui/Utf8.h"
 
+#include <algorithm>
+#include <set>
+
 #include "ui/FormLayout.h"
 
 #include <wx/checkbox.h>
@@ -191,16 +194,24 @@ sync::Answers CenterFields::Answers() const
 
 bool CenterFields::Check()
 {
-    bool ok = true;
+    // The rule is the library's (sync::FindAnswerProblems), as scripted
+    // wrap-ups meet it; the form only says where.
+    std::set<std::string> not_asked;
+    for (const auto& r : m_rows)
+        if (!r.control->IsShown())
+            not_asked.insert(r.field->id);
+    const auto problems = sync::FindAnswerProblems(m_form, Answers(), not_asked);
     for (auto& r : m_rows) {
-        const bool missing = r.field->required && r.field->type != sync::CenterField::Type::Boolean &&
-                             r.control->IsShown() && Value(r).empty();
-        r.error->SetLabel(missing ? _("Required") : wxString());
-        r.error->Show(missing);
-        ok = ok && !missing;
+        const auto p = std::find_if(problems.begin(), problems.end(),
+                                    [&](const sync::AnswerProblem& x) { return x.field == r.field->id; });
+        wxString text;
+        if (p != problems.end())
+            text = p->kind == sync::AnswerProblem::Kind::Required ? _("Required") : _("Choose one of the listed answers");
+        r.error->SetLabel(text);
+        r.error->Show(!text.empty());
     }
     LayoutUp(this);
-    return ok;
+    return problems.empty();
 }
 
 void CenterFields::SetAnswers(const sync::Answers& answers)

@@ -137,6 +137,24 @@ BOOST_AUTO_TEST_CASE(answers_are_checked_against_the_form)
                std::string::npos);
 }
 
+// The form marks every field at once, from the same rule: a missing answer
+// and a wrong one together; a field the form did not show is not required.
+BOOST_AUTO_TEST_CASE(every_problem_is_listed_for_the_form_to_mark)
+{
+    auto form = sync::ParseCenterForm(Form(kDisposition + R"(<field id="ward" type="choice" required="true">
+  <label>Council district</label><option value="1"/><option value="2"/></field>
+)"),
+                                      "x.xml")
+                    .Value();
+    const auto both = sync::FindAnswerProblems(form, {{"disposition", "maybe"}});
+    BOOST_TEST_REQUIRE(both.size() == 2u);
+    BOOST_TEST(both[0].field == "disposition");
+    BOOST_TEST((both[0].kind == sync::AnswerProblem::Kind::NotAnOption));
+    BOOST_TEST(both[1].field == "ward");
+    BOOST_TEST((both[1].kind == sync::AnswerProblem::Kind::Required));
+    BOOST_TEST(sync::FindAnswerProblems(form, {{"disposition", "info"}}, {"ward"}).empty());
+}
+
 BOOST_AUTO_TEST_CASE(answers_to_a_centers_own_questions_are_kept_with_the_interaction)
 {
     auto db = store::Database::Open(":memory:", ConsoleStore::Migrations()).Value();

@@ -13,6 +13,7 @@
 
 #include <filesystem>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -76,5 +77,23 @@ std::filesystem::path CenterFormFile(const std::filesystem::path& data_dir,
 // required field left empty or a choice that is not an option.
 using Answers = std::map<std::string, std::string>;
 Result<void> CheckAnswers(const CenterForm& form, const Answers& answers);
+
+// Every problem with the answers, in the form's order — what the wrap-up form
+// shows beside each field and CheckAnswers reports the first of. Fields in
+// not_asked (the form did not show them) are not required.
+struct AnswerProblem
+{
+    enum class Kind
+    {
+        Required,
+        NotAnOption,
+        NotABoolean,
+    };
+    std::string field; // its id
+    Kind kind = Kind::Required;
+    std::string value; // what was answered
+};
+std::vector<AnswerProblem> FindAnswerProblems(const CenterForm& form, const Answers& answers,
+                                              const std::set<std::string>& not_asked = {});
 
 } // namespace civic::sync
