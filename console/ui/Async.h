@@ -56,17 +56,8 @@ void Deliver(const WindowRef& ref, Then then, R result)
 
 } // namespace detail
 
-// Reply<R> for a service call from a window.
-template <class R, class Then>
-services::Reply<R> OnWindow(wxWindow* window, Then then)
-{
-    return [ref = detail::MakeWindowRef(window), then = std::move(then)](R result) {
-        detail::Deliver(ref, then, std::move(result));
-    };
-}
-
-// The same, with R taken from the reply parameter's type of the call site:
-// OnWindow(this, [this](Result<int> r) { ... }) where the service expects it.
+// A services::Reply for a service call from a window, of the type the call
+// expects: OnWindow(this, [this](Result<int> r) { ... }).
 template <class Then>
 auto OnWindow(wxWindow* window, Then then)
 {
