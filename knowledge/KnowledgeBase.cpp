@@ -5,6 +5,7 @@
 
 #include <civic/Text.h>
 
+#include <civic/kb/Bm25.h>
 #include <civic/kb/Html.h>
 
 #include <algorithm>
@@ -334,7 +335,7 @@ Result<std::unique_ptr<KnowledgeBase>> KnowledgeBase::Open(const std::filesystem
             });
             !r)
             return r;
-        if (auto r = db.RegisterBm25("civic_bm25"); !r)
+        if (auto r = RegisterBm25(db, "civic_bm25"); !r)
             return r;
         // Searching touches FTS segments all over the file: a 32 MiB page cache
         // keeps the hot ones in memory (the default is 2 MiB).

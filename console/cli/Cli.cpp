@@ -1,5 +1,6 @@
 #include "Cli.h"
 
+#include <civic/sync/ConsoleSchema.h>
 #include <civic/core/ConsoleStore.h>
 #include <civic/core/Version.h>
 
@@ -45,7 +46,7 @@ std::optional<Settings> LoadSettings(Context& ctx)
 {
     if (!std::filesystem::exists(ctx.paths.ConsoleDb()))
         return Settings{};
-    auto db = store::Database::Open(ctx.paths.ConsoleDb(), ConsoleStore::Migrations(), store::OpenMode::ReadOnly);
+    auto db = store::Database::Open(ctx.paths.ConsoleDb(), sync::ConsoleSchema(), store::OpenMode::ReadOnly);
     if (!db)
         return std::nullopt;
     auto s = Settings::Load(*db.Value());

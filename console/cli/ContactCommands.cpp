@@ -2,6 +2,7 @@
 // from a CRM's export, find, merge and unmerge, and a contact's timeline.
 #include "Cli.h"
 
+#include <civic/sync/ConsoleSchema.h>
 #include <civic/contacts/Contacts.h>
 #include <civic/core/ConsoleStore.h>
 
@@ -26,7 +27,7 @@ std::optional<Opened> Open(Context& ctx)
         return std::nullopt;
     }
     const auto settings = LoadSettings(ctx).value_or(Settings{});
-    auto db = store::Database::Open(ctx.paths.ConsoleDb(), ConsoleStore::Migrations());
+    auto db = store::Database::Open(ctx.paths.ConsoleDb(), sync::ConsoleSchema());
     if (!db) {
         ctx.err << "error: " << db.Err().message << "\n";
         return std::nullopt;

@@ -2,6 +2,7 @@
 // CRM side from scripts and cron — catalog, delivery, status sync, intake.
 #include "Cli.h"
 
+#include <civic/sync/ConsoleSchema.h>
 #include <civic/core/ConsoleStore.h>
 #include <civic/core/Secrets.h>
 #include <civic/services/Plugins.h>
@@ -23,7 +24,7 @@ std::unique_ptr<store::Database> OpenStore(Context& ctx)
         ctx.err << "error: " << r.Err().message << "\n";
         return nullptr;
     }
-    auto db = store::Database::Open(ctx.paths.ConsoleDb(), ConsoleStore::Migrations());
+    auto db = store::Database::Open(ctx.paths.ConsoleDb(), sync::ConsoleSchema());
     if (!db) {
         ctx.err << "error: " << db.Err().message << "\n";
         return nullptr;

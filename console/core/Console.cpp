@@ -2,11 +2,11 @@
 
 namespace civic {
 
-Result<std::unique_ptr<Console>> Console::Open(const Paths& paths)
+Result<std::unique_ptr<Console>> Console::Open(const Paths& paths, const store::Schema& schema)
 {
     if (auto created = paths.Create(); !created)
         return created.Err();
-    auto store = ConsoleStore::Open(paths.ConsoleDb());
+    auto store = ConsoleStore::Open(paths.ConsoleDb(), schema);
     if (!store)
         return store.Err();
 

@@ -48,7 +48,7 @@ void OutboxService::Discard(std::int64_t id, std::string reason, Reply<Result<vo
 
 void OutboxService::RefreshCounts()
 {
-    m_console.Store().Post([this](store::Database& db) { m_counts.Emit(CountOutbox(db)); });
+    m_console.Store().Post([this](store::Database& db) { m_counts.Emit(sync::CountOutbox(db)); });
 }
 
 bool OutboxService::SyncCrm(bool refresh_all)

@@ -1,6 +1,7 @@
 #include <civic/services/Session.h>
 
 #include <civic/services/Plugins.h>
+#include <civic/sync/ConsoleSchema.h>
 
 #include <cstdlib>
 
@@ -32,7 +33,7 @@ Result<std::unique_ptr<ConsoleSession>> ConsoleSession::Open(const Paths& paths,
     // Connectors and knowledge sources come from plugins; one that is refused
     // is recorded (LoadedPlugins) and the console starts without it.
     LoadPlugins(PluginFolders(paths));
-    auto console = Console::Open(paths);
+    auto console = Console::Open(paths, sync::ConsoleSchema());
     if (!console)
         return console.Err();
     std::unique_ptr<ConsoleSession> s(new ConsoleSession);

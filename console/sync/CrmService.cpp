@@ -1,5 +1,7 @@
 #include <civic/sync/CrmService.h>
 
+#include <civic/sync/ConsoleSchema.h>
+
 #include <civic/core/ConsoleStore.h>
 #include <civic/core/Secrets.h>
 
@@ -38,7 +40,7 @@ CrmService::~CrmService()
 Result<void> CrmService::Prepare(const Settings& s)
 {
     if (!m_db) {
-        auto db = store::Database::Open(m_paths.ConsoleDb(), ConsoleStore::Migrations());
+        auto db = store::Database::Open(m_paths.ConsoleDb(), sync::ConsoleSchema());
         if (!db)
             return db.Err();
         m_db = std::move(db).Value();

@@ -126,4 +126,23 @@ Result<void> Discard(store::Database& db, std::int64_t id, const std::string& ag
     return tx.Commit();
 }
 
+Result<OutboxCounts> CountOutbox(store::Database& db)
+{
+    // Through the state index: the delivered entries, which pile up, are not read.
+    auto q = db.Prepare("SELECT (SELECT count(*) FROM outbox WHERE state IN ('pending','sending')), "
+                        "(SELECT count(*) FROM outbox WHERE state = 'attention')");
+    auto row = q.Step();
+    if (!row)
+        return row.Err();
+    return OutboxCounts{static_cast<int>(q.Int(0)), static_cast<int>(q.Int(1))};
+}
+
+Result<int> CountPendingOutbox(store::Database& db)
+{
+    auto counts = CountOutbox(db);
+    if (!counts)
+        return counts.Err();
+    return counts->waiting + counts->attention;
+}
+
 } // namespace civic::sync

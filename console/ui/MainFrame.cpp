@@ -119,7 +119,7 @@ MainFrame::MainFrame(services::ConsoleSession& session)
     m_knowledge_rounds = session.KnowledgeRounds().Add(
         OnWindow(this, [this](const services::KnowledgeRound& r) { OnKnowledgeRound(r); }));
     m_counts = session.Outbox().CountsChanged().Add(
-        OnWindow(this, [this](const Result<OutboxCounts>& c) { OnOutboxCounts(c); }));
+        OnWindow(this, [this](const Result<sync::OutboxCounts>& c) { OnOutboxCounts(c); }));
     session.StartPeriodicJobs();
     RefreshStatus();
     OfferAutosavedDrafts();
@@ -468,7 +468,7 @@ void MainFrame::OnKnowledgeRound(const services::KnowledgeRound& r)
 
 void MainFrame::RefreshStatus() { m_session.Outbox().RefreshCounts(); }
 
-void MainFrame::OnOutboxCounts(const Result<OutboxCounts>& count)
+void MainFrame::OnOutboxCounts(const Result<sync::OutboxCounts>& count)
 {
     if (!count) {
         SetStatusText(_("Outbox: unavailable"), kStatusOutbox);

@@ -99,7 +99,7 @@ private:
     // What the session announces, shown here (on the UI thread).
     void OnCrmRound(const services::CrmRound& r);
     void OnKnowledgeRound(const services::KnowledgeRound& r);
-    void OnOutboxCounts(const Result<OutboxCounts>& counts);
+    void OnOutboxCounts(const Result<sync::OutboxCounts>& counts);
     services::Subscription m_crm_rounds, m_knowledge_rounds, m_counts;
 };
 

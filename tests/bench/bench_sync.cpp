@@ -14,6 +14,7 @@
 // timeline.
 #include "BenchSupport.h"
 
+#include <civic/sync/ConsoleSchema.h>
 #include <civic/contacts/Contacts.h>
 #include <civic/core/Console.h>
 #include <civic/services/Session.h>
@@ -107,7 +108,7 @@ Flush Trial(const fs::path& dir, int count)
     Flush f;
     fs::remove_all(dir);
     fs::create_directories(dir);
-    auto db = store::Database::Open(dir / "console.db", ConsoleStore::Migrations()).Value();
+    auto db = store::Database::Open(dir / "console.db", sync::ConsoleSchema()).Value();
     Queue(*db, count);
     test::Open311Server server;
     crm::ConnectorConfig cfg;
@@ -187,7 +188,7 @@ Stall UiStall(const fs::path& dir, int count, int argc, char** argv)
     fs::create_directories(dir);
     test::Open311Server server;
     {
-        auto db = store::Database::Open(dir / "console.db", ConsoleStore::Migrations()).Value();
+        auto db = store::Database::Open(dir / "console.db", sync::ConsoleSchema()).Value();
         Queue(*db, count);
         auto q = db->Prepare("INSERT OR REPLACE INTO settings(key, value) VALUES('agent_name', 'Bench'), "
                              "('crm_endpoint', ?1)");

@@ -1,6 +1,7 @@
 #define BOOST_TEST_MODULE cli
 #include <boost/test/unit_test.hpp>
 
+#include <civic/sync/ConsoleSchema.h>
 #include <civic/contacts/Contacts.h>
 #include <civic/core/Console.h>
 #include <civic/core/Version.h>
@@ -28,7 +29,7 @@ bool Contains(const std::string& haystack, const std::string& needle)
 // A console store with some data in it, as a real agent's would have.
 void MakeStore(const std::filesystem::path& dir)
 {
-    auto console = Console::Open(Paths::FromEnvironment(dir));
+    auto console = Console::Open(Paths::FromEnvironment(dir), sync::ConsoleSchema());
     BOOST_TEST_REQUIRE(console.IsOk());
     auto r = console.Value()
                  ->Store()
@@ -131,9 +132,9 @@ BOOST_AUTO_TEST_CASE(store_from_a_newer_version_fails)
     TempDir dir;
     MakeStore(dir.Path());
     {
-        auto opened = store::Database::Open(dir / "console.db", ConsoleStore::Migrations());
+        auto opened = store::Database::Open(dir / "console.db", sync::ConsoleSchema());
         BOOST_TEST_REQUIRE(opened.IsOk());
-        BOOST_TEST(opened.Value()->Exec("PRAGMA user_version = 1000").IsOk());
+        BOOST_TEST(opened.Value()->Exec("UPDATE schema_module SET version = 99 WHERE module = 'sync'").IsOk());
     }
     auto r = Cli("--data-dir " + Quote(dir.Path().string()) + " db check");
     BOOST_TEST(r.status == 1);
@@ -326,7 +327,7 @@ BOOST_AUTO_TEST_CASE(import_find_merge_and_timeline)
 
     // The agent's console recorded a call; the timeline shows it.
     {
-        auto console = Console::Open(Paths::FromEnvironment(dir.Path()));
+        auto console = Console::Open(Paths::FromEnvironment(dir.Path()), sync::ConsoleSchema());
         BOOST_TEST_REQUIRE(console.IsOk());
         auto r = console.Value()
                      ->Store()

@@ -2,6 +2,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <civic/core/Console.h>
+#include <civic/core/CoreSchema.h>
 #include <civic/core/Executor.h>
 #include <civic/core/SecretFile.h>
 #include <civic/core/Secrets.h>
@@ -78,12 +79,12 @@ BOOST_AUTO_TEST_CASE(settings_round_trip_through_the_store)
     s.jurisdiction_id = "phila.gov";
     s.ui_language = "es";
     {
-        auto store = ConsoleStore::Open(dir / "console.db");
+        auto store = ConsoleStore::Open(dir / "console.db", {CoreSchema()});
         BOOST_TEST_REQUIRE(store.IsOk());
         auto saved = store.Value()->Submit([&](store::Database& db) { return s.Save(db); }).get();
         BOOST_TEST(saved.IsOk());
     }
-    auto store = ConsoleStore::Open(dir / "console.db");
+    auto store = ConsoleStore::Open(dir / "console.db", {CoreSchema()});
     BOOST_TEST_REQUIRE(store.IsOk());
     auto loaded = store.Value()->Submit([](store::Database& db) { return Settings::Load(db); }).get();
     BOOST_TEST_REQUIRE(loaded.IsOk());
@@ -92,7 +93,7 @@ BOOST_AUTO_TEST_CASE(settings_round_trip_through_the_store)
 
 BOOST_AUTO_TEST_CASE(defaults_when_nothing_was_saved)
 {
-    auto store = ConsoleStore::Open(":memory:");
+    auto store = ConsoleStore::Open(":memory:", {CoreSchema()});
     BOOST_TEST_REQUIRE(store.IsOk());
     auto loaded = store.Value()->Submit([](store::Database& db) { return Settings::Load(db); }).get();
     BOOST_TEST_REQUIRE(loaded.IsOk());
@@ -199,37 +200,16 @@ BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(ConsoleSuite)
 
-BOOST_AUTO_TEST_CASE(fresh_console_has_an_empty_outbox)
+BOOST_AUTO_TEST_CASE(a_fresh_console_creates_its_database_with_the_modules_given)
 {
     TempDir dir;
-    auto console = Console::Open(Paths::FromEnvironment(dir.Path()));
+    auto console = Console::Open(Paths::FromEnvironment(dir.Path()), {CoreSchema()});
     BOOST_TEST_REQUIRE(console.IsOk());
-    auto count = console.Value()->Store().Submit(CountPendingOutbox).get();
-    BOOST_TEST_REQUIRE(count.IsOk());
-    BOOST_TEST(count.Value() == 0);
+    auto check = console.Value()->Store().Submit([](store::Database& db) { return db.Check(); }).get();
+    BOOST_TEST(check.ok);
+    using Modules = std::vector<std::pair<std::string, int>>;
+    BOOST_TEST((check.modules == Modules{{"core", 1}}));
     BOOST_TEST(std::filesystem::exists(dir / "console.db"));
-}
-
-BOOST_AUTO_TEST_CASE(pending_count_covers_what_still_needs_delivering)
-{
-    auto store = ConsoleStore::Open(":memory:");
-    BOOST_TEST_REQUIRE(store.IsOk());
-    auto count = store.Value()
-                     ->Submit([](store::Database& db) {
-                         const char* states[] = {"pending", "sending", "attention", "delivered",
-                                                 "discarded"};
-                         int n = 0;
-                         for (const char* s : states) {
-                             auto q = db.Prepare(
-                                 "INSERT INTO outbox(idempotency_key, kind, state, "
-                                 "created_at, updated_at) VALUES(?1, 'request', ?2, 0, 0)");
-                             (void)q.BindAll("k" + std::to_string(++n), s).Run();
-                         }
-                         return CountPendingOutbox(db);
-                     })
-                     .get();
-    BOOST_TEST_REQUIRE(count.IsOk());
-    BOOST_TEST(count.Value() == 3);
 }
 
 BOOST_AUTO_TEST_CASE(saved_settings_are_visible_at_once_and_after_restart)
@@ -239,12 +219,12 @@ BOOST_AUTO_TEST_CASE(saved_settings_are_visible_at_once_and_after_restart)
     Settings s;
     s.agent_name = "Lee";
     {
-        auto console = Console::Open(paths);
+        auto console = Console::Open(paths, {CoreSchema()});
         BOOST_TEST_REQUIRE(console.IsOk());
         console.Value()->SaveSettings(s);
         BOOST_TEST(console.Value()->GetSettings().agent_name == "Lee");
     }
-    auto console = Console::Open(paths);
+    auto console = Console::Open(paths, {CoreSchema()});
     BOOST_TEST_REQUIRE(console.IsOk());
     BOOST_TEST(console.Value()->GetSettings().agent_name == "Lee");
 }
@@ -254,7 +234,7 @@ BOOST_AUTO_TEST_CASE(console_refuses_a_truncated_store_and_names_it)
     TempDir dir;
     const auto paths = Paths::FromEnvironment(dir.Path());
     {
-        auto console = Console::Open(paths);
+        auto console = Console::Open(paths, {CoreSchema()});
         BOOST_TEST_REQUIRE(console.IsOk());
         auto filled = console.Value()
                           ->Store()
@@ -271,7 +251,7 @@ BOOST_AUTO_TEST_CASE(console_refuses_a_truncated_store_and_names_it)
     }
     const auto bytes = ReadFile(paths.ConsoleDb());
     WriteFile(paths.ConsoleDb(), bytes.substr(0, bytes.size() / 3));
-    auto console = Console::Open(paths);
+    auto console = Console::Open(paths, {CoreSchema()});
     BOOST_TEST_REQUIRE(!console.IsOk());
     BOOST_TEST(console.Err().kind == ErrorKind::Corrupt);
     BOOST_TEST(console.Err().message.find(paths.ConsoleDb().string()) != std::string::npos);

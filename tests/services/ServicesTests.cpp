@@ -102,7 +102,7 @@ BOOST_AUTO_TEST_CASE(outbox_counts_reach_their_listeners)
     BOOST_TEST_REQUIRE(session.IsOk());
     std::atomic<int> heard{-1};
     auto sub = session.Value()->Outbox().CountsChanged().Add(
-        [&](const Result<OutboxCounts>& c) { heard = c ? c->waiting + c->attention : -2; });
+        [&](const Result<sync::OutboxCounts>& c) { heard = c ? c->waiting + c->attention : -2; });
     session.Value()->Outbox().RefreshCounts();
     BOOST_TEST(WaitUntil([&] { return heard == 0; }));
     sub.Reset();

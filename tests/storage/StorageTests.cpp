@@ -88,6 +88,80 @@ BOOST_AUTO_TEST_CASE(a_failing_step_leaves_the_previous_version)
     BOOST_TEST(again->SchemaVersion() == 1);
 }
 
+// Two modules whose steps were once numbered in one list: a 1, b 2, a 3.
+constexpr std::array<Migration, 2> kNotes{{
+    {1, "CREATE TABLE note(id INTEGER PRIMARY KEY, text TEXT NOT NULL);", nullptr, 1},
+    {2, "ALTER TABLE note ADD COLUMN tag TEXT;", nullptr, 3},
+}};
+constexpr std::array<Migration, 2> kPins{{
+    {1, "CREATE TABLE pin(note INTEGER REFERENCES note(id));", nullptr, 2},
+    {2, "ALTER TABLE pin ADD COLUMN at INTEGER;"}, // added since
+}};
+const Schema kModules{{"notes", kNotes}, {"pins", kPins}};
+
+BOOST_AUTO_TEST_CASE(a_file_migrated_in_one_list_runs_each_module_from_where_it_stopped)
+{
+    TempDir dir;
+    {
+        // The old list, stopped after its step 2: notes 1 and pins 1 are in.
+        const std::array<Migration, 2> old{{{1, kNotes[0].sql}, {2, kPins[0].sql}}};
+        auto db = OpenOk(dir / "a.db", old);
+        BOOST_TEST(db->Exec("INSERT INTO note(text) VALUES('kept')").IsOk());
+    }
+    auto db = Database::Open(dir / "a.db", kModules);
+    BOOST_TEST_REQUIRE(db.IsOk(), (db ? "" : db.Err().message));
+    BOOST_TEST(CountNotes(*db.Value()) == 1);
+    BOOST_TEST(db.Value()->Exec("INSERT INTO note(text, tag) VALUES('new', 't')").IsOk()); // notes 2 ran
+    BOOST_TEST(db.Value()->Exec("INSERT INTO pin(note, at) VALUES(1, 5)").IsOk());        // pins 2 ran
+    using Modules = std::vector<std::pair<std::string, int>>;
+    BOOST_TEST((db.Value()->Check().modules == Modules{{"notes", 2}, {"pins", 2}}));
+}
+
+BOOST_AUTO_TEST_CASE(a_module_added_later_gets_its_steps_without_touching_the_others)
+{
+    TempDir dir;
+    {
+        auto db = Database::Open(dir / "a.db", Schema{{"notes", kNotes}});
+        BOOST_TEST_REQUIRE(db.IsOk());
+        BOOST_TEST(db.Value()->Exec("INSERT INTO note(text) VALUES('kept')").IsOk());
+    }
+    auto db = Database::Open(dir / "a.db", kModules);
+    BOOST_TEST_REQUIRE(db.IsOk(), (db ? "" : db.Err().message));
+    BOOST_TEST(CountNotes(*db.Value()) == 1);
+    BOOST_TEST(db.Value()->Exec("INSERT INTO pin(note, at) VALUES(1, 5)").IsOk());
+}
+
+BOOST_AUTO_TEST_CASE(a_module_newer_than_this_version_is_refused_and_the_file_untouched)
+{
+    TempDir dir;
+    const auto path = dir / "a.db";
+    {
+        auto db = Database::Open(path, kModules);
+        BOOST_TEST_REQUIRE(db.IsOk());
+        BOOST_TEST(db.Value()->Exec("UPDATE schema_module SET version = 7 WHERE module = 'pins'").IsOk());
+        BOOST_TEST(db.Value()->Exec("PRAGMA wal_checkpoint(TRUNCATE)").IsOk());
+    }
+    const auto before = ReadFile(path);
+    auto db = Database::Open(path, kModules);
+    BOOST_TEST_REQUIRE(!db.IsOk());
+    BOOST_TEST((db.Err().kind == ErrorKind::TooNew));
+    BOOST_TEST(db.Err().message.find("pins schema 7") != std::string::npos);
+    BOOST_TEST(ReadFile(path) == before);
+}
+
+BOOST_AUTO_TEST_CASE(a_failing_module_step_names_its_module_and_keeps_the_steps_before)
+{
+    TempDir dir;
+    const std::array<Migration, 2> broken{{kPins[0], {2, "CREATE TABLE pin(x);"}}};
+    auto db = Database::Open(dir / "a.db", Schema{{"notes", kNotes}, {"pins", broken}});
+    BOOST_TEST_REQUIRE(!db.IsOk());
+    BOOST_TEST(db.Err().message.find("schema step pins 2") != std::string::npos);
+    auto again = Database::Open(dir / "a.db", Schema{{"notes", kNotes}, {"pins", std::span(kPins).first(1)}});
+    BOOST_TEST_REQUIRE(again.IsOk());
+    using Modules = std::vector<std::pair<std::string, int>>;
+    BOOST_TEST((again.Value()->Check().modules == Modules{{"notes", 2}, {"pins", 1}}));
+}
+
 BOOST_AUTO_TEST_CASE(database_from_a_newer_version_is_refused_and_untouched)
 {
     TempDir dir;
@@ -329,59 +403,61 @@ BOOST_AUTO_TEST_CASE(invalid_sql_is_a_bug_and_throws)
 
 BOOST_AUTO_TEST_SUITE_END()
 
-BOOST_AUTO_TEST_SUITE(Ranking)
+BOOST_AUTO_TEST_SUITE(RankHook)
 
-// Scores of rows matching `match`, by rowid, from a rank expression.
-std::map<std::int64_t, double> Scores(Database& db, const std::string& rank, const std::string& match)
+// A rank function that scores a row by its hits, weighted by the column
+// weights passed after the table, and counts the queries it was started for.
+struct HitScore final : RankQuery
 {
-    std::map<std::int64_t, double> out;
-    auto q = db.Prepare("SELECT rowid, " + rank + " FROM doc WHERE doc MATCH ?1");
-    q.Bind(1, match);
-    while (q.Step().Value())
-        out[q.Int(0)] = q.Real(1);
-    return out;
-}
-
-struct RankFixture
-{
-    std::unique_ptr<Database> db = OpenOk(":memory:");
-    RankFixture()
+    double Score(RankRow& row) override
     {
-        BOOST_TEST_REQUIRE(db->RegisterBm25("rank_with_counts").IsOk());
-        BOOST_TEST_REQUIRE(db->Exec("CREATE VIRTUAL TABLE doc USING fts5(title, body);"
-                                    "INSERT INTO doc(rowid, title, body) VALUES"
-                                    " (1, 'pothole repair', 'crews fill the pothole'),"
-                                    " (2, 'trash pickup', 'a pothole is not trash'),"
-                                    " (3, 'street lights', 'report a dark street light'),"
-                                    " (4, 'trash', 'trash day and missed trash'),"
-                                    " (5, 'noise', 'loud music at night'), (6, 'trees', 'fallen limbs'),"
-                                    " (7, 'permits', 'block party permits'), (8, 'rodents', 'rats in the alley')")
-                               .IsOk());
+        double score = 0;
+        for (int i = 0; i < row.HitCount(); ++i)
+            score -= row.ArgReal(row.HitAt(i).column);
+        return score;
     }
 };
 
-BOOST_FIXTURE_TEST_CASE(without_counts_it_scores_as_fts5_bm25, RankFixture)
+BOOST_AUTO_TEST_CASE(a_registered_rank_scores_each_row_from_its_hits_and_arguments)
 {
-    const auto ours = Scores(*db, "rank_with_counts(doc, 4.0, 1.0)", "pothole OR trash");
-    const auto fts5 = Scores(*db, "bm25(doc, 4.0, 1.0)", "pothole OR trash");
-    BOOST_TEST_REQUIRE(ours.size() == 3u);
-    for (const auto& [id, score] : fts5)
-        BOOST_TEST(ours.at(id) == score, boost::test_tools::tolerance(1e-12));
-    BOOST_TEST(Scores(*db, "rank_with_counts(doc, 4.0, 1.0, '- -')", "pothole OR trash") == ours);
+    auto db = OpenOk(":memory:");
+    int starts = 0;
+    std::int64_t rows_seen = 0;
+    BOOST_TEST_REQUIRE(db->RegisterRank("hits", [&](RankRow& first) {
+                             ++starts;
+                             rows_seen = first.RowCount();
+                             return std::make_unique<HitScore>();
+                         })
+                           .IsOk());
+    BOOST_TEST_REQUIRE(db->Exec("CREATE VIRTUAL TABLE doc USING fts5(title, body);"
+                                "INSERT INTO doc(rowid, title, body) VALUES"
+                                " (1, 'trash', 'trash day'), (2, 'noise', 'trash in the alley'),"
+                                " (3, 'trees', 'fallen limbs')")
+                           .IsOk());
+    std::map<std::int64_t, double> scores;
+    auto q = db->Prepare("SELECT rowid, hits(doc, 10.0, 1.0) FROM doc WHERE doc MATCH 'trash'");
+    BOOST_TEST_REQUIRE(q.ForEach([&](Query& row) { scores[row.Int(0)] = row.Real(1); }).IsOk());
+    BOOST_TEST(scores.size() == 2u);
+    BOOST_TEST(scores.at(1) == -11.0); // title 10 + body 1
+    BOOST_TEST(scores.at(2) == -1.0);
+    BOOST_TEST(starts == 1); // one state for the query, not one per row
+    BOOST_TEST(rows_seen == 3);
 }
 
-BOOST_FIXTURE_TEST_CASE(given_counts_are_used_in_phrase_order, RankFixture)
+BOOST_AUTO_TEST_CASE(a_rank_that_throws_fails_the_query_instead_of_the_process)
 {
-    // The true counts (2 rows of 8 each) give bm25's scores; a phrase said to
-    // be in every row weighs (almost) nothing, so only the other one ranks.
-    const auto fts5 = Scores(*db, "bm25(doc, 4.0, 1.0)", "pothole OR trash");
-    const auto exact = Scores(*db, "rank_with_counts(doc, 4.0, 1.0, '2 2')", "pothole OR trash");
-    for (const auto& [id, score] : fts5)
-        BOOST_TEST(exact.at(id) == score, boost::test_tools::tolerance(1e-12));
-    const auto common_trash = Scores(*db, "rank_with_counts(doc, 4.0, 1.0, '2 8')", "pothole OR trash");
-    BOOST_TEST(common_trash.at(4) > -1e-3); // holds only trash
-    BOOST_TEST(common_trash.at(1) < -0.1);  // holds only pothole
-    BOOST_TEST(common_trash.at(1) == fts5.at(1), boost::test_tools::tolerance(1e-12));
+    auto db = OpenOk(":memory:");
+    BOOST_TEST_REQUIRE(db->RegisterRank("broken", [](RankRow&) -> std::unique_ptr<RankQuery> {
+                             throw std::runtime_error("no ranking today");
+                         })
+                           .IsOk());
+    BOOST_TEST_REQUIRE(db->Exec("CREATE VIRTUAL TABLE doc USING fts5(body);"
+                                "INSERT INTO doc(body) VALUES('trash day')")
+                           .IsOk());
+    auto q = db->Prepare("SELECT broken(doc) FROM doc WHERE doc MATCH 'trash'");
+    auto row = q.Step();
+    BOOST_TEST_REQUIRE(!row.IsOk());
+    BOOST_TEST(row.Err().message.find("no ranking today") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

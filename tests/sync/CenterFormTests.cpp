@@ -1,5 +1,6 @@
 #include <boost/test/unit_test.hpp>
 
+#include <civic/sync/ConsoleSchema.h>
 #include <civic/contacts/Contacts.h>
 #include <civic/core/ConsoleStore.h>
 #include <civic/sync/CenterForm.h>
@@ -157,7 +158,7 @@ BOOST_AUTO_TEST_CASE(every_problem_is_listed_for_the_form_to_mark)
 
 BOOST_AUTO_TEST_CASE(answers_to_a_centers_own_questions_are_kept_with_the_interaction)
 {
-    auto db = store::Database::Open(":memory:", ConsoleStore::Migrations()).Value();
+    auto db = store::Database::Open(":memory:", sync::ConsoleSchema()).Value();
     contacts::ContactStore cs(*db);
     contacts::NewContact c;
     c.name = "Ana Ruiz";

@@ -9,6 +9,7 @@
 #define BOOST_TEST_MODULE sync_exactly_once
 #include <boost/test/unit_test.hpp>
 
+#include <civic/sync/ConsoleSchema.h>
 #include <civic/contacts/Contacts.h>
 #include <civic/core/Console.h>
 #include <civic/sync/Outbox.h>
@@ -70,7 +71,7 @@ BOOST_AUTO_TEST_CASE(every_request_reaches_the_crm_exactly_once_through_failures
 
     // The wrap-ups, as agents submitted them during the storm.
     {
-        auto console = Console::Open(Paths::FromEnvironment(dir.Path()));
+        auto console = Console::Open(Paths::FromEnvironment(dir.Path()), sync::ConsoleSchema());
         BOOST_TEST_REQUIRE(console.IsOk());
         auto r = console.Value()->Store().Submit([](store::Database& db) -> Result<void> {
             contacts::ContactStore cs(db);
@@ -101,8 +102,8 @@ BOOST_AUTO_TEST_CASE(every_request_reaches_the_crm_exactly_once_through_failures
     const std::string data = dir.Path().string();
     int kills = 0, runs = 0;
     auto pending = [&] {
-        auto db = store::Database::Open(dir.Path() / "console.db", ConsoleStore::Migrations()).Value();
-        return CountPendingOutbox(*db).Value();
+        auto db = store::Database::Open(dir.Path() / "console.db", sync::ConsoleSchema()).Value();
+        return sync::CountPendingOutbox(*db).Value();
     };
     // Kill phase: flushes cut short at random moments.
     while (kills < kMinKills || (kills < 200 && pending() > 0 && runs < 400)) {
@@ -128,7 +129,7 @@ BOOST_AUTO_TEST_CASE(every_request_reaches_the_crm_exactly_once_through_failures
     BOOST_TEST_MESSAGE(runs << " flushes, " << kills << " killed with SIGKILL, " << server.Calls() << " calls");
     BOOST_TEST(kills >= kMinKills);
     if (pending() != 0) {
-        auto db = store::Database::Open(dir.Path() / "console.db", ConsoleStore::Migrations()).Value();
+        auto db = store::Database::Open(dir.Path() / "console.db", sync::ConsoleSchema()).Value();
         auto q = db->Prepare("SELECT state, count(*), max(next_attempt_at), max(attempts), max(last_error) "
                              "FROM outbox GROUP BY state");
         while (q.Step().Value())
@@ -152,7 +153,7 @@ BOOST_AUTO_TEST_CASE(every_request_reaches_the_crm_exactly_once_through_failures
         BOOST_TEST(n == 1, ref << " filed " << n << " times");
 
     // The store agrees: every entry delivered, under the id the CRM gave it.
-    auto db = store::Database::Open(dir.Path() / "console.db", ConsoleStore::Migrations()).Value();
+    auto db = store::Database::Open(dir.Path() / "console.db", sync::ConsoleSchema()).Value();
     auto entries = sync::List(*db);
     BOOST_TEST_REQUIRE(entries->size() == static_cast<size_t>(kWrapUps));
     std::set<std::string> ids;

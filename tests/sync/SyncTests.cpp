@@ -1,6 +1,7 @@
 #define BOOST_TEST_MODULE sync
 #include <boost/test/unit_test.hpp>
 
+#include <civic/sync/ConsoleSchema.h>
 #include <civic/contacts/Contacts.h>
 #include <civic/core/ConsoleStore.h>
 #include <civic/open311/Open311Connector.h>
@@ -21,7 +22,7 @@ namespace {
 
 struct World
 {
-    World() : db(store::Database::Open(":memory:", ConsoleStore::Migrations()).Value())
+    World() : db(store::Database::Open(":memory:", sync::ConsoleSchema()).Value())
     {
         contacts::ContactStore cs(*db);
         contacts::NewContact c;
@@ -59,6 +60,19 @@ struct World
     }
 };
 
+// console.db's modules as they stood when the single list reached `legacy`.
+store::Schema ConsoleSchemaUpTo(int legacy)
+{
+    auto schema = sync::ConsoleSchema();
+    for (auto& module : schema) {
+        size_t n = 0;
+        while (n < module.steps.size() && module.steps[n].legacy > 0 && module.steps[n].legacy <= legacy)
+            ++n;
+        module.steps = module.steps.first(n);
+    }
+    return schema;
+}
+
 crm::ConnectorConfig Config(const Open311Server& s, long timeout_ms = 5000)
 {
     crm::ConnectorConfig c;
@@ -90,7 +104,7 @@ BOOST_AUTO_TEST_CASE(a_wrap_up_is_an_interaction_a_request_and_an_outbox_entry_a
     BOOST_TEST((e.state == sync::State::Pending));
     BOOST_TEST(e.key.size() == 32u);
     BOOST_TEST(e.payload.description.find(sync::ReferenceFor(e.key)) != std::string::npos);
-    BOOST_TEST(CountPendingOutbox(*w.db).Value() == 1);
+    BOOST_TEST(sync::CountPendingOutbox(*w.db).Value() == 1);
     auto page = contacts::ContactStore(*w.db).Timeline(w.maria, {}, std::nullopt, 10).Value();
     BOOST_TEST_REQUIRE(page.entries.size() == 2u); // the call and the request's "opened"
     const auto& call = page.entries[1].type == contacts::TimelineEntry::Type::Interaction ? page.entries[1]
@@ -167,7 +181,7 @@ BOOST_AUTO_TEST_CASE(delivered_requests_take_the_crms_id)
     BOOST_TEST(e.remote_id == server.Requests().at(0).id);
     BOOST_TEST(contacts::ContactStore(*w.db).GetRequest(s.request)->request_id == e.remote_id);
     BOOST_TEST(server.Requests().at(0).idempotency_key == e.key);
-    BOOST_TEST(CountPendingOutbox(*w.db).Value() == 0);
+    BOOST_TEST(sync::CountPendingOutbox(*w.db).Value() == 0);
 }
 
 BOOST_AUTO_TEST_CASE(offline_it_waits_and_backs_off_then_delivers)
@@ -233,7 +247,7 @@ BOOST_AUTO_TEST_CASE(a_refusal_needs_attention_with_the_servers_words_and_can_be
     BOOST_TEST((e.state == sync::State::Attention));
     BOOST_TEST(e.last_error.find("service_code 'POTHOLES' is not a known service") != std::string::npos,
                e.last_error);
-    BOOST_TEST(CountPendingOutbox(*w.db).Value() == 1); // still counted: the agent must act
+    BOOST_TEST(sync::CountPendingOutbox(*w.db).Value() == 1); // still counted: the agent must act
     auto fixed = e.payload;
     fixed.service_code = "POTHOLE";
     BOOST_TEST(sync::Edit(*w.db, e.id, fixed).IsOk());
@@ -316,7 +330,7 @@ BOOST_AUTO_TEST_CASE(a_process_killed_mid_round_looks_for_the_round_at_the_crm_b
     BOOST_TEST(server.Requests().size() == 2u);
 
     // The store as the killed process left it: both entries were on their way.
-    auto after = store::Database::Open(dir / "at-crash.db", ConsoleStore::Migrations()).Value();
+    auto after = store::Database::Open(dir / "at-crash.db", sync::ConsoleSchema()).Value();
     for (const auto& e : sync::List(*after).Value())
         BOOST_TEST(sync::ToString(e.state) == "sending");
     BOOST_TEST(sync::RecoverInterrupted(*after).Value() == 2);
@@ -379,14 +393,14 @@ BOOST_AUTO_TEST_CASE(entries_queued_before_an_upgrade_are_sent_after_it)
     Open311Server server;
     {
         // Schema 6 kept each request in the outbox row itself.
-        auto old = store::Database::Open(dir / "console.db", ConsoleStore::Migrations().first(6)).Value();
+        auto old = store::Database::Open(dir / "console.db", ConsoleSchemaUpTo(6)).Value();
         BOOST_TEST(old->Exec(R"(INSERT INTO outbox(idempotency_key, kind, payload, state, created_at, updated_at)
             VALUES('0123456789abcdef', 'service_request', '{"request":{"service_code":"POTHOLE",
             "address":"1234 N Broad St","attributes":{"SIZE":["L"]},"description":"Queued before the upgrade"},
             "service_name":"Pothole repair"}', 'pending', 0, 0))")
                        .IsOk());
     }
-    auto db = store::Database::Open(dir / "console.db", ConsoleStore::Migrations()).Value();
+    auto db = store::Database::Open(dir / "console.db", sync::ConsoleSchema()).Value();
     auto entries = sync::List(*db).Value();
     BOOST_TEST_REQUIRE(entries.size() == 1u);
     BOOST_TEST(entries[0].service_name == "Pothole repair");

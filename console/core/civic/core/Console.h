@@ -24,10 +24,11 @@ enum class ConnectionState
 class Console
 {
 public:
-    // Creates the folders, opens (and migrates) the store and loads settings.
+    // Creates the folders, opens console.db with the modules of schema
+    // (sync::ConsoleSchema()), migrating them, and loads settings.
     // Blocks: call at start-up only. Errors: Io, Corrupt, TooNew, Busy — with
     // a message naming the file.
-    static Result<std::unique_ptr<Console>> Open(const Paths& paths);
+    static Result<std::unique_ptr<Console>> Open(const Paths& paths, const store::Schema& schema);
     ~Console();
 
     const Paths& GetPaths() const { return m_paths; }

@@ -1,5 +1,5 @@
-// ConsoleStore: the console's own database (console.db — settings, outbox,
-// audit log; later contacts and interactions) and the one thread that uses it.
+// ConsoleStore: the console's own database (console.db — the tables of the
+// modules its schema lists, sync::ConsoleSchema()) and the one thread that uses it.
 //
 // Every access runs on the store's SerialExecutor, so the UI thread never runs
 // SQL. Open() blocks: it is for start-up and the CLI, before any window exists.
@@ -21,7 +21,8 @@ class ConsoleStore
 {
 public:
     // Errors: as store::Database::Open (Corrupt, TooNew, Io, Busy).
-    static Result<std::unique_ptr<ConsoleStore>> Open(const std::filesystem::path& path);
+    static Result<std::unique_ptr<ConsoleStore>> Open(const std::filesystem::path& path,
+                                                      const store::Schema& schema);
     // Runs what is queued, then closes the database on its own thread.
     ~ConsoleStore();
 
@@ -46,8 +47,6 @@ public:
     }
     const std::filesystem::path& Path() const { return m_path; }
 
-    static std::span<const store::Migration> Migrations();
-
 private:
     ConsoleStore() = default;
 
@@ -55,16 +54,6 @@ private:
     std::unique_ptr<store::Database> m_db;            // used on m_executor only
     std::unique_ptr<SerialExecutor> m_executor;
 };
-
-struct OutboxCounts
-{
-    int waiting = 0;   // pending or being sent
-    int attention = 0; // refused by the CRM: an agent must act
-    bool operator==(const OutboxCounts&) const = default;
-};
-Result<OutboxCounts> CountOutbox(store::Database& db);
-// Entries waiting for the CRM: pending, sending and needing attention.
-Result<int> CountPendingOutbox(store::Database& db);
 
 // Appends to the audit log (who did what to which record, and when).
 Result<void> Audit(store::Database& db, std::string_view agent, std::string_view action,

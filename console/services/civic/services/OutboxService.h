@@ -48,7 +48,7 @@ public:
 
     // Counts the outbox on the store thread and tells CountsChanged().
     void RefreshCounts();
-    Listeners<Result<OutboxCounts>>& CountsChanged() { return m_counts; }
+    Listeners<Result<sync::OutboxCounts>>& CountsChanged() { return m_counts; }
 
     // A round with the CRM now, unless one is running (its end is announced
     // anyway). Statuses are refreshed every tenth round and the catalog every
@@ -62,7 +62,7 @@ public:
 
 private:
     Console& m_console;
-    Listeners<Result<OutboxCounts>> m_counts;
+    Listeners<Result<sync::OutboxCounts>> m_counts;
     Listeners<CrmRound> m_rounds;
     std::atomic<bool> m_busy{false};
     std::atomic<int> m_round_number{0};

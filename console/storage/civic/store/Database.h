@@ -8,6 +8,7 @@
 
 #include <civic/Result.h>
 #include <civic/ThreadCheck.h>
+#include <civic/store/TextIndex.h>
 
 #include <cstdint>
 #include <filesystem>
@@ -25,10 +26,12 @@ struct sqlite3_stmt;
 
 namespace civic::store {
 
-// One numbered step of a schema. Steps run in order, each in its own
-// transaction, and PRAGMA user_version records the last one applied.
 class Database;
 
+// One numbered step of a schema. Steps run in order, each in its own
+// transaction. In a file one owner migrates, PRAGMA user_version records the
+// last step applied; in a file shared by modules (SchemaModule), the table
+// schema_module records each module's.
 struct Migration
 {
     int version;
@@ -36,90 +39,24 @@ struct Migration
     // What SQL alone cannot say (rewriting a table's definition): runs after
     // sql, in the same transaction.
     Result<void> (*run)(Database& db) = nullptr;
+    // For a step that predates per-module numbering: its number in the file's
+    // single sequence then, so a file migrated that way is taken up where it
+    // stopped. 0 for a step added since.
+    int legacy = 0;
 };
 
-// Receives the terms a TokenFilter wants indexed for one token.
-class TokenSink
+// One module's own tables in a file several modules share: its steps,
+// numbered by the module alone, so adding a table to one module touches no
+// other module's list.
+struct SchemaModule
 {
-public:
-    virtual ~TokenSink() = default;
-    // The first call for a token is its main term; later calls for the same token
-    // are indexed at the same position (synonyms, stems).
-    virtual void Add(std::string_view term) = 0;
+    std::string_view name;
+    std::span<const Migration> steps;
 };
 
-// The terms a filter made of one text, in order, with their positions: made
-// ahead of time (Tokenizer, on any thread) and indexed later in place of
-// tokenizing the text again (TokenFilter::Prepared).
-struct TokenStream
-{
-    struct Term
-    {
-        std::uint32_t offset; // into bytes
-        std::uint32_t size;
-        int start; // byte offsets of the token in text
-        int end;
-        bool colocated; // at the position of the term before it (a stem)
-    };
-    std::string text;
-    std::string bytes;
-    std::vector<Term> terms;
-};
-
-// Turns each token of SQLite's unicode61 tokenizer (lower-cased, diacritics
-// removed: "Garbáge" -> "garbage") into the terms to index — the token itself,
-// its stems — or into nothing (a stop word). One instance serves one FTS5 table
-// on one connection, so it may keep caches without locking.
-class TokenFilter
-{
-public:
-    virtual ~TokenFilter() = default;
-    enum class Mode
-    {
-        Document, // indexing: add every term to index
-        Query,    // a MATCH expression whose terms the caller expanded: the token alone
-        Aux,      // re-reading a row for snippet() or highlight(): positions only, so
-                  // add the main term and skip the rest (it must drop what Document drops)
-    };
-    virtual void Filter(std::string_view token, Mode mode, TokenSink& sink) = 0;
-    // Terms made earlier for this text, to be indexed as they are instead of
-    // tokenizing it again; null if there are none. Asked for each text FTS5
-    // indexes (Document mode) before tokenizing it.
-    virtual const TokenStream* Prepared(std::string_view text)
-    {
-        (void)text;
-        return nullptr;
-    }
-};
-
-// A registered tokenizer's work done away from any connection: unicode61
-// (remove_diacritics 2) and a filter, recording the terms a Document-mode
-// tokenization gives FTS5. Made by Database::NewTokenizer; usable on any one
-// thread at a time, since it shares nothing with the connection after that.
-class Tokenizer
-{
-public:
-    ~Tokenizer();
-    Tokenizer(const Tokenizer&) = delete;
-    Tokenizer& operator=(const Tokenizer&) = delete;
-    // Replaces out's text and terms with those of text.
-    void Tokenize(std::string text, TokenStream& out);
-
-private:
-    friend class Database;
-    struct Base;
-    Tokenizer(std::unique_ptr<Base> base, std::unique_ptr<TokenFilter> filter);
-    std::unique_ptr<Base> m_base;
-    std::unique_ptr<TokenFilter> m_filter;
-};
-
-// A folded token and where it stands in the original text (byte offsets).
-struct Token
-{
-    std::string text;
-    int start;
-    int end;
-};
+// The modules sharing one file, in the order their steps run: a module after
+// those whose tables it references.
+using Schema = std::vector<SchemaModule>;
 
 // A prepared statement borrowed from the connection's cache. Bind indexes are
 // 1-based as in SQLite; column indexes are 0-based. Destroying the Query resets
@@ -188,7 +125,8 @@ struct CheckReport
 {
     bool ok = false;
     std::vector<std::string> problems; // as reported by PRAGMA integrity_check
-    int schema_version = 0;
+    int schema_version = 0; // a single-owner file's user_version
+    std::vector<std::pair<std::string, int>> modules; // a shared file's modules and their versions
     std::int64_t page_count = 0;
     std::int64_t page_size = 0;
 };
@@ -206,6 +144,12 @@ public:
     // file is left exactly as it was. Use ":memory:" for a private in-memory store.
     static Result<std::unique_ptr<Database>> Open(const std::filesystem::path& path,
                                                   std::span<const Migration> migrations,
+                                                  OpenMode mode = OpenMode::ReadWrite,
+                                                  const Setup& setup = {});
+    // The same for a file shared by modules. Errors as above; TooNew when any
+    // module's recorded version is beyond its last step given.
+    static Result<std::unique_ptr<Database>> Open(const std::filesystem::path& path,
+                                                  const Schema& schema,
                                                   OpenMode mode = OpenMode::ReadWrite,
                                                   const Setup& setup = {});
     ~Database();
@@ -229,12 +173,11 @@ public:
     // terms on another thread (TokenFilter::Prepared). Errors: Invalid.
     Result<std::unique_ptr<Tokenizer>> NewTokenizer(std::unique_ptr<TokenFilter> filter);
 
-    // Registers the FTS5 auxiliary function `name`(table, weight per column,
-    // counts): BM25 as FTS5's bm25() computes it, except that counts may say
-    // how many rows hold each phrase ("12 4031 -", in MATCH order), sparing
-    // FTS5 reading every phrase's whole doclist at each query. A phrase
-    // whose count is "-" or missing is counted as bm25() does. Errors: Invalid.
-    Result<void> RegisterBm25(const std::string& name);
+    // Registers the FTS5 auxiliary function `name`(table, args...) scoring
+    // each row through the RankQuery that start makes for its query (on the
+    // query's first row). How rows are ranked is the caller's: this is the
+    // hook, not the formula. Errors: Invalid.
+    Result<void> RegisterRank(const std::string& name, RankStart start);
 
     // Splits text as the unicode61 tokenizer does (lower-cased, diacritics
     // removed), without any filter. For building queries that match the index.
@@ -269,7 +212,15 @@ public:
 private:
     friend class Query;
     Database(sqlite3* db, std::filesystem::path path);
+    static Result<std::unique_ptr<Database>> OpenConnection(const std::filesystem::path& path,
+                                                            OpenMode mode);
+    Result<void> Configure(OpenMode mode, const Setup& setup);
     Result<void> Migrate(std::span<const Migration> migrations);
+    Result<void> Migrate(const Schema& schema);
+    Result<void> RunStep(const Migration& step, std::string_view module);
+    Result<void> AdoptModules(const Schema& schema);
+    Result<std::map<std::string, int, std::less<>>> ModuleVersions();
+    Result<void> RefuseNewerModules(const Schema& schema);
     void Release(sqlite3_stmt* stmt);
 
     struct CachedStatement
@@ -278,11 +229,15 @@ private:
         bool in_use = false;
     };
 
-    struct Fts5Support;
+    struct Fts5Support; // TextIndex.cpp
+    struct Fts5SupportDelete
+    {
+        void operator()(Fts5Support* p) const;
+    };
 
     sqlite3* m_db;
     std::filesystem::path m_path;
-    std::unique_ptr<Fts5Support> m_fts;
+    std::unique_ptr<Fts5Support, Fts5SupportDelete> m_fts;
     std::map<std::string, CachedStatement, std::less<>> m_cache;
     ThreadCheck m_thread;
     std::string m_open_key; // this file in the registry of open files (Database.cpp)

@@ -101,6 +101,18 @@ struct Entry
     std::string contact_name;
 };
 
+struct OutboxCounts
+{
+    int waiting = 0;   // pending or being sent
+    int attention = 0; // refused by the CRM: an agent must act
+    bool operator==(const OutboxCounts&) const = default;
+};
+// What the status bar shows.
+Result<OutboxCounts> CountOutbox(store::Database& db);
+// Entries waiting for the CRM: pending, sending and needing attention.
+Result<int> CountPendingOutbox(store::Database& db);
+
+
 Result<std::vector<Entry>> List(store::Database& db, const std::vector<State>& states = {});
 Result<Entry> Get(store::Database& db, std::int64_t id);
 // Back to pending now (after an agent corrected it, or to try again at once).
