@@ -101,14 +101,7 @@ bool ConsoleSession::SyncKnowledge()
         } else {
             done.report = std::move(report).Value();
             // Conflicts waiting, counted on the knowledge thread's connection.
-            done.conflicts = m_knowledge
-                                 ->Submit([](kb::KnowledgeBase* kb) -> int {
-                                     if (!kb)
-                                         return 0;
-                                     auto c = kb::KnowledgeSync(*kb).Conflicts();
-                                     return c ? static_cast<int>(c->size()) : 0;
-                                 })
-                                 .get();
+            done.conflicts = Await<int>([this](Reply<int> r) { m_knowledge->CountConflicts(std::move(r)); });
         }
         m_kb_syncing = false;
         m_knowledge_rounds.Emit(done);

@@ -76,18 +76,23 @@ ArticleEditor::ArticleEditor(wxWindow* parent, kb::KnowledgeService& service, Ac
         m_state->SetLabel(_("New article, not saved yet"));
         m_save->Enable();
     }
-    if (restored) {
-        const kb::Autosave draft = *restored;
-        // Applied once the article itself has loaded (CallAfter runs after
-        // the load's result, which was posted first).
-        RunThenOnWindow(m_service.Executor(), this, [] { return 0; }, [this, draft](int) {
-            SetContent(draft.content);
-            m_dirty = true;
-            ShowMessage(wxString::Format(_("Restored the changes autosaved at %s. Save to keep them."),
-                                         wxDateTime(static_cast<time_t>(draft.saved_at)).FormatISOCombined(' ')),
-                        false);
-        });
-    }
+    // Over the article once it has loaded (Load), or over the empty form.
+    m_restored = std::move(restored);
+    if (!article_id)
+        ApplyRestored();
+}
+
+void ArticleEditor::ApplyRestored()
+{
+    if (!m_restored)
+        return;
+    const kb::Autosave draft = std::move(*m_restored);
+    m_restored.reset();
+    SetContent(draft.content);
+    m_dirty = true;
+    ShowMessage(wxString::Format(_("Restored the changes autosaved at %s. Save to keep them."),
+                                 wxDateTime(static_cast<time_t>(draft.saved_at)).FormatISOCombined(' ')),
+                false);
 }
 
 ArticleEditor::ArticleEditor(wxWindow* parent, kb::KnowledgeService& service, ActorFn actor,
@@ -262,31 +267,15 @@ void ArticleEditor::Load(std::int64_t id)
     const kb::Actor actor = m_actor();
     m_save->Disable();
     m_state->SetLabel(_("Opening…"));
-    RunThenOnWindow(
-        m_service.Executor(), this,
-        [&service = m_service, actor, id]() -> Result<kb::Article> {
-            kb::KnowledgeBase* kb = service.Kb();
-            if (!kb)
-                return *service.OpenError();
-            auto a = kb->Get(id);
-            if (!a)
-                return a.Err();
-            if (a->status != kb::Status::Published && a->status != kb::Status::Archived)
-                return a;
-            // Agents keep reading the published text; edits go to a copy.
-            auto copy = kb->StartEdit(actor, id);
-            if (!copy)
-                return copy.Err();
-            return kb->Get(copy.Value());
-        },
-        [this](Result<kb::Article> a) {
-            if (!a) {
-                m_state->SetLabel(_("This article cannot be edited."));
-                ShowMessage(U(a.Err().message), true);
-                return;
-            }
-            Loaded(a.Value());
-        });
+    m_service.OpenForEditing(actor, id, OnWindow(this, [this](Result<kb::Article> a) {
+        if (!a) {
+            m_state->SetLabel(_("This article cannot be edited."));
+            ShowMessage(U(a.Err().message), true);
+            return;
+        }
+        Loaded(a.Value());
+        ApplyRestored();
+    }));
 }
 
 void ArticleEditor::Loaded(const kb::Article& a)
@@ -370,19 +359,12 @@ void ArticleEditor::AutosaveNow()
     draft.base_revision = m_revision;
     draft.content = GetContent();
     const kb::Actor actor = m_actor();
-    RunThenOnWindow(
-        m_service.Executor(), this,
-        [&service = m_service, actor, draft]() -> Result<void> {
-            if (!service.Kb())
-                return *service.OpenError();
-            return service.Kb()->SaveAutosave(actor, draft);
-        },
-        [this](Result<void> r) {
-            if (!r)
-                ShowMessage(wxString::Format(_("Autosave failed: %s"), U(r.Err().message)), true);
-            else
-                ShowMessage(wxString::Format(_("Autosaved at %s"), wxDateTime::Now().FormatISOTime()), false);
-        });
+    m_service.SaveAutosave(actor, draft, OnWindow(this, [this](Result<void> r) {
+        if (!r)
+            ShowMessage(wxString::Format(_("Autosave failed: %s"), U(r.Err().message)), true);
+        else
+            ShowMessage(wxString::Format(_("Autosaved at %s"), wxDateTime::Now().FormatISOTime()), false);
+    }));
 }
 
 void ArticleEditor::Save(std::function<void()> then)
@@ -396,26 +378,9 @@ void ArticleEditor::Save(std::function<void()> then)
     const int revision = m_revision;
     const std::string key = m_autosave_key;
     m_save->Disable();
-    RunThenOnWindow(
-        m_service.Executor(), this,
-        [&service = m_service, actor, id, revision, c, key]() -> Result<kb::Article> {
-            kb::KnowledgeBase* kb = service.Kb();
-            if (!kb)
-                return *service.OpenError();
-            std::int64_t saved = id;
-            if (id == 0) {
-                auto created = kb->CreateDraft(actor, c);
-                if (!created)
-                    return created.Err();
-                saved = created.Value();
-            } else if (auto r = kb->SaveDraft(actor, id, c, revision); !r) {
-                return r.Err();
-            }
-            // Saved as a revision: the autosave has done its job.
-            (void)kb->DropAutosave(actor, key);
-            return kb->Get(saved);
-        },
-        [this, then = std::move(then)](Result<kb::Article> a) {
+    m_service.SaveDraft(
+        actor, id, revision, c, key,
+        OnWindow(this, [this, then = std::move(then)](Result<kb::Article> a) {
             m_save->Enable();
             if (!a) {
                 // Nothing typed is lost: the text stays here and in the autosave.
@@ -433,7 +398,7 @@ void ArticleEditor::Save(std::function<void()> then)
             ShowMessage(wxString::Format(_("Saved as revision %d."), a->revision), false);
             if (then)
                 then();
-        });
+        }));
 }
 
 void ArticleEditor::SubmitForReview()
@@ -441,24 +406,14 @@ void ArticleEditor::SubmitForReview()
     auto submit = [this] {
         const kb::Actor actor = m_actor();
         const std::int64_t id = m_id;
-        RunThenOnWindow(
-            m_service.Executor(), this,
-            [&service = m_service, actor, id]() -> Result<kb::Article> {
-                kb::KnowledgeBase* kb = service.Kb();
-                if (!kb)
-                    return *service.OpenError();
-                if (auto r = kb->Submit(actor, id); !r)
-                    return r.Err();
-                return kb->Get(id);
-            },
-            [this](Result<kb::Article> a) {
-                if (!a) {
-                    ShowMessage(wxString::Format(_("Not submitted: %s"), U(a.Err().message)), true);
-                    return;
-                }
-                Loaded(a.Value());
-                ShowMessage(_("Submitted: another knowledge manager reviews it in the review queue."), false);
-            });
+        m_service.SubmitForReview(actor, id, OnWindow(this, [this](Result<kb::Article> a) {
+            if (!a) {
+                ShowMessage(wxString::Format(_("Not submitted: %s"), U(a.Err().message)), true);
+                return;
+            }
+            Loaded(a.Value());
+            ShowMessage(_("Submitted: another knowledge manager reviews it in the review queue."), false);
+        }));
     };
     if (m_dirty || m_id == 0)
         Save(submit);
@@ -495,10 +450,7 @@ void ArticleEditor::OnClose(wxCloseEvent& event)
         }
         // Discard: the autosave goes too — the manager chose to lose it.
         const kb::Actor actor = m_actor();
-        m_service.Post([actor, key = m_autosave_key](kb::KnowledgeBase* kb) {
-            if (kb)
-                (void)kb->DropAutosave(actor, key);
-        });
+        m_service.DropAutosave(actor, m_autosave_key, {});
     }
     m_autosave.Stop();
     if (IsModal())

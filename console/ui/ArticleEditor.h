@@ -63,6 +63,8 @@ private:
     void Build(bool merge_mode);
     void Load(std::int64_t id);
     void Loaded(const kb::Article& a);
+    // The autosave the editor was opened to restore, over what has loaded.
+    void ApplyRestored();
     void OnChanged();
     void UpdatePreview();
     void ShowMessage(const wxString& text, bool error);
@@ -77,6 +79,7 @@ private:
     int m_revision = 0;
     std::string m_uid;
     std::string m_autosave_key;
+    std::optional<kb::Autosave> m_restored;
     bool m_dirty = false;
     bool m_loading = false;
 

@@ -1,20 +1,17 @@
 // Results of background work, landing on a window on the UI thread.
 //
-// OnWindow(window, then): a services::Reply for a service call. When the
-// service answers (on its own thread), then(result) runs later on the UI
+// OnWindow(window, then): a Reply for a service call (civic/Reply.h). When
+// the service answers (on its own thread), then(result) runs later on the UI
 // thread, only if the window still exists — a window closed meanwhile is not
-// an error, its result is dropped.
-//
-// RunThenOnWindow(executor, window, work, then): work() runs on a service's
-// executor (the knowledge base's), then(result) as above.
+// an error, its result is dropped. Windows only call services: the thread
+// work runs on is the service's choice, never the window's.
 //
 // Thread rules: call from the UI thread. The wxWeakRef is created and read on
 // the UI thread only, and destroyed there too: the last owner of it may be a
 // worker, so its deleter hands the deletion to the UI thread.
 #pragma once
 
-#include <civic/core/Executor.h>
-#include <civic/services/Reply.h>
+#include <civic/Reply.h>
 
 #include <wx/app.h>
 #include <wx/thread.h>
@@ -64,14 +61,6 @@ auto OnWindow(wxWindow* window, Then then)
     return [ref = detail::MakeWindowRef(window), then = std::move(then)](auto result) {
         detail::Deliver(ref, then, std::move(result));
     };
-}
-
-template <class Work, class Then>
-void RunThenOnWindow(SerialExecutor& executor, wxWindow* window, Work work, Then then)
-{
-    executor.Post([ref = detail::MakeWindowRef(window), work = std::move(work), then = std::move(then)]() mutable {
-        detail::Deliver(ref, std::move(then), work());
-    });
 }
 
 } // namespace civic::ui

@@ -67,28 +67,15 @@ HistoryDialog::HistoryDialog(wxWindow* parent, kb::KnowledgeService& service, Ac
     SetEscapeId(wxID_CLOSE);
     m_list->SetFocus();
 
-    RunThenOnWindow(
-        m_service.Executor(), this,
-        [&service, article_id]() -> Result<std::pair<std::string, std::vector<kb::RevisionInfo>>> {
-            kb::KnowledgeBase* kb = service.Kb();
-            if (!kb)
-                return *service.OpenError();
-            auto a = kb->Get(article_id);
-            if (!a)
-                return a.Err();
-            auto h = kb->History(a->uid);
-            if (!h)
-                return h.Err();
-            return std::make_pair(a->uid, std::move(h).Value());
-        },
-        [this](Result<std::pair<std::string, std::vector<kb::RevisionInfo>>> r) {
+    m_service.History(article_id,
+        OnWindow(this, [this](Result<kb::ArticleHistory> r) {
             if (!r) {
                 m_message->SetLabel(U(r.Err().message));
                 return;
             }
-            m_uid = r->first;
-            Loaded(std::move(r.Value().second));
-        });
+            m_uid = r->uid;
+            Loaded(std::move(r.Value().revisions));
+        }));
 }
 
 void HistoryDialog::Loaded(std::vector<kb::RevisionInfo> revisions)
@@ -143,28 +130,15 @@ void HistoryDialog::Compare(int from, int to)
     m_restore->Enable(from != m_revisions.front().number);
     m_restore->SetLabel(wxString::Format(_("&Restore revision %d"), from));
     Layout();
-    RunThenOnWindow(
-        m_service.Executor(), this,
-        [&service = m_service, uid = m_uid, from, to]() -> Result<std::vector<kb::DiffLine>> {
-            kb::KnowledgeBase* kb = service.Kb();
-            if (!kb)
-                return *service.OpenError();
-            auto a = kb->GetRevision(uid, from);
-            if (!a)
-                return a.Err();
-            auto b = kb->GetRevision(uid, to);
-            if (!b)
-                return b.Err();
-            return kb::DiffContent(a->content, b->content);
-        },
-        [this](Result<std::vector<kb::DiffLine>> lines) {
+    m_service.Diff(m_uid, from, to,
+        OnWindow(this, [this](Result<std::vector<kb::DiffLine>> lines) {
             if (!lines) {
                 m_message->SetLabel(U(lines.Err().message));
                 return;
             }
             m_diff_page = DiffHtml(lines.Value());
             m_diff->SetPage(m_diff_page);
-        });
+        }));
 }
 
 wxString HistoryDialog::DiffPage() const { return m_diff_page; }
@@ -176,15 +150,8 @@ void HistoryDialog::RestoreSelected()
         return;
     const int number = m_revisions[static_cast<size_t>(f)].number;
     const kb::Actor actor = m_actor();
-    RunThenOnWindow(
-        m_service.Executor(), this,
-        [&service = m_service, actor, id = m_id, number]() -> Result<std::int64_t> {
-            kb::KnowledgeBase* kb = service.Kb();
-            if (!kb)
-                return *service.OpenError();
-            return kb->Restore(actor, id, number);
-        },
-        [this, number](Result<std::int64_t> draft) {
+    m_service.Restore(actor, m_id, number,
+        OnWindow(this, [this, number](Result<std::int64_t> draft) {
             if (!draft) {
                 m_message->SetForegroundColour(wxColour(176, 0, 32));
                 m_message->SetLabel(wxString::Format(_("Not restored: %s"), U(draft.Err().message)));
@@ -197,7 +164,7 @@ void HistoryDialog::RestoreSelected()
                 m_on_restored(draft.Value());
             if (IsModal())
                 EndModal(wxID_OK);
-        });
+        }));
 }
 
 } // namespace civic::ui

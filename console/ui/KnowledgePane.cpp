@@ -177,21 +177,8 @@ KnowledgePane::KnowledgePane(wxWindow* parent, kb::KnowledgeService& service, Ac
     });
 
     // Ready when the service has opened the store: list its languages.
-    RunThenOnWindow(
-        m_service.Executor(), this,
-        [svc = &m_service]() -> Result<std::vector<std::string>> {
-            auto* kb = svc->Kb();
-            if (!kb)
-                return *svc->OpenError();
-            auto stats = kb->GetStats();
-            if (!stats)
-                return stats.Err();
-            std::vector<std::string> langs;
-            for (const auto& [lang, n] : stats->by_language)
-                langs.push_back(lang);
-            return langs;
-        },
-        [this](Result<std::vector<std::string>> langs) {
+    m_service.Languages(
+        OnWindow(this, [this](Result<std::vector<std::string>> langs) {
             if (!langs) {
                 SetStatus(wxString::Format(_("The knowledge base is unavailable: %s"),
                                            U(langs.Err().message)));
@@ -202,7 +189,7 @@ KnowledgePane::KnowledgePane(wxWindow* parent, kb::KnowledgeService& service, Ac
                 m_language_codes.push_back(code);
             }
             SetStatus(_("Type to search. Enter opens the top answer."));
-        });
+        }));
 }
 
 void KnowledgePane::FocusPrimary()
@@ -283,29 +270,21 @@ void KnowledgePane::RunSearch(bool finished)
         return;
     }
     auto latest = m_generation;
-    RunThenOnWindow(
-        m_service.Executor(), this,
-        [svc = &m_service, q, generation, latest]() -> std::optional<Result<std::vector<kb::SearchHit>>> {
-            if (latest->load() != generation)
-                return std::nullopt; // a newer keystroke is queued: skip this one
-            auto* kb = svc->Kb();
-            if (!kb)
-                return Result<std::vector<kb::SearchHit>>(*svc->OpenError());
-            return kb->Search(q);
-        },
-        [this, generation](std::optional<Result<std::vector<kb::SearchHit>>> hits) {
-            if (!hits || m_generation->load() != generation)
+    m_service.Search(
+        q, [latest, generation] { return latest->load() == generation; }, // else a newer keystroke is queued
+        OnWindow(this, [this, generation](Result<std::vector<kb::SearchHit>> hits) {
+            if (m_generation->load() != generation)
                 return;
-            if (!hits->IsOk()) {
-                SetStatus(U(hits->Err().message));
+            if (!hits) {
+                SetStatus(U(hits.Err().message));
                 return;
             }
-            ShowHits(std::move(*hits).Value());
+            ShowHits(std::move(hits).Value());
             if (m_open_top_of == generation && !m_hits.empty()) {
                 m_results->SetSelection(0);
                 ShowSelected();
             }
-        });
+        }));
 }
 
 void KnowledgePane::ShowHits(std::vector<kb::SearchHit> hits)
@@ -331,26 +310,14 @@ void KnowledgePane::ShowSelected()
 
 void KnowledgePane::OpenArticle(std::int64_t id)
 {
-    using Loaded = std::pair<kb::Article, std::vector<kb::Article>>;
-    RunThenOnWindow(
-        m_service.Executor(), this,
-        [svc = &m_service, id]() -> Result<Loaded> {
-            auto* kb = svc->Kb();
-            if (!kb)
-                return *svc->OpenError();
-            auto a = kb->Get(id);
-            if (!a)
-                return a.Err();
-            auto t = kb->Translations(id);
-            return Loaded{std::move(a).Value(), t ? std::move(t).Value() : std::vector<kb::Article>{}};
-        },
-        [this](Result<Loaded> loaded) {
+    m_service.Read(id,
+        OnWindow(this, [this](Result<kb::ArticleView> loaded) {
             if (!loaded) {
                 SetStatus(U(loaded.Err().message));
                 return;
             }
-            ShowArticle(loaded->first, loaded->second);
-        });
+            ShowArticle(loaded->article, loaded->translations);
+        }));
 }
 
 void KnowledgePane::ShowArticle(const kb::Article& a, const std::vector<kb::Article>& translations)
@@ -416,18 +383,11 @@ void KnowledgePane::Flag(kb::FlagKind kind)
     }
     const auto actor = m_actor();
     const auto id = m_shown->id;
-    RunThenOnWindow(
-        m_service.Executor(), this,
-        [svc = &m_service, actor, id, kind, comment]() -> Result<void> {
-            auto* kb = svc->Kb();
-            if (!kb)
-                return *svc->OpenError();
-            return kb->AddFlag(actor, id, kind, comment);
-        },
-        [this](Result<void> r) {
+    m_service.Flag(actor, id, kind, comment,
+        OnWindow(this, [this](Result<void> r) {
             SetStatus(r ? _("Thank you: the knowledge managers will see it.")
                         : U(r.Err().message));
-        });
+        }));
 }
 
 } // namespace civic::ui

@@ -408,19 +408,13 @@ void MainFrame::OfferAutosavedDrafts()
     const kb::Actor actor = Actor();
     if (!MayEditKnowledge(actor.role) || actor.name.empty())
         return;
-    RunThenOnWindow(
-        m_session.Knowledge().Executor(), this,
-        [&service = m_session.Knowledge(), actor]() -> Result<std::vector<kb::Autosave>> {
-            if (!service.Kb())
-                return *service.OpenError();
-            return service.Kb()->Autosaves(actor);
-        },
-        [this](Result<std::vector<kb::Autosave>> drafts) {
+    m_session.Knowledge().Autosaves(actor,
+        OnWindow(this, [this](Result<std::vector<kb::Autosave>> drafts) {
             if (!drafts || drafts->empty())
                 return;
             wxString titles;
             for (const auto& d : drafts.Value())
-                titles += L"\n \u2022 " + wxString::FromUTF8(d.content.title.empty() ? "(untitled)" : d.content.title);
+                titles += L"\n \u2022 " + (d.content.title.empty() ? _("(untitled)") : wxString::FromUTF8(d.content.title));
             const int answer = wxMessageBox(
                 wxString::Format(wxPLURAL("CivicDesk closed before this article was saved:%s\n\nOpen it to continue?",
                                           "CivicDesk closed before these articles were saved:%s\n\nOpen them to continue?",
@@ -431,7 +425,7 @@ void MainFrame::OfferAutosavedDrafts()
                 return; // kept: offered again at the next start
             for (auto& d : drafts.Value())
                 OpenEditor(d.article_id, d);
-        });
+        }));
 }
 
 void MainFrame::SyncKnowledge() { m_session.SyncKnowledge(); }

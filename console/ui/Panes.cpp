@@ -467,15 +467,8 @@ void WrapUpPane::AppendToNotes(const wxString& text)
 void WrapUpPane::Suggest()
 {
     const std::string text = m_notes->GetValue().utf8_string();
-    RunThenOnWindow(
-        m_service.Executor(), this,
-        [svc = &m_service, text]() -> Result<std::vector<kb::SearchHit>> {
-            auto* kb = svc->Kb();
-            if (!kb)
-                return *svc->OpenError();
-            return kb->Suggest(text, "", 5);
-        },
-        [this](Result<std::vector<kb::SearchHit>> hits) {
+    m_service.Suggest(text, 5,
+        OnWindow(this, [this](Result<std::vector<kb::SearchHit>> hits) {
             m_suggestions->Clear();
             m_suggested.clear();
             if (!hits)
@@ -484,7 +477,7 @@ void WrapUpPane::Suggest()
                 m_suggestions->Append(wxString::FromUTF8(h.title));
                 m_suggested.push_back(h.id);
             }
-        });
+        }));
 }
 
 } // namespace civic::ui

@@ -104,8 +104,9 @@ ReviewQueueDialog::ReviewQueueDialog(wxWindow* parent, kb::KnowledgeService& ser
             SendBackSelected(ask.GetValue());
     });
     m_resolve_flags->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
-        Decide([](kb::KnowledgeBase& kb, const kb::Actor& a, std::int64_t id) { return kb.ResolveFlags(a, id); },
-               _("Flags marked as dealt with."));
+        Decide([this](const kb::Actor& a, std::int64_t id, Reply<Result<void>> r) {
+            m_service.ResolveFlags(a, id, std::move(r));
+        }, _("Flags marked as dealt with."));
     });
     m_resolve_conflict->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { ResolveConflict(); });
     refresh->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { Reload(); });
@@ -132,30 +133,17 @@ void ReviewQueueDialog::Reload()
 {
     const kb::Actor actor = m_actor();
     const std::string today = wxDateTime::Today().FormatISODate().utf8_string();
-    RunThenOnWindow(
-        m_service.Executor(), this,
-        [&service = m_service, actor, today]() -> Result<Data> {
-            kb::KnowledgeBase* kb = service.Kb();
-            if (!kb)
-                return *service.OpenError();
-            auto q = kb->Queue(actor, today);
-            if (!q)
-                return q.Err();
-            auto c = kb::KnowledgeSync(*kb).Conflicts();
-            if (!c)
-                return c.Err();
-            return Data{std::move(q).Value(), std::move(c).Value()};
-        },
-        [this](Result<Data> data) {
+    m_service.Work(actor, today,
+        OnWindow(this, [this](Result<kb::ManagerWork> data) {
             if (!data) {
                 ShowMessage(U(data.Err().message), true);
                 return;
             }
             Loaded(std::move(data).Value());
-        });
+        }));
 }
 
-void ReviewQueueDialog::Loaded(Data data)
+void ReviewQueueDialog::Loaded(kb::ManagerWork data)
 {
     m_data = std::move(data);
     for (int p = 0; p < kConflicts; ++p) {
@@ -239,14 +227,8 @@ void ReviewQueueDialog::OnSelection()
     }
     const std::int64_t id = e->id;
     const std::vector<std::string> comments = e->comments;
-    RunThenOnWindow(
-        m_service.Executor(), this,
-        [&service = m_service, id]() -> Result<kb::Article> {
-            if (!service.Kb())
-                return *service.OpenError();
-            return service.Kb()->Get(id);
-        },
-        [this, comments](Result<kb::Article> a) {
+    m_service.Get(id,
+        OnWindow(this, [this, comments](Result<kb::Article> a) {
             if (!a)
                 return;
             wxString note;
@@ -261,7 +243,7 @@ void ReviewQueueDialog::OnSelection()
             }
             m_preview_page = page;
             m_preview->SetPage(page);
-        });
+        }));
 }
 
 void ReviewQueueDialog::UpdateButtons()
@@ -276,22 +258,15 @@ void ReviewQueueDialog::UpdateButtons()
     m_resolve_conflict->Enable(SelectedConflict() != nullptr);
 }
 
-void ReviewQueueDialog::Decide(
-    std::function<Result<void>(kb::KnowledgeBase&, const kb::Actor&, std::int64_t)> act, const wxString& done)
+void ReviewQueueDialog::Decide(Decision act, const wxString& done)
 {
     const auto* e = SelectedEntry();
     if (!e)
         return;
     const kb::Actor actor = m_actor();
     const std::int64_t id = e->id;
-    RunThenOnWindow(
-        m_service.Executor(), this,
-        [&service = m_service, act = std::move(act), actor, id]() -> Result<void> {
-            if (!service.Kb())
-                return *service.OpenError();
-            return act(*service.Kb(), actor, id);
-        },
-        [this, done](Result<void> r) {
+    act(actor, id,
+        OnWindow(this, [this, done](Result<void> r) {
             if (!r) {
                 ShowMessage(U(r.Err().message), true);
                 return;
@@ -300,20 +275,21 @@ void ReviewQueueDialog::Decide(
             Reload();
             if (m_on_changed)
                 m_on_changed();
-        });
+        }));
 }
 
 void ReviewQueueDialog::ApproveSelected()
 {
-    Decide([](kb::KnowledgeBase& kb, const kb::Actor& a, std::int64_t id) { return kb.Approve(a, id); },
+    Decide([this](const kb::Actor& a, std::int64_t id, Reply<Result<void>> r) { m_service.Approve(a, id, std::move(r)); },
            _("Approved: agents now read the new version."));
 }
 
 void ReviewQueueDialog::SendBackSelected(const wxString& comment)
 {
     const std::string text = comment.utf8_string();
-    Decide([text](kb::KnowledgeBase& kb, const kb::Actor& a, std::int64_t id) { return kb.SendBack(a, id, text); },
-           _("Sent back to the author with your comment."));
+    Decide([this, text](const kb::Actor& a, std::int64_t id, Reply<Result<void>> r) {
+        m_service.SendBack(a, id, text, std::move(r));
+    }, _("Sent back to the author with your comment."));
 }
 
 void ReviewQueueDialog::OpenEditor()
@@ -432,26 +408,19 @@ void ConflictDialog::Resolve(int how, const kb::Content& merged)
 {
     const kb::Actor actor = m_actor();
     const std::string uid = m_conflict.uid;
-    RunThenOnWindow(
-        m_service.Executor(), this,
-        [&service = m_service, actor, uid, how, merged]() -> Result<void> {
-            if (!service.Kb())
-                return *service.OpenError();
-            kb::KnowledgeSync sync(*service.Kb());
-            switch (how) {
-            case kKeepMine: return sync.KeepMine(actor, uid);
-            case kTakeShared: return sync.TakeShared(actor, uid);
-            default: return sync.Merge(actor, uid, merged);
-            }
-        },
-        [this](Result<void> r) {
+    m_service.ResolveConflict(actor, uid,
+                              how == kKeepMine     ? kb::Resolution::KeepMine
+                              : how == kTakeShared ? kb::Resolution::TakeShared
+                                                   : kb::Resolution::Merge,
+                              merged,
+        OnWindow(this, [this](Result<void> r) {
             if (!r) {
                 m_message->SetLabel(U(r.Err().message));
                 Layout();
                 return;
             }
             EndModal(wxID_OK);
-        });
+        }));
 }
 
 } // namespace civic::ui

@@ -51,18 +51,14 @@ public:
     wxString PreviewPage() const { return m_preview_page; }
 
 private:
-    struct Data
-    {
-        kb::ReviewQueue queue;
-        std::vector<kb::SyncConflict> conflicts;
-    };
-    void Loaded(Data data);
+    void Loaded(kb::ManagerWork data);
     const kb::QueueEntry* SelectedEntry() const;
     const kb::SyncConflict* SelectedConflict() const;
     void OnSelection();
     void UpdateButtons();
-    void Decide(std::function<Result<void>(kb::KnowledgeBase&, const kb::Actor&, std::int64_t)> act,
-                const wxString& done);
+    // One of the service's decisions on an entry (approve, send back, ...).
+    using Decision = std::function<void(const kb::Actor&, std::int64_t, Reply<Result<void>>)>;
+    void Decide(Decision act, const wxString& done);
     void OpenEditor();
     void OpenHistory();
     void ResolveConflict();
@@ -71,7 +67,7 @@ private:
     kb::KnowledgeService& m_service;
     ActorFn m_actor;
     std::function<void()> m_on_changed;
-    Data m_data;
+    kb::ManagerWork m_data;
     wxString m_preview_page;
 
     wxNotebook* m_book;

@@ -1289,9 +1289,11 @@ BOOST_AUTO_TEST_CASE(result_reaches_a_live_window_on_the_ui_thread)
     const auto ui_thread = std::this_thread::get_id();
     std::thread::id worker, delivered_on;
     int got = 0;
-    RunThenOnWindow(
-        ex, frame, [&] { worker = std::this_thread::get_id(); return 7; },
-        [&](int v) { got = v; delivered_on = std::this_thread::get_id(); });
+    // As a service does: the answer is given on the worker.
+    ex.Post([&, reply = OnWindow(frame, [&](int v) { got = v; delivered_on = std::this_thread::get_id(); })] {
+        worker = std::this_thread::get_id();
+        reply(7);
+    });
     BOOST_TEST(PumpUntil([&] { return got == 7; }));
     BOOST_TEST((worker != ui_thread));
     BOOST_TEST((delivered_on == ui_thread));
@@ -1305,14 +1307,11 @@ BOOST_AUTO_TEST_CASE(result_for_a_closed_window_is_dropped)
     auto* frame = new wxFrame(nullptr, wxID_ANY, "t");
     std::atomic<bool> release{false};
     bool called = false;
-    RunThenOnWindow(
-        ex, frame,
-        [&] {
-            while (!release)
-                std::this_thread::sleep_for(std::chrono::milliseconds(1));
-            return 1;
-        },
-        [&](int) { called = true; });
+    ex.Post([&, reply = OnWindow(frame, [&](int) { called = true; })] {
+        while (!release)
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        reply(1);
+    });
     delete frame; // closed while the work is still running
     release = true;
     ex.Drain();
