@@ -42,6 +42,26 @@ bool TakeFlag(std::vector<std::string>& args, const std::string& name)
     return true;
 }
 
+int Failed(Context& ctx, const Error& e)
+{
+    ctx.err << "error: " << e.message << "\n";
+    return kFailed;
+}
+
+std::unique_ptr<store::Database> OpenConsoleDb(Context& ctx)
+{
+    if (auto r = ctx.paths.Create(); !r) {
+        Failed(ctx, r.Err());
+        return nullptr;
+    }
+    auto db = store::Database::Open(ctx.paths.ConsoleDb(), sync::ConsoleSchema());
+    if (!db) {
+        Failed(ctx, db.Err());
+        return nullptr;
+    }
+    return std::move(db).Value();
+}
+
 std::optional<Settings> LoadSettings(Context& ctx)
 {
     if (!std::filesystem::exists(ctx.paths.ConsoleDb()))

@@ -6,8 +6,12 @@
 #include <civic/core/Paths.h>
 #include <civic/core/Settings.h>
 
+#include <civic/Result.h>
+#include <civic/store/Database.h>
+
 #include <functional>
 #include <iosfwd>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -50,6 +54,11 @@ std::string AgentName(Context& ctx, std::vector<std::string>& args);
 // The console's settings, read-only; defaults when there is no store yet,
 // nullopt when it cannot be read.
 std::optional<Settings> LoadSettings(Context& ctx);
+
+// Prints "error: <message>" on stderr; returns kFailed.
+int Failed(Context& ctx, const Error& e);
+// console.db, created and migrated; null (the error printed) when it cannot be.
+std::unique_ptr<store::Database> OpenConsoleDb(Context& ctx);
 
 int Main(std::vector<std::string> args, std::ostream& out, std::ostream& err);
 

@@ -2,7 +2,6 @@
 // from a CRM's export, find, merge and unmerge, and a contact's timeline.
 #include "Cli.h"
 
-#include <civic/sync/ConsoleSchema.h>
 #include <civic/contacts/Contacts.h>
 #include <civic/core/ConsoleStore.h>
 
@@ -22,18 +21,12 @@ struct Opened
 
 std::optional<Opened> Open(Context& ctx)
 {
-    if (auto r = ctx.paths.Create(); !r) {
-        ctx.err << "error: " << r.Err().message << "\n";
+    auto db = OpenConsoleDb(ctx);
+    if (!db)
         return std::nullopt;
-    }
     const auto settings = LoadSettings(ctx).value_or(Settings{});
-    auto db = store::Database::Open(ctx.paths.ConsoleDb(), sync::ConsoleSchema());
-    if (!db) {
-        ctx.err << "error: " << db.Err().message << "\n";
-        return std::nullopt;
-    }
     Opened o;
-    o.db = std::move(db).Value();
+    o.db = std::move(db);
     o.contacts = std::make_unique<contacts::ContactStore>(*o.db, settings.phone_region);
     return o;
 }
@@ -122,10 +115,8 @@ int Find(Context& ctx, std::vector<std::string>& args)
     if (!o)
         return kFailed;
     auto found = o->contacts->Find(args[0], *limit);
-    if (!found) {
-        ctx.err << "error: " << found.Err().message << "\n";
-        return kFailed;
-    }
+    if (!found)
+        return Failed(ctx, found.Err());
     if (json) {
         auto arr = nlohmann::json::array();
         for (const auto& f : found.Value()) {
@@ -194,10 +185,8 @@ int Duplicates(Context& ctx, std::vector<std::string>& args)
     if (!o)
         return kFailed;
     auto d = o->contacts->Duplicates(*limit);
-    if (!d) {
-        ctx.err << "error: " << d.Err().message << "\n";
-        return kFailed;
-    }
+    if (!d)
+        return Failed(ctx, d.Err());
     if (d->empty())
         ctx.out << "no likely duplicates\n";
     for (const auto& x : d.Value())
@@ -219,10 +208,8 @@ int Merge(Context& ctx, std::vector<std::string>& args)
     auto merge = keep ? Resolve(ctx, *o->contacts, args[1]) : std::nullopt;
     if (!keep || !merge)
         return kFailed;
-    if (auto r = o->contacts->Merge(agent, *keep, *merge); !r) {
-        ctx.err << "error: " << r.Err().message << "\n";
-        return kFailed;
-    }
+    if (auto r = o->contacts->Merge(agent, *keep, *merge); !r)
+        return Failed(ctx, r.Err());
     ctx.out << "contact " << *merge << " now shows as part of " << *keep << " (undo: contacts unmerge " << *merge
             << ")\n";
     return kOk;
@@ -244,10 +231,8 @@ int Unmerge(Context& ctx, std::vector<std::string>& args)
         ctx.err << "contacts unmerge takes the merged contact's id\n";
         return kUsage;
     }
-    if (auto r = o->contacts->Unmerge(agent, id); !r) {
-        ctx.err << "error: " << r.Err().message << "\n";
-        return kFailed;
-    }
+    if (auto r = o->contacts->Unmerge(agent, id); !r)
+        return Failed(ctx, r.Err());
     ctx.out << "contact " << id << " stands on its own again\n";
     return kOk;
 }
@@ -305,10 +290,8 @@ int Timeline(Context& ctx, std::vector<std::string>& args)
     std::optional<contacts::TimelineCursor> cursor;
     do {
         auto page = o->contacts->Timeline(*id, filter, cursor, std::min(*limit - static_cast<int>(entries.size()), 200));
-        if (!page) {
-            ctx.err << "error: " << page.Err().message << "\n";
-            return kFailed;
-        }
+        if (!page)
+            return Failed(ctx, page.Err());
         for (auto& e : page->entries)
             entries.push_back(std::move(e));
         cursor = page->next;

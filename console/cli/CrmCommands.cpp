@@ -2,7 +2,6 @@
 // CRM side from scripts and cron — catalog, delivery, status sync, intake.
 #include "Cli.h"
 
-#include <civic/sync/ConsoleSchema.h>
 #include <civic/core/ConsoleStore.h>
 #include <civic/core/Secrets.h>
 #include <civic/services/Plugins.h>
@@ -17,20 +16,6 @@
 
 namespace civic::cli {
 namespace {
-
-std::unique_ptr<store::Database> OpenStore(Context& ctx)
-{
-    if (auto r = ctx.paths.Create(); !r) {
-        ctx.err << "error: " << r.Err().message << "\n";
-        return nullptr;
-    }
-    auto db = store::Database::Open(ctx.paths.ConsoleDb(), sync::ConsoleSchema());
-    if (!db) {
-        ctx.err << "error: " << db.Err().message << "\n";
-        return nullptr;
-    }
-    return std::move(db).Value();
-}
 
 // The configured CRM, or --endpoint; the key from $CIVICDESK_API_KEY or the
 // one saved in the settings.
@@ -65,7 +50,7 @@ int ServicesRefresh(Context& ctx, std::vector<std::string>& args)
         ctx.err << "usage: civicdesk-cli services refresh [--endpoint URL]\n";
         return kUsage;
     }
-    auto db = OpenStore(ctx);
+    auto db = OpenConsoleDb(ctx);
     if (!db)
         return kFailed;
     auto r = sync::RefreshCatalog(*db, *crm);
@@ -85,14 +70,12 @@ int ServicesList(Context& ctx, std::vector<std::string>& args)
         ctx.err << "usage: civicdesk-cli services list\n";
         return kUsage;
     }
-    auto db = OpenStore(ctx);
+    auto db = OpenConsoleDb(ctx);
     if (!db)
         return kFailed;
     auto services = sync::CachedServices(*db);
-    if (!services) {
-        ctx.err << "error: " << services.Err().message << "\n";
-        return kFailed;
-    }
+    if (!services)
+        return Failed(ctx, services.Err());
     if (services->empty())
         ctx.out << "no services cached yet: civicdesk-cli services refresh\n";
     for (const auto& s : services.Value())
@@ -107,15 +90,13 @@ int OutboxList(Context& ctx, std::vector<std::string>& args)
         ctx.err << "usage: civicdesk-cli outbox list [--all]\n";
         return kUsage;
     }
-    auto db = OpenStore(ctx);
+    auto db = OpenConsoleDb(ctx);
     if (!db)
         return kFailed;
     auto entries = all ? sync::List(*db)
                        : sync::List(*db, {sync::State::Pending, sync::State::Sending, sync::State::Attention});
-    if (!entries) {
-        ctx.err << "error: " << entries.Err().message << "\n";
-        return kFailed;
-    }
+    if (!entries)
+        return Failed(ctx, entries.Err());
     if (entries->empty())
         ctx.out << "the outbox is empty\n";
     for (const auto& e : entries.Value()) {
@@ -142,17 +123,15 @@ int OutboxFlush(Context& ctx, std::vector<std::string>& args)
         ctx.err << "usage: civicdesk-cli outbox flush [--now] [--endpoint URL]\n";
         return kUsage;
     }
-    auto db = OpenStore(ctx);
+    auto db = OpenConsoleDb(ctx);
     if (!db)
         return kFailed;
     (void)sync::RecoverInterrupted(*db);
     sync::DeliverOptions o;
     o.ignore_schedule = now;
     auto r = sync::Deliver(*db, *crm, o);
-    if (!r) {
-        ctx.err << "error: " << r.Err().message << "\n";
-        return kFailed;
-    }
+    if (!r)
+        return Failed(ctx, r.Err());
     ctx.out << "delivered: " << r->delivered << " (found at the CRM after an unanswered attempt: " << r->reconciled
             << ")\nwaiting to retry: " << r->retry_later << "\nneeding attention: " << r->attention
             << "\ntokens resolved: " << r->tokens_resolved << "\n";
@@ -166,15 +145,13 @@ int RequestsRefresh(Context& ctx, std::vector<std::string>& args)
     auto crm = Connect(ctx, args);
     if (!crm)
         return kFailed;
-    auto db = OpenStore(ctx);
+    auto db = OpenConsoleDb(ctx);
     if (!db)
         return kFailed;
     const auto settings = LoadSettings(ctx).value_or(Settings{});
     auto r = sync::RefreshRequests(*db, *crm, settings.phone_region);
-    if (!r) {
-        ctx.err << "error: " << r.Err().message << "\n";
-        return kFailed;
-    }
+    if (!r)
+        return Failed(ctx, r.Err());
     ctx.out << "requests changed: " << r.Value() << "\n";
     return kOk;
 }
@@ -215,10 +192,8 @@ int WrapupSubmit(Context& ctx, std::vector<std::string>& args)
     }
     // Through the console's own service, so a script meets the form's rules.
     auto session = services::ConsoleSession::Open(ctx.paths);
-    if (!session) {
-        ctx.err << "error: " << session.Err().message << "\n";
-        return kFailed;
-    }
+    if (!session)
+        return Failed(ctx, session.Err());
     auto s = services::Await<Result<sync::Submitted>>(
         [&](auto reply) { session.Value()->WrapUps().Submit(w.Value(), std::move(reply)); });
     if (!s) {

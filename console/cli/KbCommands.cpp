@@ -27,12 +27,12 @@ kb::Actor CliActor(Context& ctx, std::vector<std::string>& args)
 std::unique_ptr<kb::KnowledgeBase> OpenKb(Context& ctx)
 {
     if (auto r = ctx.paths.Create(); !r) {
-        ctx.err << "error: " << r.Err().message << "\n";
+        Failed(ctx, r.Err());
         return nullptr;
     }
     auto kb = kb::OpenForConsole(ctx.paths);
     if (!kb) {
-        ctx.err << "error: " << kb.Err().message << "\n";
+        Failed(ctx, kb.Err());
         return nullptr;
     }
     return std::move(kb).Value();
@@ -73,10 +73,8 @@ int KbExport(Context& ctx, std::vector<std::string>& args)
     if (!kb)
         return kFailed;
     auto r = kb->ExportXml(args[0]);
-    if (!r) {
-        ctx.err << "error: " << r.Err().message << "\n";
-        return kFailed;
-    }
+    if (!r)
+        return Failed(ctx, r.Err());
     ctx.out << "exported " << r.Value() << " articles with their revisions to " << args[0] << "\n";
     return kOk;
 }
@@ -118,10 +116,8 @@ int KbSearch(Context& ctx, std::vector<std::string>& args)
     if (!kb)
         return kFailed;
     auto hits = kb->Search(q);
-    if (!hits) {
-        ctx.err << "error: " << hits.Err().message << "\n";
-        return kFailed;
-    }
+    if (!hits)
+        return Failed(ctx, hits.Err());
     if (json) {
         auto arr = nlohmann::json::array();
         for (const auto& h : hits.Value())
@@ -154,10 +150,8 @@ int KbStats(Context& ctx, std::vector<std::string>& args)
     if (!kb)
         return kFailed;
     auto s = kb->GetStats();
-    if (!s) {
-        ctx.err << "error: " << s.Err().message << "\n";
-        return kFailed;
-    }
+    if (!s)
+        return Failed(ctx, s.Err());
     ctx.out << "articles: " << s->articles << "\n";
     for (const auto& [status, n] : s->by_status)
         ctx.out << "  " << status << ": " << n << "\n";
@@ -180,10 +174,8 @@ int KbMissed(Context& ctx, std::vector<std::string>& args)
     if (!kb)
         return kFailed;
     auto m = kb->MissedQueries();
-    if (!m) {
-        ctx.err << "error: " << m.Err().message << "\n";
-        return kFailed;
-    }
+    if (!m)
+        return Failed(ctx, m.Err());
     for (const auto& q : m.Value())
         ctx.out << q.count << "\t" << (q.language.empty() ? "*" : q.language) << "\t" << q.text << "\n";
     return kOk;
@@ -239,10 +231,8 @@ int KbConflicts(Context& ctx, std::vector<std::string>& args)
     if (!kb)
         return kFailed;
     auto conflicts = kb::KnowledgeSync(*kb).Conflicts();
-    if (!conflicts) {
-        ctx.err << "error: " << conflicts.Err().message << "\n";
-        return kFailed;
-    }
+    if (!conflicts)
+        return Failed(ctx, conflicts.Err());
     for (const auto& c : conflicts.Value())
         ctx.out << c.uid << "  here: \"" << c.local.content.title << "\"  shared (by "
                 << c.shared.author << "): \"" << c.shared.content.title << "\"\n";
@@ -263,10 +253,8 @@ int KbResolve(Context& ctx, std::vector<std::string>& args)
         return kFailed;
     kb::KnowledgeSync sync(*kb);
     auto r = keep ? sync.KeepMine(actor, args[0]) : sync.TakeShared(actor, args[0]);
-    if (!r) {
-        ctx.err << "error: " << r.Err().message << "\n";
-        return kFailed;
-    }
+    if (!r)
+        return Failed(ctx, r.Err());
     ctx.out << args[0] << ": " << (keep ? "this console's version kept; sent at the next sync"
                                          : "the shared version taken")
             << "\n";

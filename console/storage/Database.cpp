@@ -328,43 +328,50 @@ Result<void> Database::Configure(OpenMode mode, const Setup& setup)
     return Exec("PRAGMA synchronous = FULL");
 }
 
-Result<std::unique_ptr<Database>> Database::Open(const std::filesystem::path& path,
-                                                 std::span<const Migration> migrations,
-                                                 OpenMode mode, const Setup& setup)
+// Opening is the same for both kinds of file but for how a newer schema is
+// recognised (refuse) and how steps are applied (migrate).
+Result<std::unique_ptr<Database>> Database::OpenWith(const std::filesystem::path& path, OpenMode mode,
+                                                     const Setup& setup,
+                                                     const std::function<Result<void>(Database&)>& refuse,
+                                                     const std::function<Result<void>(Database&)>& migrate)
 {
     auto db = OpenConnection(path, mode);
     if (!db)
         return db.Err();
-    const int version = db.Value()->SchemaVersion();
-    const int latest = migrations.empty() ? 0 : migrations.back().version;
-    if (version > latest)
+    if (auto r = refuse(*db.Value()); !r)
+        return r.Err();
+    if (auto r = db.Value()->Configure(mode, setup); !r)
+        return r.Err();
+    if (mode == OpenMode::ReadWrite)
+        if (auto migrated = migrate(*db.Value()); !migrated)
+            return migrated.Err();
+    return db;
+}
+
+Result<std::unique_ptr<Database>> Database::Open(const std::filesystem::path& path,
+                                                 std::span<const Migration> migrations,
+                                                 OpenMode mode, const Setup& setup)
+{
+    auto refuse = [&](Database& db) -> Result<void> {
+        const int version = db.SchemaVersion();
+        const int latest = migrations.empty() ? 0 : migrations.back().version;
+        if (version <= latest)
+            return Ok();
         return Error{ErrorKind::TooNew,
                      path.string() + " was written by a newer version of CivicDesk (schema " +
                          std::to_string(version) + ", this version knows up to " +
                          std::to_string(latest) + "); it has not been changed"};
-    if (auto r = db.Value()->Configure(mode, setup); !r)
-        return r.Err();
-    if (mode == OpenMode::ReadWrite)
-        if (auto migrated = db.Value()->Migrate(migrations); !migrated)
-            return migrated.Err();
-    return db;
+    };
+    return OpenWith(path, mode, setup, refuse, [&](Database& db) { return db.Migrate(migrations); });
 }
 
 Result<std::unique_ptr<Database>> Database::Open(const std::filesystem::path& path,
                                                  const Schema& schema, OpenMode mode,
                                                  const Setup& setup)
 {
-    auto db = OpenConnection(path, mode);
-    if (!db)
-        return db.Err();
-    if (auto r = db.Value()->RefuseNewerModules(schema); !r)
-        return r.Err();
-    if (auto r = db.Value()->Configure(mode, setup); !r)
-        return r.Err();
-    if (mode == OpenMode::ReadWrite)
-        if (auto migrated = db.Value()->Migrate(schema); !migrated)
-            return migrated.Err();
-    return db;
+    return OpenWith(
+        path, mode, setup, [&](Database& db) { return db.RefuseNewerModules(schema); },
+        [&](Database& db) { return db.Migrate(schema); });
 }
 
 Result<void> Database::Exec(std::string_view sql)

@@ -104,6 +104,7 @@ public:
     void Unmerge(std::int64_t merged);
 
 private:
+    static std::int64_t Now(); // seconds since the epoch
     std::vector<contacts::ChannelInfo> m_channel_filter; // the channel choice's entries after "All"
     void BuildCard();
     void BuildForm();

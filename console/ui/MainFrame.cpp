@@ -1,3 +1,7 @@
+// The main window: menus and their shortcuts, the dockable panes, the status
+// bar, and what the session's rounds report. Over 600 lines because every
+// menu item's handler sits next to where it is bound; the panes and dialogs
+// do their own work in files of their own.
 #include "ui/MainFrame.h"
 
 #include "ui/ArticleEditor.h"
@@ -50,18 +54,6 @@ enum MenuId
     ID_NEW_CONTACT,
     ID_FIND_CONTACT,
 };
-
-constexpr int kStatusRefreshMs = 5000;
-// The shared knowledge base is polled this often (and at start, and on F5):
-// only changed files are downloaded, so a quiet round costs one listing.
-constexpr int kKnowledgeSyncMs = 5 * 60 * 1000;
-constexpr int kFirstSyncDelayMs = 3000;
-// The CRM: the outbox is delivered this often (and right after a wrap-up);
-// statuses every tenth round, the catalog at start and hourly.
-constexpr int kCrmRoundMs = 30 * 1000;
-constexpr int kStatusEveryRounds = 10;
-constexpr int kCatalogEveryRounds = 120;
-
 
 wxString RoleLabel(Role role)
 {

@@ -197,6 +197,44 @@ crm::RequestState RequestFromJson(const json& j)
     return RequestFrom([&](const char* name) { return Str(j, name); });
 }
 
+// One service of the catalog, XML or JSON alike. keywords: comma-separated.
+template <class Field>
+crm::Service ServiceFrom(Field field)
+{
+    crm::Service v{field("service_code"), field("service_name"), field("description"), field("group"),
+                   Lower(field("type")), {}, Truthy(field("metadata"))};
+    const std::string kw = field("keywords");
+    for (size_t b = 0, e; b <= kw.size(); b = e + 1) {
+        e = kw.find(',', b);
+        if (e == std::string::npos)
+            e = kw.size();
+        if (auto k = Trim(kw.substr(b, e - b)); !k.empty())
+            v.keywords.push_back(k);
+    }
+    return v;
+}
+
+// One attribute of a service definition, XML or JSON alike, with its choices.
+// Errors: Parse for a datatype the standard does not name.
+template <class Field>
+Result<crm::Attribute> AttributeFrom(Field field, std::vector<crm::AttributeValue> values, const std::string& name)
+{
+    crm::Attribute at;
+    at.code = field("code");
+    auto dt = DatatypeFrom(field("datatype"));
+    if (!dt)
+        return Error{ErrorKind::Parse,
+                     name + ": attribute " + at.code + ": unknown datatype '" + field("datatype") + "'"};
+    at.datatype = *dt;
+    at.variable = field("variable").empty() || Truthy(field("variable"));
+    at.required = Truthy(field("required"));
+    at.description = field("description");
+    at.datatype_description = field("datatype_description");
+    at.order = std::atoi(field("order").c_str());
+    at.values = std::move(values);
+    return at;
+}
+
 
 } // namespace
 
@@ -215,32 +253,14 @@ Result<std::vector<crm::Service>> ParseServices(const std::string& body, bool js
         for (const auto& s : items.Value()) {
             if (!s.is_object())
                 continue;
-            crm::Service v{Str(s, "service_code"), Str(s, "service_name"), Str(s, "description"), Str(s, "group"),
-                           Lower(Str(s, "type")), {}, Truthy(Str(s, "metadata"))};
-            for (size_t b = 0, e; b <= Str(s, "keywords").size(); b = e + 1) {
-                const std::string kw = Str(s, "keywords");
-                e = kw.find(',', b);
-                if (e == std::string::npos)
-                    e = kw.size();
-                if (auto k = Trim(kw.substr(b, e - b)); !k.empty())
-                    v.keywords.push_back(k);
-            }
+            auto v = ServiceFrom([&](const char* key) { return Str(s, key); });
             if (!v.code.empty())
                 out.push_back(std::move(v));
         }
         return out;
     }
     for (const auto& s : Elements(doc.xml, "service")) {
-        crm::Service v{Text(s, "service_code"), Text(s, "service_name"), Text(s, "description"), Text(s, "group"),
-                       Lower(Text(s, "type")), {}, Truthy(Text(s, "metadata"))};
-        const std::string kw = Text(s, "keywords");
-        for (size_t b = 0, e; b <= kw.size(); b = e + 1) {
-            e = kw.find(',', b);
-            if (e == std::string::npos)
-                e = kw.size();
-            if (auto k = Trim(kw.substr(b, e - b)); !k.empty())
-                v.keywords.push_back(k);
-        }
+        auto v = ServiceFrom([&](const char* key) { return Text(s, key); });
         if (!v.code.empty())
             out.push_back(std::move(v));
     }
@@ -263,22 +283,14 @@ Result<crm::ServiceDefinition> ParseDefinition(const std::string& body, bool jso
         auto attrs = j.find("attributes");
         if (attrs != j.end() && attrs->is_array())
             for (const auto& a : *attrs) {
-                crm::Attribute at;
-                at.code = Str(a, "code");
-                auto dt = DatatypeFrom(Str(a, "datatype"));
-                if (!dt)
-                    return Error{ErrorKind::Parse, name + ": attribute " + at.code + ": unknown datatype '" +
-                                                       Str(a, "datatype") + "'"};
-                at.datatype = *dt;
-                at.variable = Str(a, "variable").empty() || Truthy(Str(a, "variable"));
-                at.required = Truthy(Str(a, "required"));
-                at.description = Str(a, "description");
-                at.datatype_description = Str(a, "datatype_description");
-                at.order = std::atoi(Str(a, "order").c_str());
+                std::vector<crm::AttributeValue> values;
                 if (auto vals = a.find("values"); vals != a.end() && vals->is_array())
                     for (const auto& v : *vals)
-                        at.values.push_back({Str(v, "key"), Str(v, "name")});
-                d.attributes.push_back(std::move(at));
+                        values.push_back({Str(v, "key"), Str(v, "name")});
+                auto at = AttributeFrom([&](const char* key) { return Str(a, key); }, std::move(values), name);
+                if (!at)
+                    return at.Err();
+                d.attributes.push_back(std::move(at).Value());
             }
     } else {
         auto defs = Elements(doc.xml, "service_definition");
@@ -286,21 +298,13 @@ Result<crm::ServiceDefinition> ParseDefinition(const std::string& body, bool jso
             return Error{ErrorKind::Parse, name + ": no <service_definition> in the answer"};
         d.service_code = Text(defs[0], "service_code");
         for (const auto& a : Elements(defs[0], "attribute")) {
-            crm::Attribute at;
-            at.code = Text(a, "code");
-            auto dt = DatatypeFrom(Text(a, "datatype"));
-            if (!dt)
-                return Error{ErrorKind::Parse, name + ": <attribute> " + at.code + ": unknown datatype '" +
-                                                   Text(a, "datatype") + "'"};
-            at.datatype = *dt;
-            at.variable = Text(a, "variable").empty() || Truthy(Text(a, "variable"));
-            at.required = Truthy(Text(a, "required"));
-            at.description = Text(a, "description");
-            at.datatype_description = Text(a, "datatype_description");
-            at.order = std::atoi(Text(a, "order").c_str());
+            std::vector<crm::AttributeValue> values;
             for (const auto& v : Elements(a, "value"))
-                at.values.push_back({Text(v, "key"), Text(v, "name")});
-            d.attributes.push_back(std::move(at));
+                values.push_back({Text(v, "key"), Text(v, "name")});
+            auto at = AttributeFrom([&](const char* key) { return Text(a, key); }, std::move(values), name);
+            if (!at)
+                return at.Err();
+            d.attributes.push_back(std::move(at).Value());
         }
     }
     std::stable_sort(d.attributes.begin(), d.attributes.end(),

@@ -214,6 +214,10 @@ private:
     Database(sqlite3* db, std::filesystem::path path);
     static Result<std::unique_ptr<Database>> OpenConnection(const std::filesystem::path& path,
                                                             OpenMode mode);
+    static Result<std::unique_ptr<Database>> OpenWith(const std::filesystem::path& path, OpenMode mode,
+                                                      const Setup& setup,
+                                                      const std::function<Result<void>(Database&)>& refuse,
+                                                      const std::function<Result<void>(Database&)>& migrate);
     Result<void> Configure(OpenMode mode, const Setup& setup);
     Result<void> Migrate(std::span<const Migration> migrations);
     Result<void> Migrate(const Schema& schema);
