@@ -24,8 +24,11 @@ public:
         const auto tokens = row.TotalTokens();
         m_avgdl = rows > 0 ? static_cast<double>(tokens) / static_cast<double>(rows) : 1.0;
         const int phrases = row.PhraseCount();
-        m_columns = row.ColumnCount();
-        std::string_view counts = row.ArgText(m_columns);
+        const int columns = row.ColumnCount();
+        // Per column: the weight given after the table, 1 for one not given.
+        for (int c = 0; c < columns; ++c)
+            m_weights.push_back(c < row.ArgCount() ? row.ArgReal(c) : 1.0);
+        std::string_view counts = row.ArgText(columns);
         m_idf.resize(static_cast<size_t>(phrases));
         m_freq.resize(static_cast<size_t>(phrases));
         for (int i = 0; i < phrases; ++i) {
@@ -50,12 +53,12 @@ public:
         constexpr double k1 = 1.2, b = 0.75;
         std::fill(m_freq.begin(), m_freq.end(), 0.0);
         const int hits = row.HitCount();
-        const int weights = std::min(row.ArgCount(), m_columns);
         for (int i = 0; i < hits; ++i) {
             const auto hit = row.HitAt(i);
-            if (hit.phrase < 0 || static_cast<size_t>(hit.phrase) >= m_freq.size())
+            if (hit.phrase < 0 || static_cast<size_t>(hit.phrase) >= m_freq.size() || hit.column < 0 ||
+                static_cast<size_t>(hit.column) >= m_weights.size())
                 continue;
-            m_freq[static_cast<size_t>(hit.phrase)] += hit.column < weights ? row.ArgReal(hit.column) : 1.0;
+            m_freq[static_cast<size_t>(hit.phrase)] += m_weights[static_cast<size_t>(hit.column)];
         }
         const double norm = k1 * (1 - b + b * row.RowTokens() / m_avgdl);
         double score = 0;
@@ -66,7 +69,7 @@ public:
 
 private:
     double m_avgdl = 1.0;
-    int m_columns = 0;
+    std::vector<double> m_weights;
     std::vector<double> m_idf;
     std::vector<double> m_freq;
 };

@@ -6,7 +6,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <memory>
 #include <mutex>
@@ -60,6 +62,38 @@ size_t OnHeader(char* data, size_t size, size_t n, void* user)
     return size * n;
 }
 
+// A POST body handed to libcurl piece by piece, so that libcurl cannot send
+// it again on its own. When a kept-alive connection dies after the server
+// took a POST but before it answered, libcurl reconnects and re-sends the
+// request silently: the server may then hold it twice while we saw one
+// attempt. The re-send needs the body rewound; refusing the rewind fails the
+// transfer instead (CURLE_SEND_FAIL_REWIND), which is reported as an attempt
+// that may have been delivered, and the caller checks before sending again.
+struct OnceBody
+{
+    std::string_view data;
+    size_t at = 0;
+    bool rewound = false;
+};
+
+size_t ReadOnce(char* out, size_t size, size_t n, void* user)
+{
+    auto* b = static_cast<OnceBody*>(user);
+    const size_t k = std::min(size * n, b->data.size() - b->at);
+    std::memcpy(out, b->data.data() + b->at, k);
+    b->at += k;
+    return k;
+}
+
+int SeekOnce(void* user, curl_off_t offset, int origin)
+{
+    auto* b = static_cast<OnceBody*>(user);
+    if (origin == SEEK_SET && offset == 0 && b->at == 0)
+        return CURL_SEEKFUNC_OK; // nothing sent yet: not a re-send
+    b->rewound = true;
+    return CURL_SEEKFUNC_CANTSEEK;
+}
+
 } // namespace
 
 Result<Response> Perform(const Request& request)
@@ -91,8 +125,16 @@ Result<Response> Perform(const Request& request)
     curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, OnHeader);
     curl_easy_setopt(h, CURLOPT_HEADERDATA, &collected);
     curl_easy_setopt(h, CURLOPT_USERAGENT, "CivicDesk");
-    if (!request.body.empty() || request.method == "POST" || request.method == "PUT" ||
-        request.method == "PROPFIND") {
+    OnceBody once{request.body};
+    if (request.method == "POST") {
+        // Not idempotent: never re-sent by libcurl behind our back (OnceBody).
+        curl_easy_setopt(h, CURLOPT_POST, 1L);
+        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+        curl_easy_setopt(h, CURLOPT_READFUNCTION, ReadOnce);
+        curl_easy_setopt(h, CURLOPT_READDATA, &once);
+        curl_easy_setopt(h, CURLOPT_SEEKFUNCTION, SeekOnce);
+        curl_easy_setopt(h, CURLOPT_SEEKDATA, &once);
+    } else if (!request.body.empty() || request.method == "PUT" || request.method == "PROPFIND") {
         curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
         curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
     }
@@ -114,6 +156,13 @@ Result<Response> Perform(const Request& request)
         return Error{ErrorKind::Invalid, request.url + ": the reply is larger than " +
                                              std::to_string(request.max_response_bytes) + " bytes"};
     if (rc != CURLE_OK) {
+        if (once.rewound) {
+            // The connection died with the POST sent and no answer read.
+            Error e{ErrorKind::Offline, request.url + ": the connection closed after the request was sent, "
+                                                      "before any answer"};
+            e.maybe_delivered = true;
+            return e;
+        }
         const bool offline = rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST ||
                              rc == CURLE_OPERATION_TIMEDOUT || rc == CURLE_COULDNT_RESOLVE_PROXY ||
                              rc == CURLE_GOT_NOTHING || rc == CURLE_RECV_ERROR ||
@@ -122,7 +171,8 @@ Result<Response> Perform(const Request& request)
         // The whole body went out before the failure: the server may have acted on it.
         curl_off_t sent = 0;
         curl_easy_getinfo(h, CURLINFO_SIZE_UPLOAD_T, &sent);
-        e.maybe_delivered = !request.body.empty() && sent >= static_cast<curl_off_t>(request.body.size());
+        e.maybe_delivered = (!request.body.empty() && sent >= static_cast<curl_off_t>(request.body.size())) ||
+                            (request.method == "POST" && once.at == request.body.size() && once.at > 0);
         return e;
     }
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &response.status);

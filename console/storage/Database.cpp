@@ -444,7 +444,9 @@ CheckReport Database::Check()
     CheckReport report;
     report.schema_version = SchemaVersion();
     if (auto modules = ModuleVersions(); modules && !modules->empty()) {
-        report.modules.assign(modules->begin(), modules->end());
+        for (const auto& [module, version] : modules.Value())
+            if (!module.empty()) // the single list's old number (Migrate.cpp)
+                report.modules.emplace_back(module, version);
         report.schema_version = 0;
     }
     {

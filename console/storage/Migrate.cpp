@@ -12,7 +12,22 @@ namespace {
 // schema and refuses the file instead of running on tables it does not know.
 constexpr int kModuleSchema = 1000;
 
+// The row of schema_module that keeps the single list's number a file had
+// when it became a file of modules: a module first opened after that (a
+// program that links fewer modules adopted the file) starts from it too.
+constexpr std::string_view kSingleList = "";
+
 int LastStep(std::span<const Migration> steps) { return steps.empty() ? 0 : steps.back().version; }
+
+// A module's last step that the single list had reached at old_version.
+int ReachedBy(const SchemaModule& m, int old_version)
+{
+    int reached = 0;
+    for (const auto& step : m.steps)
+        if (step.legacy > 0 && step.legacy <= old_version)
+            reached = step.version;
+    return reached;
+}
 
 } // namespace
 
@@ -92,15 +107,15 @@ Result<void> Database::AdoptModules(const Schema& schema)
     if (auto r = Exec("CREATE TABLE schema_module (module TEXT PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID");
         !r)
         return r;
-    for (const auto& m : schema) {
-        int reached = 0;
-        for (const auto& step : m.steps)
-            if (step.legacy > 0 && step.legacy <= old_version)
-                reached = step.version;
+    auto add = [&](std::string_view module, int version) {
         auto q = Prepare("INSERT INTO schema_module(module, version) VALUES(?1, ?2)");
-        if (auto r = q.BindAll(m.name, static_cast<std::int64_t>(reached)).Run(); !r)
+        return q.BindAll(module, static_cast<std::int64_t>(version)).Run();
+    };
+    if (auto r = add(kSingleList, old_version); !r)
+        return r;
+    for (const auto& m : schema)
+        if (auto r = add(m.name, ReachedBy(m, old_version)); !r)
             return r;
-    }
     if (auto r = Exec("PRAGMA user_version = " + std::to_string(kModuleSchema)); !r)
         return r;
     return tx.Commit();
@@ -114,9 +129,16 @@ Result<void> Database::Migrate(const Schema& schema)
     auto versions = ModuleVersions();
     if (!versions)
         return versions.Err();
+    const auto single = versions->find(kSingleList);
+    const int old_version = single == versions->end() ? 0 : single->second;
     for (const auto& m : schema) {
         const auto known = versions->find(m.name);
-        const int current = known == versions->end() ? 0 : known->second;
+        const int current = known == versions->end() ? ReachedBy(m, old_version) : known->second;
+        if (known == versions->end()) {
+            auto q = Prepare("INSERT INTO schema_module(module, version) VALUES(?1, ?2)");
+            if (auto r = q.BindAll(m.name, static_cast<std::int64_t>(current)).Run(); !r)
+                return r;
+        }
         for (const auto& step : m.steps) {
             if (step.version <= current)
                 continue;

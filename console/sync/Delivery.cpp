@@ -6,10 +6,14 @@
 #include <civic/contacts/Identifiers.h>
 #include <civic/core/ConsoleStore.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <random>
 #include <set>
+#include <sstream>
 
 namespace civic::sync {
 
@@ -18,22 +22,96 @@ using namespace detail;
 
 namespace {
 
-// The entries of a round in flight (0: of every round) that are still
-// pending become uncertain — they may have reached the CRM, so they are
-// looked for there before being sent again — and the rounds' rows go.
-// Returns how many entries. Run inside the caller's transaction.
+// When a process started, in clock ticks since boot (/proc/PID/stat, field
+// 22): with the pid it names one process, even after the pid is reused.
+std::string StartTime(pid_t pid)
+{
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto name_end = stat.rfind(')'); // the command name may hold spaces
+    if (name_end == std::string::npos)
+        return {};
+    std::istringstream fields(stat.substr(name_end + 2));
+    std::string field;
+    for (int i = 3; i <= 22 && fields >> field; ++i)
+        if (i == 22)
+            return field;
+    return {};
+}
+
+// Who delivers a round: this process, as "pid:start".
+const std::string& ThisProcess()
+{
+    static const std::string owner = std::to_string(::getpid()) + ":" + StartTime(::getpid());
+    return owner;
+}
+
+// Whether the process that marked a round is still running. A round of an
+// earlier release names no one: its process is gone.
+bool IsRunning(const std::string& owner)
+{
+    const auto colon = owner.find(':');
+    if (owner.empty() || colon == std::string::npos)
+        return false;
+    const std::string start = StartTime(static_cast<pid_t>(std::atol(owner.substr(0, colon).c_str())));
+    return !start.empty() && start == owner.substr(colon + 1);
+}
+
+// The entries of a round in flight that are still pending become uncertain —
+// they may have reached the CRM, so they are looked for there before being
+// sent again — and the round's row goes. Returns how many entries. Run
+// inside the caller's transaction.
 Result<int> ReleaseInFlight(store::Database& db, std::int64_t round)
 {
     auto q = db.Prepare("UPDATE outbox SET uncertain = 1, attempts = attempts + 1, next_attempt_at = 0 "
                         "WHERE state = 'pending' AND id IN (SELECT j.value FROM outbox_inflight f, json_each(f.ids) j "
-                        "WHERE ?1 = 0 OR f.round = ?1)");
+                        "WHERE f.round = ?1)");
     if (auto r = q.Bind(1, round).Run(); !r)
         return r.Err();
     const int released = db.Changes();
-    auto d = db.Prepare("DELETE FROM outbox_inflight WHERE ?1 = 0 OR round = ?1");
+    auto d = db.Prepare("DELETE FROM outbox_inflight WHERE round = ?1");
     if (auto r = d.Bind(1, round).Run(); !r)
         return r.Err();
     return released;
+}
+
+// Claims the next due entries for a round of this process: read and marked
+// in flight in one IMMEDIATE transaction, so another process delivering from
+// the same folder (the console and a cron job's flush) sees them in flight
+// and leaves them alone. Only entries after the last one due holds: an entry
+// this round already tried is not tried again in it. Appends them to due;
+// returns the round, 0 if none.
+Result<std::int64_t> Claim(store::Database& db, std::int64_t now, int limit, bool ignore_schedule,
+                           std::vector<Entry>& due)
+{
+    store::Transaction tx(db);
+    if (!tx.IsActive())
+        return tx.Commit().Err();
+    auto q = db.Prepare(std::string(kDueColumns) +
+                        "WHERE o.state = 'pending' AND (?3 OR o.next_attempt_at <= ?1) AND o.id > ?4 AND o.id NOT IN "
+                        "(SELECT j.value FROM outbox_inflight f, json_each(f.ids) j) ORDER BY o.id LIMIT ?2");
+    const size_t first = due.size();
+    const std::int64_t after = due.empty() ? 0 : due.back().id;
+    json ids = json::array();
+    auto r = q.BindAll(now, limit, ignore_schedule ? 1 : 0, after).ForEach([&](store::Query& row) {
+        due.push_back(EntryFrom(row));
+        ids.push_back(due.back().id);
+    });
+    if (!r)
+        return r.Err();
+    std::int64_t round = 0;
+    if (due.size() > first) {
+        auto mark = db.Prepare("INSERT INTO outbox_inflight(ids, started_at, owner) VALUES(?1, ?2, ?3)");
+        if (auto x = mark.BindAll(ids.dump(), now, ThisProcess()).Run(); !x)
+            return x.Err();
+        round = db.LastInsertRowId();
+    }
+    // Its commit is what makes the mark durable before anything leaves.
+    if (auto x = tx.Commit(); !x) {
+        due.resize(first);
+        return x.Err();
+    }
+    return round;
 }
 
 } // namespace
@@ -43,11 +121,24 @@ Result<int> RecoverInterrupted(store::Database& db)
     store::Transaction tx(db);
     if (!tx.IsActive())
         return tx.Commit().Err();
-    // Rounds that never recorded their outcome.
-    auto released = ReleaseInFlight(db, 0);
-    if (!released)
-        return released.Err();
-    int recovered = released.Value();
+    // Rounds that never recorded their outcome, of processes no longer
+    // running: a live round (the console's, while a flush starts) is not
+    // its own to release.
+    std::vector<std::int64_t> dead;
+    auto rounds = db.Prepare("SELECT round, owner FROM outbox_inflight");
+    if (auto r = rounds.ForEach([&](store::Query& row) {
+            if (!IsRunning(row.Text(1)))
+                dead.push_back(row.Int(0));
+        });
+        !r)
+        return r.Err();
+    int recovered = 0;
+    for (const auto round : dead) {
+        auto released = ReleaseInFlight(db, round);
+        if (!released)
+            return released.Err();
+        recovered += released.Value();
+    }
     // Marked one by one, as stores of an earlier version left them.
     auto old = db.Prepare("UPDATE outbox SET state = 'pending', uncertain = 1, next_attempt_at = 0 "
                           "WHERE state = 'sending' AND token IS NULL");
@@ -64,15 +155,7 @@ Result<DeliverReport> Deliver(store::Database& db, crm::Connector& crm, const De
     DeliverReport report;
     const std::int64_t now = o.now ? o.now : Now();
     std::mt19937_64 rng(o.seed ? o.seed : std::random_device{}());
-    auto q = db.Prepare(std::string(kDueColumns) +
-                        "WHERE o.state = 'pending' AND (?3 OR o.next_attempt_at <= ?1) AND o.id NOT IN "
-                        "(SELECT j.value FROM outbox_inflight f, json_each(f.ids) j) ORDER BY o.id LIMIT ?2");
-    std::vector<Entry> due;
-    auto r = q.BindAll(now, o.max_entries, o.ignore_schedule ? 1 : 0).ForEach([&](store::Query& row) {
-        due.push_back(EntryFrom(row));
-    });
-    if (!r)
-        return r.Err();
+    std::vector<Entry> due; // claimed a chunk at a time (Claim)
 
     // What happened to one entry in this round, written after the chunk.
     struct Outcome
@@ -98,16 +181,23 @@ Result<DeliverReport> Deliver(store::Database& db, crm::Connector& crm, const De
         return now + static_cast<std::int64_t>(delay);
     };
 
-    // Entries go in chunks: one transaction records a chunk as in flight
-    // (outbox_inflight) before any of it leaves, so a crash from then on is
-    // seen at the next start as an uncertain attempt; one records what became
-    // of it and clears the mark. Two commits per chunk instead of two per
-    // request, and one row written to mark a thousand entries.
-    constexpr size_t kChunk = 1024;
+    // Entries go in chunks: one transaction claims a chunk and records it as
+    // in flight (outbox_inflight) before any of it leaves, so a crash from
+    // then on is seen at the next start as an uncertain attempt; one records
+    // what became of it and clears the mark. Two commits per chunk instead of
+    // two per request, and one row written to mark a thousand entries.
+    constexpr int kChunk = 1024;
     bool stopped = false;
     std::map<std::string, std::pair<std::int64_t, std::vector<crm::RequestState>>> recent_lists; // code -> since, list
-    for (size_t start = 0; start < due.size() && !stopped; start += kChunk) {
-        const size_t end = std::min(due.size(), start + kChunk);
+    while (!stopped && static_cast<int>(due.size()) < o.max_entries) {
+        const size_t start = due.size();
+        auto claimed = Claim(db, now, std::min(kChunk, o.max_entries - static_cast<int>(start)), o.ignore_schedule, due);
+        if (!claimed)
+            return claimed.Err();
+        const std::int64_t round = claimed.Value();
+        const size_t end = due.size();
+        if (end == start)
+            break;
         std::vector<Outcome> out(end - start);
         std::vector<bool> send(end - start, true);
         // Uncertain entries: look for them at the CRM before filing again.
@@ -147,18 +237,6 @@ Result<DeliverReport> Deliver(store::Database& db, crm::Connector& crm, const De
                 out[k - start].reconciled = true;
                 send[k - start] = false;
             }
-        }
-        std::int64_t round = 0;
-        if (!stopped) {
-            json ids = json::array();
-            for (size_t k = start; k < end; ++k)
-                if (send[k - start])
-                    ids.push_back(due[k].id);
-            auto mark = db.Prepare("INSERT INTO outbox_inflight(ids, started_at) VALUES(?1, ?2)");
-            // Its own commit (autocommit) is what makes the mark durable.
-            if (auto x = mark.BindAll(ids.dump(), now).Run(); !x)
-                return x.Err();
-            round = db.LastInsertRowId();
         }
         for (size_t k = start; k < end; ++k) {
             if (!send[k - start] || stopped)

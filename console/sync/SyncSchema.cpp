@@ -11,7 +11,7 @@ namespace civic::sync {
 namespace {
 
 // Append-only: a released step is never edited, only followed.
-constexpr std::array<store::Migration, 6> kSteps{{
+constexpr std::array<store::Migration, 7> kSteps{{
     {1, R"sql(
 -- Everything that must reach the CRM. A row is written in the same transaction
 -- as the interaction it belongs to; idempotency_key is generated here and sent
@@ -120,6 +120,13 @@ CREATE TABLE outbox_request (
 INSERT INTO outbox_request(entry, payload) SELECT id, payload FROM outbox;
 ALTER TABLE outbox DROP COLUMN payload;
 )sql", nullptr, 7},
+    {7, R"sql(
+-- Which process delivers a round in flight ("pid:start time"): a process
+-- starting up releases only the rounds of processes no longer running, so a
+-- flush started beside a delivering console does not send the console's
+-- round a second time. Rounds of an earlier release name no one.
+ALTER TABLE outbox_inflight ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+)sql"},
 }};
 
 } // namespace

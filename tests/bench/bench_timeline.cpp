@@ -18,7 +18,8 @@
 //   bench_timeline [--scale F] [--data DIR] [--regenerate]
 #include "BenchSupport.h"
 
-#include <civic/sync/ConsoleSchema.h>
+#include <civic/contacts/ContactsSchema.h>
+#include <civic/core/CoreSchema.h>
 #include <civic/contacts/Contacts.h>
 #include <civic/core/ConsoleStore.h>
 
@@ -119,7 +120,7 @@ contacts::Channel RandomChannel(std::mt19937_64& rng)
 // Fills a new store; contact 1 has kHeavyEntries entries, contact 2 kLightEntries.
 int Generate(const fs::path& path, Sizes sizes)
 {
-    auto opened = store::Database::Open(path, sync::ConsoleSchema());
+    auto opened = store::Database::Open(path, store::Schema{CoreSchema(), contacts::Schema()});
     if (!opened) {
         std::cerr << opened.Err().message << "\n";
         return 1;
@@ -235,7 +236,7 @@ struct Figures
 Figures Measure(const fs::path& path, Sizes sizes, int rounds)
 {
     Figures f;
-    auto db = store::Database::Open(path, sync::ConsoleSchema()).Value();
+    auto db = store::Database::Open(path, store::Schema{CoreSchema(), contacts::Schema()}).Value();
     contacts::ContactStore store(*db);
     std::mt19937_64 rng(kSeed + 1);
     for (int i = 0; i < rounds; ++i) {

@@ -53,13 +53,80 @@ pid_t Flush(const std::string& data_dir, const std::string& endpoint, bool quiet
     return pid;
 }
 
+// The wrap-ups, as agents submitted them during the storm.
+void SubmitWrapUps(const std::filesystem::path& dir, int n)
+{
+    auto console = Console::Open(Paths::FromEnvironment(dir), sync::ConsoleSchema());
+    BOOST_TEST_REQUIRE(console.IsOk());
+    auto r = console.Value()->Store().Submit([n](store::Database& db) -> Result<void> {
+        contacts::ContactStore cs(db);
+        contacts::NewContact c;
+        c.name = "Storm Caller";
+        auto who = cs.Create(c);
+        if (!who)
+            return who.Err();
+        for (int i = 0; i < n; ++i) {
+            sync::WrapUp w;
+            w.contact = who.Value();
+            w.agent = "Dana";
+            w.disposition = "request created";
+            crm::NewRequest req;
+            req.service_code = i % 2 ? "POTHOLE" : "LIGHT";
+            req.address = std::to_string(100 + i) + " Market St";
+            req.description = "Report " + std::to_string(i);
+            w.request = req;
+            if (auto s = sync::Submit(db, w); !s)
+                return s.Err();
+        }
+        return Ok();
+    }).get();
+    BOOST_TEST_REQUIRE(r.IsOk(), (r ? "" : r.Err().message));
+}
+
 std::string RefIn(const std::string& description)
 {
     const auto at = description.rfind("Ref: CD-");
     return at == std::string::npos ? std::string() : description.substr(at);
 }
 
+int Pending(const std::filesystem::path& dir)
+{
+    auto db = store::Database::Open(dir / "console.db", sync::ConsoleSchema()).Value();
+    return sync::CountPendingOutbox(*db).Value();
+}
+
 } // namespace
+
+// The console delivering while cron runs `outbox flush`, or two flushes at
+// once: one folder, two processes. Each request still reaches the CRM once.
+BOOST_AUTO_TEST_CASE(two_processes_delivering_from_one_folder_file_each_request_once)
+{
+    TempDir dir;
+    Open311Server server;
+    server.IgnoreIdempotencyKey(true);
+    server.SetSlowMs(30); // both are sending at the same time
+    server.Inject(test::Fault::Slow, 40);
+    constexpr int kCount = 20;
+    SubmitWrapUps(dir.Path(), kCount);
+    const std::string data = dir.Path().string();
+    const pid_t a = Flush(data, server.Endpoint());
+    const pid_t b = Flush(data, server.Endpoint());
+    int status = 0;
+    ::waitpid(a, &status, 0);
+    ::waitpid(b, &status, 0);
+    for (int i = 0; i < 5 && Pending(dir.Path()) > 0; ++i) {
+        const pid_t c = Flush(data, server.Endpoint());
+        ::waitpid(c, &status, 0);
+    }
+    BOOST_TEST(Pending(dir.Path()) == 0);
+    std::map<std::string, int> by_ref;
+    for (const auto& f : server.Requests())
+        ++by_ref[RefIn(f.fields.count("description") ? f.fields.at("description") : "")];
+    BOOST_TEST(server.Requests().size() == static_cast<size_t>(kCount));
+    BOOST_TEST(by_ref.size() == static_cast<size_t>(kCount));
+    for (const auto& [ref, n] : by_ref)
+        BOOST_TEST(n == 1, ref << " filed " << n << " times");
+}
 
 BOOST_AUTO_TEST_CASE(every_request_reaches_the_crm_exactly_once_through_failures_and_kills)
 {
@@ -69,34 +136,7 @@ BOOST_AUTO_TEST_CASE(every_request_reaches_the_crm_exactly_once_through_failures
     server.SetSlowMs(250);
     server.FailRandomly(0.15, 20261123);
 
-    // The wrap-ups, as agents submitted them during the storm.
-    {
-        auto console = Console::Open(Paths::FromEnvironment(dir.Path()), sync::ConsoleSchema());
-        BOOST_TEST_REQUIRE(console.IsOk());
-        auto r = console.Value()->Store().Submit([](store::Database& db) -> Result<void> {
-            contacts::ContactStore cs(db);
-            contacts::NewContact c;
-            c.name = "Storm Caller";
-            auto who = cs.Create(c);
-            if (!who)
-                return who.Err();
-            for (int i = 0; i < kWrapUps; ++i) {
-                sync::WrapUp w;
-                w.contact = who.Value();
-                w.agent = "Dana";
-                w.disposition = "request created";
-                crm::NewRequest req;
-                req.service_code = i % 2 ? "POTHOLE" : "LIGHT";
-                req.address = std::to_string(100 + i) + " Market St";
-                req.description = "Report " + std::to_string(i);
-                w.request = req;
-                if (auto s = sync::Submit(db, w); !s)
-                    return s.Err();
-            }
-            return Ok();
-        }).get();
-        BOOST_TEST_REQUIRE(r.IsOk(), (r ? "" : r.Err().message));
-    }
+    SubmitWrapUps(dir.Path(), kWrapUps);
 
     std::mt19937 rng(42);
     const std::string data = dir.Path().string();

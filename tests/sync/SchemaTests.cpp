@@ -3,7 +3,9 @@
 // and ends with the same tables as a new file.
 #include <boost/test/unit_test.hpp>
 
+#include <civic/contacts/ContactsSchema.h>
 #include <civic/core/Console.h>
+#include <civic/core/CoreSchema.h>
 #include <civic/core/ConsoleStore.h>
 #include <civic/sync/ConsoleSchema.h>
 #include <civic/sync/Outbox.h>
@@ -79,7 +81,7 @@ BOOST_AUTO_TEST_CASE(a_file_numbered_in_one_list_is_taken_up_with_every_row_kept
     BOOST_TEST(pending[0].payload.address == "55 Market St");
     BOOST_TEST(pending[0].contact_name == "Kim Tran");
     BOOST_TEST(sync::CountPendingOutbox(d).Value() == 1);
-    BOOST_TEST((d.Check().modules == Modules{{"contacts", 2}, {"core", 1}, {"sync", 6}}));
+    BOOST_TEST((d.Check().modules == Modules{{"contacts", 2}, {"core", 1}, {"sync", 7}}));
     // No step ran twice: the file has exactly the tables a new one has.
     auto fresh = store::Database::Open(dir / "fresh.db", sync::ConsoleSchema());
     BOOST_TEST_REQUIRE(fresh.IsOk());
@@ -93,6 +95,22 @@ BOOST_AUTO_TEST_CASE(a_file_numbered_in_one_list_is_taken_up_with_every_row_kept
             BOOST_TEST(taken_up.at(name) == columns, boost::test_tools::per_element());
         }
     }
+}
+
+BOOST_AUTO_TEST_CASE(a_program_with_fewer_modules_taking_the_file_up_first_leaves_the_others_where_they_were)
+{
+    TempDir dir;
+    const auto path = dir / "console.db";
+    WriteLegacyDatabase(path);
+    {
+        // As a contacts-only tool would: core and contacts, no sync.
+        auto fewer = store::Database::Open(path, store::Schema{CoreSchema(), contacts::Schema()});
+        BOOST_TEST_REQUIRE(fewer.IsOk(), (fewer ? "" : fewer.Err().message));
+    }
+    auto db = store::Database::Open(path, sync::ConsoleSchema());
+    BOOST_TEST_REQUIRE(db.IsOk(), (db ? "" : db.Err().message));
+    BOOST_TEST(sync::CountPendingOutbox(*db.Value()).Value() == 1);
+    BOOST_TEST((db.Value()->Check().modules == Modules{{"contacts", 2}, {"core", 1}, {"sync", 7}}));
 }
 
 BOOST_AUTO_TEST_CASE(channels_outside_the_old_list_can_be_stored_after_taking_up)
@@ -117,7 +135,8 @@ BOOST_AUTO_TEST_CASE(a_release_that_reads_one_list_refuses_the_new_file_untouche
     std::vector<store::Migration> one_list;
     for (const auto& module : sync::ConsoleSchema())
         for (const auto& step : module.steps)
-            one_list.push_back(store::Migration{step.legacy, step.sql, step.run});
+            if (step.legacy > 0) // the steps that release had
+                one_list.push_back(store::Migration{step.legacy, step.sql, step.run});
     std::sort(one_list.begin(), one_list.end(), [](auto& a, auto& b) { return a.version < b.version; });
     const auto before = ReadFile(path);
     auto old = store::Database::Open(path, one_list);

@@ -7,6 +7,7 @@
 #include <civic/open311/Open311Connector.h>
 #include <civic/sync/Outbox.h>
 
+#include "FaultRelay.h"
 #include "ForwardingConnector.h"
 #include "Open311Server.h"
 #include "TestSupport.h"
@@ -280,6 +281,53 @@ BOOST_AUTO_TEST_CASE(an_unanswered_attempt_is_found_at_the_crm_not_filed_again)
     BOOST_TEST(w.Only().remote_id == server.Requests()[0].id);
 }
 
+BOOST_AUTO_TEST_CASE(a_post_whose_answer_is_lost_on_a_kept_alive_connection_is_not_filed_twice)
+{
+    // The CRM files the second POST of each connection, then the connection
+    // dies before its answer (a worker that died, a proxy): an HTTP client
+    // that quietly sends it again on a fresh connection files it twice.
+    World w;
+    Open311Server server;
+    server.IgnoreIdempotencyKey(true); // only the reference can tell
+    test::FaultRelay relay(server.Port());
+    relay.DropAnswerToPost(2);
+    for (int i = 0; i < 3; ++i)
+        (void)sync::Submit(*w.db, w.Pothole("Pothole " + std::to_string(i)));
+    auto config = Config(server);
+    config.endpoint = relay.Url(server.Endpoint());
+    open311::Open311Connector crm(config);
+    sync::DeliverOptions o;
+    o.now = 100000;
+    auto first = sync::Deliver(*w.db, crm, o);
+    BOOST_TEST_REQUIRE(first.IsOk());
+    BOOST_TEST(relay.Dropped() >= 1);
+    BOOST_TEST(server.Requests().size() == 3u); // not 4
+    BOOST_TEST(first->delivered == 2);
+    BOOST_TEST(first->retry_later == 1); // may have arrived: looked for before sending again
+    o.ignore_schedule = true;
+    relay.DropAnswerToPost(0);
+    auto second = sync::Deliver(*w.db, crm, o);
+    BOOST_TEST_REQUIRE(second.IsOk());
+    BOOST_TEST(second->reconciled == 1);
+    BOOST_TEST(server.Requests().size() == 3u);
+    BOOST_TEST(sync::CountPendingOutbox(*w.db).Value() == 0);
+}
+
+BOOST_AUTO_TEST_CASE(a_round_tries_each_entry_once_even_ignoring_the_schedule)
+{
+    World w;
+    Open311Server server;
+    server.Inject(Fault::Status500, 10);
+    (void)sync::Submit(*w.db, w.Pothole());
+    open311::Open311Connector crm(Config(server));
+    sync::DeliverOptions o;
+    o.ignore_schedule = true; // as `outbox flush --now`
+    auto r = sync::Deliver(*w.db, crm, o);
+    BOOST_TEST_REQUIRE(r.IsOk());
+    BOOST_TEST(r->retry_later == 1);
+    BOOST_TEST(server.Calls() == 1); // not once more per chunk it could claim
+}
+
 BOOST_AUTO_TEST_CASE(a_crash_while_sending_is_treated_as_uncertain)
 {
     World w;
@@ -329,8 +377,11 @@ BOOST_AUTO_TEST_CASE(a_process_killed_mid_round_looks_for_the_round_at_the_crm_b
     BOOST_TEST(sync::Deliver(*w.db, killed)->delivered == 2);
     BOOST_TEST(server.Requests().size() == 2u);
 
-    // The store as the killed process left it: both entries were on their way.
+    // The store as the killed process left it: both entries were on their way,
+    // marked by a process that no longer runs (this one, which made the
+    // snapshot, still does).
     auto after = store::Database::Open(dir / "at-crash.db", sync::ConsoleSchema()).Value();
+    BOOST_TEST(after->Exec("UPDATE outbox_inflight SET owner = '2147483646:1'").IsOk());
     for (const auto& e : sync::List(*after).Value())
         BOOST_TEST(sync::ToString(e.state) == "sending");
     BOOST_TEST(sync::RecoverInterrupted(*after).Value() == 2);
