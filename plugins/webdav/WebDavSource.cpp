@@ -167,11 +167,4 @@ Result<std::string> WebDavSource::Store(const std::string& name, const std::stri
     return etag;
 }
 
-void RegisterWebDav()
-{
-    kb::RegisterSource("webdav", [](const kb::SourceConfig& c) -> std::unique_ptr<kb::KnowledgeSource> {
-        return std::make_unique<WebDavSource>(Options{c.url, c.user, c.password, c.timeout_ms});
-    });
-}
-
 } // namespace civic::webdav

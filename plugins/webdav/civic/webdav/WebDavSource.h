@@ -10,7 +10,7 @@
 // re-reads the file and retries (see the knowledge sync).
 #pragma once
 
-#include <civic/kb/KnowledgeSource.h>
+#include <civic/sdk/KnowledgeSource.h>
 
 #include <string>
 
@@ -38,9 +38,6 @@ public:
 private:
     Options m_options;
 };
-
-// Makes "webdav" a knowledge source the console can be configured with.
-void RegisterWebDav();
 
 // Parses a DAV:multistatus reply into the files it lists (not the collection
 // itself). Any namespace prefix is accepted. Errors: Parse.
