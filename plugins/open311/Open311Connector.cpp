@@ -95,13 +95,24 @@ struct Doc
 {
     pugi::xml_document xml;
     json j;
+    bool is_json = false;
 };
 
+// Parses body as what it is, whichever format was asked for: servers answer
+// an XML call in JSON (and the other way round), most often for POSTs. A body
+// that opens with '{' or '[' is JSON, one that opens with '<' is XML.
 Result<void> Load(Doc& doc, const std::string& body, bool json_format, const std::string& name)
 {
-    if (json_format) {
+    const auto first = body.find_first_not_of(" \t\r\n\xEF\xBB\xBF");
+    const char c = first == std::string::npos ? '\0' : body[first];
+    doc.is_json = c == '{' || c == '[' ? true : c == '<' ? false : json_format;
+    if (doc.is_json) {
         try {
             doc.j = json::parse(body);
+            // {"data": ..., "success": true}: the answer is what data holds.
+            if (doc.j.is_object() && doc.j.contains("data") &&
+                (doc.j["data"].is_object() || doc.j["data"].is_array()))
+                doc.j = json(doc.j["data"]);
         } catch (const json::parse_error& e) {
             return Error{ErrorKind::Parse, name + ": not valid JSON (byte " + std::to_string(e.byte) + ")"};
         }
@@ -144,11 +155,34 @@ std::vector<pugi::xml_node> Elements(const pugi::xml_node& root, const char* nam
     return out;
 }
 
+// The items of an XML list: elements named item (or one of its other names)
+// at any depth; failing those, the list's own name repeated inside it, as
+// some servers write lists (<attributes><attributes>…</attributes></attributes>).
+std::vector<pugi::xml_node> ListItems(const pugi::xml_node& root, std::initializer_list<const char*> items,
+                                      const char* container)
+{
+    for (const char* item : items)
+        if (auto found = Elements(root, item); !found.empty())
+            return found;
+    std::vector<pugi::xml_node> out;
+    for (const auto& n : Elements(root, container)) {
+        std::string_view parent(n.parent().name());
+        if (const auto colon = parent.rfind(':'); colon != std::string_view::npos)
+            parent = parent.substr(colon + 1);
+        if (parent == container)
+            out.push_back(n);
+    }
+    return out;
+}
+
+// A child's text; "null", as some servers write an empty value, is empty.
 std::string Text(const pugi::xml_node& n, const char* child)
 {
     for (auto c : n.children())
-        if (std::string_view(c.name()) == child || std::string_view(c.name()).ends_with(std::string(":") + child))
-            return Trim(c.text().as_string());
+        if (std::string_view(c.name()) == child || std::string_view(c.name()).ends_with(std::string(":") + child)) {
+            std::string text = Trim(c.text().as_string());
+            return text == "null" ? std::string() : text;
+        }
     return {};
 }
 
@@ -246,7 +280,7 @@ Result<std::vector<crm::Service>> ParseServices(const std::string& body, bool js
     if (auto r = Load(doc, body, json_format, name); !r)
         return r.Err();
     std::vector<crm::Service> out;
-    if (json_format) {
+    if (doc.is_json) {
         auto items = Items(doc.j, "services", name);
         if (!items)
             return items.Err();
@@ -275,7 +309,7 @@ Result<crm::ServiceDefinition> ParseDefinition(const std::string& body, bool jso
     if (auto r = Load(doc, body, json_format, name); !r)
         return r.Err();
     crm::ServiceDefinition d;
-    if (json_format) {
+    if (doc.is_json) {
         const json& j = doc.j.is_array() && !doc.j.empty() ? doc.j[0] : doc.j;
         if (!j.is_object())
             return Error{ErrorKind::Parse, name + ": expected a service definition object"};
@@ -297,9 +331,9 @@ Result<crm::ServiceDefinition> ParseDefinition(const std::string& body, bool jso
         if (defs.empty())
             return Error{ErrorKind::Parse, name + ": no <service_definition> in the answer"};
         d.service_code = Text(defs[0], "service_code");
-        for (const auto& a : Elements(defs[0], "attribute")) {
+        for (const auto& a : ListItems(defs[0], {"attribute"}, "attributes")) {
             std::vector<crm::AttributeValue> values;
-            for (const auto& v : Elements(a, "value"))
+            for (const auto& v : ListItems(a, {"value"}, "values"))
                 values.push_back({Text(v, "key"), Text(v, "name")});
             auto at = AttributeFrom([&](const char* key) { return Text(a, key); }, std::move(values), name);
             if (!at)
@@ -321,7 +355,7 @@ Result<std::vector<crm::RequestState>> ParseRequestList(const std::string& body,
     Doc doc;
     if (auto r = Load(doc, body, json_format, name); !r)
         return r.Err();
-    if (json_format) {
+    if (doc.is_json) {
         if (doc.j.is_object() && !doc.j.contains("service_requests")) {
             out.push_back(RequestFromJson(doc.j)); // a single object instead of a list of one
             return out;
@@ -334,7 +368,7 @@ Result<std::vector<crm::RequestState>> ParseRequestList(const std::string& body,
                 out.push_back(RequestFromJson(j));
         return out;
     }
-    for (const auto& n : Elements(doc.xml, "request"))
+    for (const auto& n : ListItems(doc.xml, {"request", "service_request"}, "service_requests"))
         out.push_back(RequestFromXml(n));
     if (out.empty() && Elements(doc.xml, "service_requests").empty())
         return Error{ErrorKind::Parse, name + ": no <service_requests> in the answer"};

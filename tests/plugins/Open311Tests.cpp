@@ -298,3 +298,81 @@ BOOST_AUTO_TEST_CASE(interop_with_a_real_endpoint)
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// Answers as deployed GeoReport v2 servers send them, beside the standard's:
+// each must read to the same content, or say it cannot.
+BOOST_AUTO_TEST_SUITE(DeployedShapes)
+
+BOOST_AUTO_TEST_CASE(a_definition_whose_lists_repeat_their_container_name_keeps_its_attributes)
+{
+    const std::string xml = R"(<?xml version="1.0" encoding="utf-8"?>
+<service_definition><service_code>POTHOLE</service_code>
+  <attributes><attributes>
+    <variable>true</variable><code>SIZE</code><datatype>singlevaluelist</datatype>
+    <required>true</required><datatype_description/><order>1</order>
+    <description>How big is it?</description>
+    <values><values><key>S</key><name>Small</name></values><values><key>L</key><name>Large</name></values></values>
+  </attributes></attributes>
+</service_definition>)";
+    auto d = open311::ParseDefinition(xml, false, "SIZE.xml");
+    BOOST_TEST_REQUIRE(d.IsOk(), (d ? "" : d.Err().message));
+    BOOST_TEST_REQUIRE(d->attributes.size() == 1u);
+    BOOST_TEST(d->attributes[0].code == "SIZE");
+    BOOST_TEST(d->attributes[0].required);
+    BOOST_TEST_REQUIRE(d->attributes[0].values.size() == 2u);
+    BOOST_TEST(d->attributes[0].values[1].key == "L");
+    BOOST_TEST(d->attributes[0].values[1].name == "Large");
+}
+
+BOOST_AUTO_TEST_CASE(a_post_answer_in_doubled_containers_with_null_texts_names_the_request)
+{
+    const std::string xml = R"(<?xml version="1.0" encoding="UTF-8"?>
+<service_requests><service_requests>
+  <service_request_id>638344</service_request_id><token>null</token>
+  <service_notice>null</service_notice><account_id>null</account_id>
+</service_requests></service_requests>)";
+    auto list = open311::ParseRequestList(xml, false, "requests.xml");
+    BOOST_TEST_REQUIRE(list.IsOk(), (list ? "" : list.Err().message));
+    BOOST_TEST_REQUIRE(list->size() == 1u);
+    BOOST_TEST(list->front().request_id == "638344");
+    BOOST_TEST(list->front().token.empty()); // "null" is no token to poll
+    BOOST_TEST(list->front().service_notice.empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_list_of_service_request_elements_is_read)
+{
+    const std::string xml = R"(<service_requests>
+  <service_request><service_request_id>101</service_request_id><status>closed</status></service_request>
+  <service_request><service_request_id>102</service_request_id><status>open</status></service_request>
+</service_requests>)";
+    auto list = open311::ParseRequestList(xml, false, "requests.xml");
+    BOOST_TEST_REQUIRE(list.IsOk(), (list ? "" : list.Err().message));
+    BOOST_TEST_REQUIRE(list->size() == 2u);
+    BOOST_TEST(list->at(0).request_id == "101");
+    BOOST_TEST(list->at(0).status == "closed");
+}
+
+BOOST_AUTO_TEST_CASE(a_json_answer_to_an_xml_post_is_read_as_json_with_its_data_wrapper)
+{
+    const std::string body = R"({"data": {"service_request_id": "SR-77", "service_notice": ""}, "success": true})";
+    auto as_xml_call = open311::ParseRequestList(body, false, "requests.xml");
+    BOOST_TEST_REQUIRE(as_xml_call.IsOk(), (as_xml_call ? "" : as_xml_call.Err().message));
+    BOOST_TEST_REQUIRE(as_xml_call->size() == 1u);
+    BOOST_TEST(as_xml_call->front().request_id == "SR-77");
+    auto as_json_call = open311::ParseRequestList(body, true, "requests.json");
+    BOOST_TEST_REQUIRE(as_json_call.IsOk());
+    BOOST_TEST_REQUIRE(as_json_call->size() == 1u);
+    BOOST_TEST(as_json_call->front().request_id == "SR-77");
+}
+
+BOOST_AUTO_TEST_CASE(an_xml_answer_to_a_json_call_is_read_as_xml)
+{
+    const std::string body = "<service_requests><request><service_request_id>5</service_request_id>"
+                             "</request></service_requests>";
+    auto list = open311::ParseRequestList(body, true, "requests.json");
+    BOOST_TEST_REQUIRE(list.IsOk(), (list ? "" : list.Err().message));
+    BOOST_TEST_REQUIRE(list->size() == 1u);
+    BOOST_TEST(list->front().request_id == "5");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
