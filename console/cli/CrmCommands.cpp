@@ -55,8 +55,11 @@ int ServicesRefresh(Context& ctx, std::vector<std::string>& args)
         return kFailed;
     auto r = sync::RefreshCatalog(*db, *crm);
     if (!r) {
-        ctx.err << "error: " << r.Err().message << "\nthe cached catalog (version " << sync::CatalogVersion(*db)
-                << ") stays in use\n";
+        const std::string version = sync::CatalogVersion(*db);
+        ctx.err << "error: " << r.Err().message << "\n"
+                << (version.empty() ? std::string("no catalog is cached yet: forms offer no services until a refresh works")
+                                    : "the cached catalog (version " + version + ") stays in use")
+                << "\n";
         return kFailed;
     }
     ctx.out << "services: " << r->services << "\ndefinitions: " << r->definitions << "\nversion: " << r->version
@@ -104,6 +107,9 @@ int OutboxList(Context& ctx, std::vector<std::string>& args)
                 << e.contact_name << "  attempts " << e.attempts;
         if (!e.remote_id.empty())
             ctx.out << "  request " << e.remote_id;
+        else if (e.state == sync::State::Delivered)
+            ctx.out << (e.token.empty() ? "  (the CRM named no request)" : "  (waiting for the CRM to name it: token " +
+                                                                              e.token + ")");
         if (e.uncertain)
             ctx.out << "  (checking whether the CRM has it)";
         if (!e.last_error.empty() && e.state != sync::State::Delivered)

@@ -5,6 +5,8 @@
 #include <civic/contacts/Identifiers.h>
 #include <civic/core/ConsoleStore.h>
 
+#include <optional>
+
 namespace civic::sync {
 
 using namespace detail;
@@ -53,6 +55,11 @@ Result<int> RefreshRequests(store::Database& db, crm::Connector& crm, const std:
     } else if (listed.Err().kind == ErrorKind::Offline) {
         return listed.Err();
     }
+    // A list that is not there at all (404) is an address to fix, unless
+    // asking by id below still finds requests.
+    std::optional<Error> missing;
+    if (!listed && listed.Err().kind == ErrorKind::NotFound)
+        missing = listed.Err();
     // Otherwise (a server that refuses the filter with a 4xx, or ignores it):
     // the console's open requests by id.
     const std::string full = StateValue(db, "requests_full_at");
@@ -70,6 +77,9 @@ Result<int> RefreshRequests(store::Database& db, crm::Connector& crm, const std:
             states.insert(states.end(), by_id->begin(), by_id->end());
         }
     }
+    if (missing && states.empty())
+        return Error{ErrorKind::NotFound, missing->message + " — the CRM lists no requests at this address; "
+                                                             "statuses were not refreshed"};
 
     contacts::ContactStore cs(db, region);
     int changed = 0;

@@ -250,6 +250,17 @@ BOOST_AUTO_TEST_CASE(scripted_wrap_ups_answer_the_centers_questions)
     BOOST_TEST(Contains(Cli(d + "timeline 1").output, "snow"));
 }
 
+// A first refresh that fails says that there is no catalog, not "version ".
+BOOST_AUTO_TEST_CASE(a_failed_first_catalog_refresh_says_no_catalog_is_cached)
+{
+    TempDir dir;
+    const auto d = "--data-dir " + Quote(dir.Path().string()) + " ";
+    auto r = Cli(d + "services refresh --endpoint http://127.0.0.1:9/open311/v2");
+    BOOST_TEST(r.status == 1);
+    BOOST_TEST(Contains(r.output, "no catalog is cached yet"), r.output);
+    BOOST_TEST(!Contains(r.output, "(version )"), r.output);
+}
+
 // A script files nothing the wrap-up form would refuse: the same cases as the
 // UI suite's form test, against the catalog the test CRM serves.
 BOOST_AUTO_TEST_CASE(scripted_requests_meet_the_forms_rules)

@@ -227,6 +227,10 @@ void Open311Server::Serve()
         case Fault::EmptyError:
             res.status = 400;
             return true;
+        case Fault::NotFound404:
+            res.status = 404;
+            res.set_content("<html><body><h1>Not Found</h1></body></html>", "text/html");
+            return true;
         }
         return false;
     };

@@ -35,6 +35,7 @@ enum class Fault
     HtmlError,          // 502 with a proxy's HTML page
     JsonErrorOnXml,     // 400 with a JSON error body to an XML call
     EmptyError,         // 400 with no body
+    NotFound404,        // 404 with an HTML page, as a wrong address gets
 };
 
 class Open311Server

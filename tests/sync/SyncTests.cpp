@@ -496,6 +496,19 @@ BOOST_AUTO_TEST_CASE(status_changes_reach_the_timeline)
     BOOST_TEST(page.entries.front().notes == "Streets crew filled it");
 }
 
+BOOST_AUTO_TEST_CASE(a_request_list_that_is_not_there_is_an_error_not_zero_changes)
+{
+    World w;
+    Open311Server server;
+    open311::Open311Connector crm(Config(server));
+    (void)sync::Submit(*w.db, w.Pothole());
+    (void)sync::Deliver(*w.db, crm);
+    server.Inject(Fault::NotFound404, 10); // the listing and the by-id lookup alike
+    auto r = sync::RefreshRequests(*w.db, crm);
+    BOOST_TEST_REQUIRE(!r.IsOk());
+    BOOST_TEST(r.Err().message.find("statuses were not refreshed") != std::string::npos, r.Err().message);
+}
+
 BOOST_AUTO_TEST_CASE(status_sync_asks_only_for_what_changed_where_the_server_can)
 {
     World w;
