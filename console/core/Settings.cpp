@@ -55,6 +55,8 @@ Result<Settings> Settings::Load(store::Database& db)
             s.kb_source_user = std::move(value);
         else if (key == "phone_region")
             s.phone_region = std::move(value);
+        else if (key == "name_caller_to_crm")
+            s.name_caller_to_crm = value != "0";
         else if (key == "crm_connector" && !value.empty())
             s.crm_connector = std::move(value);
         else if (StartsWith(key, "crm."))
@@ -75,7 +77,8 @@ Result<void> Settings::Save(store::Database& db) const
         if (auto r = q.BindAll("crm." + key, value).Run(); !r)
             return r;
     }
-    const std::array<std::pair<std::string_view, std::string_view>, 9> values{{
+    const std::array<std::pair<std::string_view, std::string_view>, 10> values{{
+        {"name_caller_to_crm", name_caller_to_crm ? "1" : "0"},
         {"crm_connector", crm_connector},
         {"agent_name", agent_name},
         {"role", ToString(role)},

@@ -28,8 +28,10 @@ void WrapUpService::NearbyOpen(crm::NewRequest request, Reply<Result<std::vector
 void WrapUpService::Submit(sync::WrapUp w, Reply<Result<sync::Submitted>> reply)
 {
     OnStore(m_console,
-            [w = std::move(w), region = m_console.GetSettings().phone_region](
-                store::Database& db) -> Result<sync::Submitted> {
+            [w = std::move(w), region = m_console.GetSettings().phone_region,
+             name_caller = m_console.GetSettings().name_caller_to_crm](store::Database& db) mutable
+            -> Result<sync::Submitted> {
+                w.name_caller = name_caller;
                 // The form's rules, here too: a script files nothing the form refuses.
                 if (w.request)
                     if (auto checked = sync::CheckAgainstCatalog(db, *w.request); !checked)

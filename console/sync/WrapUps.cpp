@@ -11,6 +11,35 @@ namespace civic::sync {
 using namespace detail;
 
 
+namespace {
+
+// The caller's consented e-mail and phone, and then their name, on the
+// request. Nothing without consent: a caller who did not agree to be told of
+// progress stays anonymous to the CRM.
+Result<void> NameCaller(contacts::ContactStore& cs, std::int64_t contact, crm::NewRequest& r)
+{
+    auto c = cs.Get(contact);
+    if (!c)
+        return c.Err();
+    for (const auto& id : c->identifiers) {
+        if (!id.notify)
+            continue;
+        if (id.kind == contacts::IdKind::Email && r.email.empty())
+            r.email = id.value;
+        else if (id.kind == contacts::IdKind::Phone && r.phone.empty())
+            r.phone = id.value.substr(0, id.value.find(';')); // without ";ext="
+    }
+    if ((!r.email.empty() || !r.phone.empty()) && c->kind == contacts::ContactKind::Person) {
+        const std::string name = Trim(c->name);
+        const auto space = name.rfind(' ');
+        r.first_name = space == std::string::npos ? name : Trim(name.substr(0, space));
+        r.last_name = space == std::string::npos ? std::string() : Trim(name.substr(space + 1));
+    }
+    return Ok();
+}
+
+} // namespace
+
 Result<Submitted> Submit(store::Database& db, const WrapUp& w, const std::string& region)
 {
     if (!w.contact)
@@ -94,6 +123,9 @@ Result<Submitted> Submit(store::Database& db, const WrapUp& w, const std::string
     if (w.request) {
         const std::string key = NewKey();
         crm::NewRequest sent = *w.request;
+        if (w.name_caller)
+            if (auto r = NameCaller(cs, w.contact, sent); !r)
+                return r.Err();
         if (sent.description.empty())
             sent.description = w.notes; // what the caller reported, as the console's form does
         const json payload{{"request", RequestJson(WithReference(sent, key))}, {"service_name", w.service_name}};

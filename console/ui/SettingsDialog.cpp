@@ -3,6 +3,7 @@
 #include "ui/I18n.h"
 
 #include <wx/button.h>
+#include <wx/checkbox.h>
 #include <wx/choice.h>
 #include <wx/panel.h>
 #include <wx/settings.h>
@@ -88,6 +89,12 @@ SettingsDialog::SettingsDialog(wxWindow* parent, const Paths& paths, const Setti
     m_crm_grid->AddGrowableCol(1);
     m_crm_panel->SetSizer(m_crm_grid);
 
+    m_name_caller = new wxCheckBox(this, wxID_ANY,
+                                   _("Send the caller's name, e-mail and phone with a request when they agreed to be "
+                                     "notified"));
+    m_name_caller->SetName("name_caller_to_crm");
+    m_name_caller->SetValue(current.name_caller_to_crm);
+
     // The rows after the CRM's: language and the shared knowledge base.
     auto* rest = new wxFlexGridSizer(2, FromDIP(wxSize(10, 8)));
     rest->AddGrowableCol(1);
@@ -128,6 +135,7 @@ SettingsDialog::SettingsDialog(wxWindow* parent, const Paths& paths, const Setti
     auto* top = new wxBoxSizer(wxVERTICAL);
     top->Add(grid, 0, wxEXPAND | wxLEFT | wxRIGHT | wxTOP, FromDIP(12));
     top->Add(m_crm_panel, 0, wxEXPAND | wxLEFT | wxRIGHT | wxTOP, FromDIP(12));
+    top->Add(m_name_caller, 0, wxLEFT | wxRIGHT | wxTOP, FromDIP(12));
     top->Add(rest, 1, wxEXPAND | wxALL, FromDIP(12));
     top->Add(note, 0, wxLEFT | wxRIGHT, FromDIP(12));
     top->Add(m_error, 0, wxEXPAND | wxALL, FromDIP(12));
@@ -252,6 +260,7 @@ bool SettingsDialog::TransferDataFromWindow()
     s.ui_language = lang <= 0 ? std::string() : m_languages[static_cast<size_t>(lang - 1)].first;
     s.kb_source_url = m_kb_url->GetValue().Strip(wxString::both).utf8_string();
     s.kb_source_user = m_kb_user->GetValue().Strip(wxString::both).utf8_string();
+    s.name_caller_to_crm = m_name_caller->GetValue();
 
     if (auto valid = s.Validate(connector); !valid) {
         // The core's message names the field; show it where the agent looks.

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+class wxCheckBox;
 class wxChoice;
 class wxFlexGridSizer;
 class wxPanel;
@@ -69,6 +70,7 @@ private:
     wxTextCtrl* m_kb_url;
     wxTextCtrl* m_kb_user;
     wxTextCtrl* m_kb_password;
+    wxCheckBox* m_name_caller;
     wxChoice* m_language;
     wxStaticText* m_error;
     std::vector<std::pair<std::string, wxString>> m_languages;

@@ -328,6 +328,44 @@ BOOST_AUTO_TEST_CASE(a_round_tries_each_entry_once_even_ignoring_the_schedule)
     BOOST_TEST(server.Calls() == 1); // not once more per chunk it could claim
 }
 
+BOOST_AUTO_TEST_CASE(the_crm_learns_who_called_only_on_the_channels_they_agreed_to)
+{
+    World w; // Maria Lopez agreed to be told on her phone
+    contacts::ContactStore cs(*w.db);
+    contacts::NewContact quiet;
+    quiet.name = "Ana Quiet";
+    quiet.identifiers = {{contacts::IdKind::Phone, "2155550111", "", false},
+                         {contacts::IdKind::Email, "ana@example.org", "", false}};
+    const auto ana = cs.Create(quiet).Value();
+    Open311Server server;
+    open311::Open311Connector crm(Config(server));
+
+    auto consented = w.Pothole("Maria's pothole");
+    consented.name_caller = true;
+    (void)sync::Submit(*w.db, consented);
+    auto refused = w.Pothole("Ana's pothole");
+    refused.contact = ana;
+    refused.name_caller = true;
+    (void)sync::Submit(*w.db, refused);
+    auto center_off = w.Pothole("Maria again, center setting off");
+    center_off.name_caller = false;
+    (void)sync::Submit(*w.db, center_off);
+    BOOST_TEST_REQUIRE(sync::Deliver(*w.db, crm)->delivered == 3);
+
+    const auto filed = server.Requests();
+    BOOST_TEST_REQUIRE(filed.size() == 3u);
+    auto field = [](const Open311Server::Filed& f, const char* name) {
+        auto it = f.fields.find(name);
+        return it == f.fields.end() ? std::string() : it->second;
+    };
+    BOOST_TEST(field(filed[0], "first_name") == "Maria");
+    BOOST_TEST(field(filed[0], "last_name") == "Lopez");
+    BOOST_TEST(field(filed[0], "phone") == "+12155550100");
+    for (const auto* f : {&filed[1], &filed[2]})
+        for (const char* name : {"first_name", "last_name", "email", "phone"})
+            BOOST_TEST(field(*f, name).empty(), name << " sent for " << field(*f, "description"));
+}
+
 BOOST_AUTO_TEST_CASE(a_crash_while_sending_is_treated_as_uncertain)
 {
     World w;

@@ -52,6 +52,10 @@ struct Settings
     std::string kb_source_user;
     // Where numbers without a country code are read (ISO 3166: "US", "MX").
     std::string phone_region = "US";
+    // Requests carry the caller's name, and the e-mail and phone they agreed
+    // to be notified on, so the CRM can tell them of progress. A center that
+    // must not pass them on turns it off.
+    bool name_caller_to_crm = true;
 
     bool HasCrm() const { return !crm_endpoint.empty(); }
     bool HasKnowledgeSource() const { return !kb_source_url.empty(); }

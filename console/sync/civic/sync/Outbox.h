@@ -44,6 +44,11 @@ struct WrapUp
     // The request to file, when the disposition creates one.
     std::optional<crm::NewRequest> request;
     std::string service_name;
+    // Name the caller to the CRM (first_name, last_name, email, phone) so it
+    // can tell them of progress: only the e-mail and phone they agreed to be
+    // notified on, and their name with either. Off: the request is anonymous.
+    // The console sets it from the center's setting (Settings::name_caller_to_crm).
+    bool name_caller = false;
     // Link to a request already filed (a duplicate report) instead of a new
     // one: a local request, or one the CRM listed (NearbyOpen).
     std::optional<std::int64_t> existing_request;
