@@ -619,7 +619,26 @@ Result<std::vector<crm::RequestState>> Open311Connector::Recent(const std::strin
     auto r = Get("requests", {{"service_code", service_code}, {"start_date", crm::FormatW3cDateTime(since)}});
     if (!r)
         return r.Err();
-    return ParseRequests(r.Value());
+    auto listed = ParseRequests(r.Value());
+    if (!listed)
+        return listed;
+    // Deployed servers ignore start_date, or read it the wrong way round:
+    // requests from before it listed, or nothing at all. Then the service's
+    // list without a date (by the standard, its newest requests) is asked
+    // too, before an uncertain request is ever filed again.
+    const bool outside = std::any_of(listed->begin(), listed->end(), [&](const crm::RequestState& s) {
+        return s.requested_at > 0 && s.requested_at < since;
+    });
+    if (!listed->empty() && !outside)
+        return listed;
+    auto all = Get("requests", {{"service_code", service_code}});
+    if (!all)
+        return all.Err();
+    auto undated = ParseRequests(all.Value());
+    if (!undated)
+        return undated;
+    listed->insert(listed->end(), undated->begin(), undated->end());
+    return listed;
 }
 
 void RegisterOpen311()

@@ -492,7 +492,7 @@ void Open311Server::Serve()
                     continue;
                 if (after_t && r.updated_at <= after_t)
                     continue;
-                if (start_t && r.requested_at < start_t)
+                if (start_t && (m_invert_start ? r.requested_at >= start_t : r.requested_at < start_t))
                     continue;
                 if (!code.empty() && r.fields.count("service_code") && r.fields.at("service_code") != code)
                     continue;

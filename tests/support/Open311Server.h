@@ -73,6 +73,9 @@ public:
     // Batch services answer a token; it resolves to an id after this many polls.
     void SetTokenPolls(int polls) { m_token_polls = polls; }
     void IgnoreIdempotencyKey(bool ignore) { m_ignore_key = ignore; }
+    // start_date read the wrong way round: requests from before it, as one
+    // deployed server does.
+    void InvertStartDate(bool invert) { m_invert_start = invert; }
 
     std::vector<Filed> Requests() const;
     // Changes a request as the city's crews would.
@@ -98,6 +101,7 @@ private:
     std::atomic<int> m_retry_after{1};
     std::atomic<int> m_token_polls{1};
     std::atomic<bool> m_ignore_key{false};
+    std::atomic<bool> m_invert_start{false};
     std::atomic<int> m_calls{0};
     std::vector<Filed> m_requests;
     std::map<std::string, std::string> m_by_key;                  // idempotency key -> id

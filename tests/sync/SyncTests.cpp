@@ -366,6 +366,28 @@ BOOST_AUTO_TEST_CASE(the_crm_learns_who_called_only_on_the_channels_they_agreed_
             BOOST_TEST(field(*f, name).empty(), name << " sent for " << field(*f, "description"));
 }
 
+BOOST_AUTO_TEST_CASE(a_crm_reading_start_date_backwards_still_finds_the_unanswered_request)
+{
+    World w;
+    Open311Server server;
+    server.IgnoreIdempotencyKey(true);
+    server.InvertStartDate(true); // lists what came before start_date
+    server.SetSlowMs(1500);
+    server.Inject(Fault::SlowAfterCreate);
+    (void)sync::Submit(*w.db, w.Pothole());
+    open311::Open311Connector impatient(Config(server, 400));
+    sync::DeliverOptions o;
+    o.now = 100000;
+    BOOST_TEST(sync::Deliver(*w.db, impatient, o)->retry_later == 1);
+    BOOST_TEST(server.Requests().size() == 1u); // it did arrive
+    std::this_thread::sleep_for(std::chrono::milliseconds(1300));
+    open311::Open311Connector crm(Config(server));
+    o.now = w.Only().next_attempt_at;
+    auto second = sync::Deliver(*w.db, crm, o);
+    BOOST_TEST(second->reconciled == 1);
+    BOOST_TEST(server.Requests().size() == 1u); // not filed again
+}
+
 BOOST_AUTO_TEST_CASE(a_crash_while_sending_is_treated_as_uncertain)
 {
     World w;
