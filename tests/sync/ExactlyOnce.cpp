@@ -1,7 +1,8 @@
-// sync_exactly_once: 1,000 wrap-ups reach a CRM that fails at random, while
-// the process delivering them (civicdesk-cli outbox flush) is killed with
-// SIGKILL at random moments, at least 20 times. Afterwards the CRM holds each
-// request exactly once and the local store agrees with it.
+// sync_exactly_once: 1,000 wrap-ups reach a CRM that fails at random, through
+// a network that loses answers at random, while two processes deliver them
+// from the same folder at once (civicdesk-cli outbox flush) and are killed
+// with SIGKILL at random moments, at least 20 times. Afterwards the CRM holds
+// each request exactly once and the local store agrees with it.
 //
 // The server here ignores Idempotency-Key: the harder case, where only the
 // console's own bookkeeping (uncertain attempts looked up by reference before
@@ -14,6 +15,7 @@
 #include <civic/core/Console.h>
 #include <civic/sync/Outbox.h>
 
+#include "FaultRelay.h"
 #include "Open311Server.h"
 #include "TestSupport.h"
 
@@ -145,28 +147,37 @@ BOOST_AUTO_TEST_CASE(every_request_reaches_the_crm_exactly_once_through_failures
         auto db = store::Database::Open(dir.Path() / "console.db", sync::ConsoleSchema()).Value();
         return sync::CountPendingOutbox(*db).Value();
     };
-    // Kill phase: flushes cut short at random moments.
+    // Between the flushes and the CRM, a network that loses answers: the CRM
+    // has processed the request, the flush never hears of it.
+    test::FaultRelay relay(server.Port());
+    relay.DropAnswersAtRandom(0.03, 20261201);
+    const std::string endpoint = relay.Url(server.Endpoint());
+    // Kill phase: two flushes at a time on the one folder (the console and a
+    // cron job), each cut short at a random moment.
     while (kills < kMinKills || (kills < 200 && pending() > 0 && runs < 400)) {
-        const pid_t pid = Flush(data, server.Endpoint());
-        ++runs;
+        const pid_t pids[] = {Flush(data, endpoint), Flush(data, endpoint)};
+        runs += 2;
         std::this_thread::sleep_for(std::chrono::milliseconds(20 + rng() % 400));
-        int status = 0;
-        if (::waitpid(pid, &status, WNOHANG) == 0) {
-            ::kill(pid, SIGKILL);
-            ::waitpid(pid, &status, 0);
-            ++kills;
+        for (const pid_t pid : pids) {
+            int status = 0;
+            if (::waitpid(pid, &status, WNOHANG) == 0) {
+                ::kill(pid, SIGKILL);
+                ::waitpid(pid, &status, 0);
+                ++kills;
+            }
         }
         if (kills >= kMinKills && pending() == 0)
             break;
     }
     // Then let it finish: the storm is over, but faults still happen.
     for (int i = 0; i < 200 && pending() > 0; ++i) {
-        const pid_t pid = Flush(data, server.Endpoint(), i < 195);
+        const pid_t pid = Flush(data, endpoint, i < 195);
         int status = 0;
         ::waitpid(pid, &status, 0);
         ++runs;
     }
-    BOOST_TEST_MESSAGE(runs << " flushes, " << kills << " killed with SIGKILL, " << server.Calls() << " calls");
+    BOOST_TEST_MESSAGE(runs << " flushes, " << kills << " killed with SIGKILL, " << server.Calls() << " calls, "
+                            << relay.Dropped() << " answers lost");
     BOOST_TEST(kills >= kMinKills);
     if (pending() != 0) {
         auto db = store::Database::Open(dir.Path() / "console.db", sync::ConsoleSchema()).Value();
