@@ -285,10 +285,16 @@ Result<DeliverReport> Deliver(store::Database& db, crm::Connector& crm, const De
                 case Outcome::Attention:
                     w = SetState(db, e.id, State::Attention, got.error.message, 0, true, false);
                     break;
-                case Outcome::Later:
-                    w = SetState(db, e.id, State::Pending, got.error.message, backoff(e, got.error), true,
+                case Outcome::Later: {
+                    // The server's own words, and for how long it has said no.
+                    std::string said = got.error.message;
+                    const std::int64_t hours = (now - e.created_at) / 3600;
+                    if (got.error.kind != ErrorKind::Offline && now - e.created_at >= kFailingLongAfterS)
+                        said = "still refused after " + std::to_string(hours) + " h: " + said;
+                    w = SetState(db, e.id, State::Pending, said, backoff(e, got.error), true,
                                  got.uncertain || e.uncertain);
                     break;
+                }
                 case Outcome::Unsent:
                     break; // never left: still pending as it was
                 }

@@ -16,6 +16,9 @@ namespace civic::sync::detail {
 using nlohmann::json;
 
 std::int64_t Now();
+// An entry still failing this long after it was filed is pointed out to the
+// agent (CountOutbox) and its error says for how long.
+inline constexpr std::int64_t kFailingLongAfterS = 3600;
 // A new idempotency key: 32 random hex digits.
 std::string NewKey();
 State StateFrom(const std::string& s);

@@ -129,12 +129,17 @@ Result<void> Discard(store::Database& db, std::int64_t id, const std::string& ag
 Result<OutboxCounts> CountOutbox(store::Database& db)
 {
     // Through the state index: the delivered entries, which pile up, are not read.
+    // A CRM that answers every try with a server error (some answer a bad
+    // request with 500) is retried for ever: after an hour the agent is told.
     auto q = db.Prepare("SELECT (SELECT count(*) FROM outbox WHERE state IN ('pending','sending')), "
-                        "(SELECT count(*) FROM outbox WHERE state = 'attention')");
+                        "(SELECT count(*) FROM outbox WHERE state = 'attention'), "
+                        "(SELECT count(*) FROM outbox INDEXED BY outbox_due WHERE state = 'pending' "
+                        "AND attempts > 0 AND created_at <= ?1)");
+    q.Bind(1, Now() - kFailingLongAfterS);
     auto row = q.Step();
     if (!row)
         return row.Err();
-    return OutboxCounts{static_cast<int>(q.Int(0)), static_cast<int>(q.Int(1))};
+    return OutboxCounts{static_cast<int>(q.Int(0)), static_cast<int>(q.Int(1)), static_cast<int>(q.Int(2))};
 }
 
 Result<int> CountPendingOutbox(store::Database& db)

@@ -100,7 +100,7 @@ MainFrame::MainFrame(services::ConsoleSession& session)
 
     BuildMenus();
     CreateStatusBar(kStatusFieldCount);
-    const int widths[kStatusFieldCount] = {-3, -3, -3, -4};
+    const int widths[kStatusFieldCount] = {-3, -3, -4, -3};
     GetStatusBar()->SetStatusWidths(kStatusFieldCount, widths);
     BuildPanes();
     ApplySettings(session.GetSettings());
@@ -460,8 +460,12 @@ void MainFrame::OnOutboxCounts(const Result<sync::OutboxCounts>& count)
         SetStatusText(_("Outbox: unavailable"), kStatusOutbox);
         return;
     }
-    const auto [pending, attention] = count.Value();
+    const auto [pending, attention, failing_long] = count.Value();
     wxString text = wxString::Format(wxPLURAL("Outbox: %d pending", "Outbox: %d pending", pending), pending);
+    if (failing_long)
+        text += wxString::Format(wxPLURAL(" (%d failing 1 h+)", " (%d failing 1 h+)",
+                                          failing_long),
+                                 failing_long);
     if (attention)
         text += wxString::Format(wxPLURAL(", %d needs attention", ", %d need attention", attention), attention);
     SetStatusText(text, kStatusOutbox);

@@ -384,6 +384,24 @@ BOOST_AUTO_TEST_CASE(the_crm_learns_who_called_only_on_the_channels_they_agreed_
             BOOST_TEST(field(*f, name).empty(), name << " sent for " << field(*f, "description"));
 }
 
+BOOST_AUTO_TEST_CASE(a_crm_that_keeps_answering_500_is_pointed_out_after_an_hour)
+{
+    World w; // the wrap-up was filed long ago (submitted_at 1400)
+    Open311Server server;
+    server.Inject(Fault::Status500, 10);
+    (void)sync::Submit(*w.db, w.Pothole());
+    BOOST_TEST(sync::CountOutbox(*w.db)->failing_long == 0); // not tried yet: nothing to point out
+    open311::Open311Connector crm(Config(server));
+    sync::DeliverOptions o;
+    o.now = 1400 + 2 * 3600 + 60;
+    BOOST_TEST(sync::Deliver(*w.db, crm, o)->retry_later == 1);
+    const auto e = w.Only();
+    BOOST_TEST(e.last_error.rfind("still refused after 2 h: ", 0) == 0, e.last_error);
+    BOOST_TEST(e.last_error.find("Internal error, try later") != std::string::npos, e.last_error);
+    BOOST_TEST((sync::ToString(e.state) == "pending")); // still retried
+    BOOST_TEST(sync::CountOutbox(*w.db)->failing_long == 1);
+}
+
 BOOST_AUTO_TEST_CASE(a_crash_while_sending_is_treated_as_uncertain)
 {
     World w;

@@ -110,6 +110,7 @@ struct OutboxCounts
 {
     int waiting = 0;   // pending or being sent
     int attention = 0; // refused by the CRM: an agent must act
+    int failing_long = 0; // of those waiting: failed attempts, filed over an hour ago
     bool operator==(const OutboxCounts&) const = default;
 };
 // What the status bar shows.
