@@ -90,7 +90,8 @@ KnowledgePane::KnowledgePane(wxWindow* parent, kb::KnowledgeService& service, Ac
     });
 
     m_insert_button = new wxButton(this, wxID_ANY, _("&Insert into notes"));
-    m_copy_button = new wxButton(this, wxID_COPY, _("&Copy"));
+    // Not wxID_COPY: GTK would show its own stock label, in the desktop's language.
+    m_copy_button = new wxButton(this, wxID_ANY, _("&Copy"));
     m_helpful = new wxButton(this, wxID_ANY, _("Helpful"));
     m_not_helpful = new wxButton(this, wxID_ANY, _("Not helpful"));
     m_problem = new wxButton(this, wxID_ANY, _("Report a &problem..."));
