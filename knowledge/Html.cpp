@@ -20,6 +20,9 @@ constexpr std::array kVoidTags = {"br", "hr"};
 constexpr std::array kDropWithContent = {"script", "style",  "iframe", "object",   "embed",
                                          "noscript", "template", "svg", "math",   "head",
                                          "title",  "textarea", "select", "frameset", "applet"};
+// Elements open at once. Finding the element a close tag ends searches the
+// open ones, so unbounded nesting made a page of open tags quadratic.
+constexpr size_t kMaxOpenElements = 64;
 constexpr std::array kBlockTags = {"p",  "br", "li", "h1", "h2", "h3", "h4", "h5", "h6",
                                    "tr", "div", "blockquote", "pre", "hr", "ul", "ol", "table"};
 
@@ -53,10 +56,12 @@ void AppendUtf8(std::string& out, std::uint32_t cp)
 // Decodes one entity at s[i] == '&'. Returns the bytes consumed (0 if none).
 size_t DecodeEntity(std::string_view s, size_t i, std::string& out)
 {
-    const size_t semi = s.find(';', i);
-    if (semi == std::string_view::npos || semi - i > 10)
+    // Looked for only as far as the longest entity: a search to the end for
+    // every '&' made a body of ampersands quadratic.
+    const size_t semi = s.substr(i, 12).find(';');
+    if (semi == std::string_view::npos)
         return 0;
-    const std::string_view name = s.substr(i + 1, semi - i - 1);
+    const std::string_view name = s.substr(i + 1, semi - 1);
     if (name.empty())
         return 0;
     if (name[0] == '#') {
@@ -76,7 +81,7 @@ size_t DecodeEntity(std::string_view s, size_t i, std::string& out)
                 cp = 0xFFFD;
         }
         AppendUtf8(out, cp);
-        return semi - i + 1;
+        return semi + 1;
     }
     static const std::pair<const char*, std::uint32_t> kNamed[] = {
         {"amp", '&'},      {"lt", '<'},       {"gt", '>'},       {"quot", '"'},
@@ -88,7 +93,7 @@ size_t DecodeEntity(std::string_view s, size_t i, std::string& out)
     for (const auto& [n, cp] : kNamed) {
         if (name == n) {
             AppendUtf8(out, cp);
-            return semi - i + 1;
+            return semi + 1;
         }
     }
     return 0;
@@ -119,8 +124,17 @@ struct Tag
     size_t end = 0; // index just past '>'
 };
 
-// Parses a tag starting at s[i] == '<'. Returns false if this '<' starts no tag.
-bool ParseTag(std::string_view s, size_t i, Tag& tag)
+enum class Parsed
+{
+    Tag,
+    NotATag,     // a '<' followed by no tag name: text
+    Unterminated // the input ends inside the tag
+};
+
+// Parses a tag starting at s[i] == '<'. An unterminated tag means no later
+// '<' can start a tag either without reading to the end again, so callers
+// take the rest as text: reading on from each '<' was quadratic.
+Parsed ParseTag(std::string_view s, size_t i, Tag& tag)
 {
     size_t p = i + 1;
     if (p < s.size() && s[p] == '/') {
@@ -131,20 +145,22 @@ bool ParseTag(std::string_view s, size_t i, Tag& tag)
     while (p < s.size() && std::isalnum(static_cast<unsigned char>(s[p])))
         ++p;
     if (p == name_start || !std::isalpha(static_cast<unsigned char>(s[name_start])))
-        return false;
+        return Parsed::NotATag;
     tag.name = Lower(s.substr(name_start, p - name_start));
     for (;;) {
         while (p < s.size() && std::isspace(static_cast<unsigned char>(s[p])))
             ++p;
         if (p >= s.size())
-            return false; // unterminated: treat as text
+            return Parsed::Unterminated;
         if (s[p] == '>') {
             tag.end = p + 1;
-            return true;
+            return Parsed::Tag;
         }
         if (s[p] == '/') {
-            tag.self_closing = true;
+            // Self-closing only right before '>'; elsewhere a separator, as
+            // browsers read <a href="x"/title="y">.
             ++p;
+            tag.self_closing = p < s.size() && s[p] == '>';
             continue;
         }
         const size_t an = p;
@@ -163,7 +179,7 @@ bool ParseTag(std::string_view s, size_t i, Tag& tag)
                 const char q = s[p++];
                 const size_t close = s.find(q, p);
                 if (close == std::string_view::npos)
-                    return false;
+                    return Parsed::Unterminated;
                 value = DecodeEntities(s.substr(p, close - p));
                 p = close + 1;
             } else {
@@ -180,12 +196,20 @@ bool ParseTag(std::string_view s, size_t i, Tag& tag)
     }
 }
 
-bool SafeLink(std::string_view href)
+// A link without control characters and spaces: browsers drop them inside
+// a scheme ("java\tscript:"), so they are neither checked nor kept.
+std::string CleanLink(std::string_view href)
 {
     std::string h;
-    for (char c : href) // browsers ignore control characters and spaces inside schemes
-        if (static_cast<unsigned char>(c) > 0x20)
-            h += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (char c : href)
+        if (static_cast<unsigned char>(c) > 0x20 && c != 0x7F)
+            h += c;
+    return h;
+}
+
+bool SafeLink(const std::string& clean)
+{
+    const std::string h = Lower(clean);
     for (const char* scheme : {"http://", "https://", "mailto:", "tel:"})
         if (h.rfind(scheme, 0) == 0)
             return true;
@@ -203,8 +227,13 @@ std::string AllowedAttributes(const Tag& tag)
     std::string out;
     for (const auto& [name, value] : tag.attributes) {
         bool keep = false;
+        if (tag.name == "a" && name == "href") {
+            if (const std::string href = CleanLink(value); SafeLink(href))
+                out += " href=\"" + EscapeHtml(href) + "\"";
+            continue;
+        }
         if (tag.name == "a")
-            keep = (name == "href" && SafeLink(value)) || name == "title";
+            keep = name == "title";
         else if (tag.name == "td" || tag.name == "th")
             keep = (name == "colspan" || name == "rowspan") && AllDigits(value);
         else if (tag.name == "ol")
@@ -240,10 +269,12 @@ std::string SanitizeHtml(std::string_view s)
     std::string out;
     out.reserve(s.size());
     std::vector<std::string> open;
+    std::string lower; // s in lower case, made when first needed
+    bool tags_end = false; // an unterminated tag was met: the rest is text
     size_t i = 0;
     while (i < s.size()) {
         const char c = s[i];
-        if (c == '<') {
+        if (c == '<' && !tags_end) {
             if (s.substr(i, 4) == "<!--") {
                 const size_t end = s.find("-->", i + 4);
                 i = end == std::string_view::npos ? s.size() : end + 3;
@@ -255,20 +286,24 @@ std::string SanitizeHtml(std::string_view s)
                 continue;
             }
             Tag tag;
-            if (!ParseTag(s, i, tag)) {
+            if (const Parsed p = ParseTag(s, i, tag); p != Parsed::Tag) {
+                tags_end = p == Parsed::Unterminated;
                 out += "&lt;";
                 ++i;
                 continue;
             }
             i = tag.end;
             if (!tag.closing && In(kDropWithContent, tag.name)) {
-                // Skip to the matching close tag, case-insensitively.
-                const std::string lower = Lower(s.substr(i));
-                const size_t close = lower.find("</" + tag.name);
+                // Skip to the matching close tag, case-insensitively. The
+                // input is lowered once: lowering the rest at each such tag
+                // made <svg></svg> repeated quadratic.
+                if (lower.empty())
+                    lower = Lower(s);
+                const size_t close = lower.find("</" + tag.name, i);
                 if (close == std::string::npos) {
                     i = s.size();
                 } else {
-                    const size_t gt = s.find('>', i + close);
+                    const size_t gt = s.find('>', close);
                     i = gt == std::string_view::npos ? s.size() : gt + 1;
                 }
                 continue;
@@ -288,6 +323,8 @@ std::string SanitizeHtml(std::string_view s)
                 }
                 continue;
             }
+            if (!is_void && !tag.self_closing && open.size() >= kMaxOpenElements)
+                continue; // deeper nesting than any article has: the text stays, the tag goes
             out += "<" + tag.name + AllowedAttributes(tag) + (is_void ? " />" : ">");
             if (!is_void && !tag.self_closing)
                 open.push_back(tag.name);
@@ -306,7 +343,9 @@ std::string SanitizeHtml(std::string_view s)
             ++i;
             continue;
         }
-        if (c == '>')
+        if (c == '<')
+            out += "&lt;";
+        else if (c == '>')
             out += "&gt;";
         else if (c == '"')
             out += "&quot;";
@@ -333,11 +372,14 @@ std::string HtmlToText(std::string_view s)
             out += '\n';
         space = false;
     };
+    bool tags_end = false; // an unterminated tag was met: the rest is text
     for (size_t i = 0; i < s.size();) {
         const char c = s[i];
-        if (c == '<') {
+        if (c == '<' && !tags_end) {
             Tag tag;
-            if (ParseTag(s, i, tag)) {
+            const Parsed p = ParseTag(s, i, tag);
+            tags_end = p == Parsed::Unterminated;
+            if (p == Parsed::Tag) {
                 i = tag.end;
                 if (In(kBlockTags, tag.name))
                     newline();

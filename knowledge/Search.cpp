@@ -38,6 +38,9 @@ constexpr double kTitleCoverageWeight = 1.0;
 // that prefix. The index keeps no prefix indexes for that reason: they
 // tripled the postings an import writes.
 constexpr size_t kCompletions = 10;
+// The most of a query that is searched: a long question fits.
+constexpr size_t kMaxQueryBytes = 400;
+constexpr size_t kMaxQueryWords = 16;
 
 std::string Quote(const std::string& term)
 {
@@ -166,9 +169,15 @@ int KnowledgeBase::ArticlesHolding(const std::vector<std::string>& alts, const s
 std::string KnowledgeBase::BuildMatch(const std::string& text, bool last_word_complete,
                                       QueryTerms* collected, const std::string& language)
 {
+    // A query is a few words; a pasted page is searched by its beginning and
+    // its first distinct words, so its cost stays that of a long question.
+    const std::string_view bounded = TruncateUtf8(text, kMaxQueryBytes);
+    if (bounded.size() < text.size())
+        last_word_complete = true;
     std::vector<std::string> words;
-    for (auto& t : m_db->FoldTokens(text))
-        words.push_back(std::move(t.text));
+    for (auto& t : m_db->FoldTokens(bounded))
+        if (std::find(words.begin(), words.end(), t.text) == words.end() && words.size() < kMaxQueryWords)
+            words.push_back(std::move(t.text));
     // Stop words carry no meaning, unless they are all there is ("to be").
     // Stop words are not in the index, so they are left out of the query; a
     // stop word still being typed stays when it begins other words ("wat" ->
@@ -416,7 +425,7 @@ Result<std::vector<SearchHit>> KnowledgeBase::Search(const SearchQuery& query)
     }
     if (hits.empty() && query.record_if_empty) {
         std::string text;
-        for (const auto& t : m_db->FoldTokens(query.text))
+        for (const auto& t : m_db->FoldTokens(TruncateUtf8(query.text, kMaxQueryBytes)))
             text += (text.empty() ? "" : " ") + t.text;
         auto r = m_db->Prepare(
             "INSERT INTO missed_query(text, language, count, last_at) VALUES(?1, ?2, 1, ?3) "

@@ -20,6 +20,7 @@ using namespace detail;
 namespace {
 // Below this many matches for a name as typed, typo corrections are added.
 constexpr int kFewMatches = 3;
+constexpr std::size_t kMaxQueryBytes = 200;
 } // namespace
 
 Result<void> ContactStore::AddFound(std::vector<FoundContact>& out, std::int64_t id, const std::string& matched,
@@ -145,7 +146,9 @@ Result<std::vector<FoundContact>> ContactStore::FindByName(std::string_view quer
 
 Result<std::vector<FoundContact>> ContactStore::Find(std::string_view raw, int limit)
 {
-    std::string query = Trim(raw);
+    // Names, numbers, addresses and e-mail addresses are all far shorter; a
+    // paste of a whole page is searched by its beginning.
+    std::string query = Trim(TruncateUtf8(raw, kMaxQueryBytes));
     if (query.empty())
         return std::vector<FoundContact>{};
     if (query.rfind("tel:", 0) == 0)

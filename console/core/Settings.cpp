@@ -1,6 +1,7 @@
 #include <civic/core/Settings.h>
 
 #include <civic/EnumNames.h>
+#include <civic/Text.h>
 
 #include <civic/store/Database.h>
 
@@ -134,6 +135,22 @@ Result<void> CheckUrl(const std::string& what, const std::string& url)
 }
 
 } // namespace
+
+bool InClearOverNetwork(const std::string& url)
+{
+    if (!StartsWith(Lower(url), "http://"))
+        return false;
+    std::string host = url.substr(7);
+    host = host.substr(0, host.find_first_of("/?#"));
+    if (const auto at = host.rfind('@'); at != std::string::npos)
+        host = host.substr(at + 1);
+    if (!host.empty() && host[0] == '[')
+        host = host.substr(1, host.find(']') - 1);
+    else
+        host = host.substr(0, host.find(':'));
+    host = Lower(host);
+    return !(host == "localhost" || host == "::1" || StartsWith(host, "127."));
+}
 
 Result<void> Settings::Validate(const sdk::ConnectorInfo* connector) const
 {

@@ -2,8 +2,11 @@
 
 #include <sqlite3.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
@@ -15,6 +18,9 @@
 
 namespace civic::store {
 namespace {
+
+// Below this much free space a write that failed is taken for a full disk.
+constexpr std::uintmax_t kDiskFullBytes = 1024 * 1024;
 
 ErrorKind KindFor(int rc)
 {
@@ -66,7 +72,9 @@ Result<void> ValidateFileHeader(const std::filesystem::path& path)
     if (ec)
         return Error{ErrorKind::Io, path.string() + ": " + ec.message()};
     if (size == 0)
-        return Ok();
+        return Error{ErrorKind::Corrupt, path.string() +
+                                             " is empty (0 bytes): it was cut short or replaced. An empty "
+                                             "store is started only where no file exists"};
 
     std::ifstream in(path, std::ios::binary);
     std::array<unsigned char, 100> header{};
@@ -158,6 +166,8 @@ Query& Query::BindBlob(int index, std::span<const std::byte> data)
 Result<bool> Query::Step()
 {
     m_db->m_thread.AssertOnOwner();
+    if (m_db->m_damaged && !sqlite3_stmt_readonly(m_stmt))
+        return m_db->RefuseWrite();
     const int rc = sqlite3_step(m_stmt);
     if (rc == SQLITE_ROW)
         return true;
@@ -231,8 +241,19 @@ namespace {
 // the header of a file SQLite already has open would silently unlock the
 // other connection, and another process could then delete its WAL. So the
 // header is read only before the first connection opens the file.
-std::mutex g_open_mutex;
-std::map<std::string, int> g_open_files;
+// Never destroyed: a Database closed during static destruction (a test
+// harness, a plugin's static) would otherwise use them after their end.
+struct OpenFiles
+{
+    std::mutex mutex;
+    std::map<std::string, int> count;
+};
+
+OpenFiles& Registry()
+{
+    static auto* files = new OpenFiles;
+    return *files;
+}
 
 std::string OpenKey(const std::filesystem::path& path)
 {
@@ -243,9 +264,34 @@ std::string OpenKey(const std::filesystem::path& path)
 
 bool IsOpenInThisProcess(const std::string& key)
 {
-    std::lock_guard lock(g_open_mutex);
-    auto it = g_open_files.find(key);
-    return it != g_open_files.end() && it->second > 0;
+    std::lock_guard lock(Registry().mutex);
+    auto it = Registry().count.find(key);
+    return it != Registry().count.end() && it->second > 0;
+}
+
+// Start-up reads every page of a small store to find a damaged one before
+// anything is written; a large store is read for this long, then left to
+// SQLite's own checks as each page is used (Database::LastError).
+constexpr auto kQuickCheckBudget = std::chrono::milliseconds(250);
+
+// Why the operating system refused a file: the folder or the file may not be
+// written by this user, or the disk is full. Never "damaged": that advice
+// would have people throw good data away.
+Error DescribeIo(const std::filesystem::path& path, ErrorKind kind, const std::string& detail)
+{
+    const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+    std::error_code ec;
+    const bool file_exists = std::filesystem::exists(path, ec);
+    if (::access(dir.c_str(), W_OK) != 0 || (file_exists && ::access(path.c_str(), W_OK) != 0))
+        return Error{ErrorKind::Denied, path.string() + ": this user may not write " +
+                                            (file_exists && ::access(dir.c_str(), W_OK) == 0 ? "the file"
+                                                                                             : "in " + dir.string()) +
+                                            " (" + detail + "); nothing was changed"};
+    const auto space = std::filesystem::space(dir, ec);
+    if (!ec && space.available < kDiskFullBytes)
+        return Error{ErrorKind::Io, path.string() + ": the disk is full (" + std::to_string(space.available / 1024) +
+                                        " KB free) (" + detail + "); nothing was changed"};
+    return Error{kind, path.string() + ": " + detail};
 }
 
 } // namespace
@@ -257,14 +303,16 @@ Database::~Database()
         sqlite3_finalize(entry.stmt);
     sqlite3_close_v2(m_db);
     if (!m_open_key.empty()) {
-        std::lock_guard lock(g_open_mutex);
-        if (--g_open_files[m_open_key] <= 0)
-            g_open_files.erase(m_open_key);
+        std::lock_guard lock(Registry().mutex);
+        if (--Registry().count[m_open_key] <= 0)
+            Registry().count.erase(m_open_key);
     }
 }
 
 Error Database::LastError(ErrorKind kind, std::string_view context) const
 {
+    if (kind == ErrorKind::Corrupt)
+        m_damaged = true;
     std::string msg = m_path.string() + ": " + sqlite3_errmsg(m_db);
     if (!context.empty())
         msg += " (in: " + std::string(context.substr(0, 120)) + ")";
@@ -291,21 +339,67 @@ Result<std::unique_ptr<Database>> Database::OpenConnection(const std::filesystem
     sqlite3* raw = nullptr;
     const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
     std::unique_ptr<Database> db(new Database(raw, path));
-    if (rc != SQLITE_OK)
-        return db->LastError(KindFor(rc), "open");
+    if (rc != SQLITE_OK) {
+        const Error e = db->LastError(KindFor(rc), "open");
+        return e.kind == ErrorKind::Io && mode == OpenMode::ReadWrite ? DescribeIo(path, e.kind, e.message) : e;
+    }
     if (!in_memory) {
         db->m_open_key = OpenKey(path);
-        std::lock_guard lock(g_open_mutex);
-        ++g_open_files[db->m_open_key];
+        std::lock_guard lock(Registry().mutex);
+        ++Registry().count[db->m_open_key];
     }
     sqlite3_extended_result_codes(raw, 1);
     sqlite3_busy_timeout(raw, 5000);
+    // SQLite opens a file it may not write read-only without a word; every
+    // write would then fail later as something else.
+    if (mode == OpenMode::ReadWrite && !in_memory && sqlite3_db_readonly(raw, "main") == 1)
+        return DescribeIo(path, ErrorKind::Io, "opened read-only");
 
-    // Read before any write: a damaged file fails here and is left as it was.
-    auto probe = db->Exec("SELECT count(*) FROM sqlite_schema");
-    if (!probe)
-        return Error{ErrorKind::Corrupt, probe.Err().message};
+    // Read before any write: a damaged file fails here and is left as it was;
+    // a folder that may not be written fails here too, and is told as such.
+    if (auto probe = db->Exec("SELECT count(*) FROM sqlite_schema"); !probe)
+        return probe.Err().kind == ErrorKind::Corrupt || mode == OpenMode::ReadOnly
+                   ? probe.Err()
+                   : DescribeIo(path, probe.Err().kind, probe.Err().message);
     return db;
+}
+
+Error Database::RefuseWrite() const
+{
+    return Error{ErrorKind::Corrupt, m_path.string() +
+                                         " is damaged: nothing more is written into it. Run \"civicdesk-cli db "
+                                         "check\" for details"};
+}
+
+Result<void> Database::QuickCheck()
+{
+    const auto deadline = std::chrono::steady_clock::now() + kQuickCheckBudget;
+    sqlite3_progress_handler(
+        m_db, 1000,
+        [](void* p) { return std::chrono::steady_clock::now() > *static_cast<const decltype(deadline)*>(p) ? 1 : 0; },
+        const_cast<void*>(static_cast<const void*>(&deadline)));
+    auto q = Prepare("PRAGMA quick_check(3)");
+    std::string problems;
+    bool interrupted = false;
+    for (;;) {
+        auto row = q.Step();
+        if (row && row.Value()) {
+            if (const std::string line = q.Text(0); line != "ok")
+                problems += (problems.empty() ? "" : "; ") + line;
+            continue;
+        }
+        // Out of time: the rest is checked as it is read.
+        interrupted = !row && (sqlite3_errcode(m_db) & 0xff) == SQLITE_INTERRUPT;
+        if (!row && !interrupted)
+            problems += (problems.empty() ? "" : "; ") + row.Err().message;
+        break;
+    }
+    sqlite3_progress_handler(m_db, 0, nullptr, nullptr);
+    if (problems.empty())
+        return Ok();
+    m_damaged = true;
+    return Error{ErrorKind::Corrupt, m_path.string() + " has a damaged page (" + problems.substr(0, 300) +
+                                         "); it has not been changed"};
 }
 
 Result<void> Database::Configure(OpenMode mode, const Setup& setup)
@@ -335,13 +429,18 @@ Result<std::unique_ptr<Database>> Database::OpenWith(const std::filesystem::path
                                                      const std::function<Result<void>(Database&)>& refuse,
                                                      const std::function<Result<void>(Database&)>& migrate)
 {
+    // Checked once per process, when the file is first opened.
+    const bool first = path != ":memory:" && !IsOpenInThisProcess(OpenKey(path));
     auto db = OpenConnection(path, mode);
     if (!db)
         return db.Err();
+    if (mode == OpenMode::ReadWrite && first)
+        if (auto r = db.Value()->QuickCheck(); !r)
+            return r.Err();
     if (auto r = refuse(*db.Value()); !r)
         return r.Err();
     if (auto r = db.Value()->Configure(mode, setup); !r)
-        return r.Err();
+        return r.Err().kind == ErrorKind::Io ? DescribeIo(path, r.Err().kind, r.Err().message) : r.Err();
     if (mode == OpenMode::ReadWrite)
         if (auto migrated = migrate(*db.Value()); !migrated)
             return migrated.Err();
@@ -377,6 +476,8 @@ Result<std::unique_ptr<Database>> Database::Open(const std::filesystem::path& pa
 Result<void> Database::Exec(std::string_view sql)
 {
     m_thread.AssertOnOwner();
+    if (m_damaged && sql != "ROLLBACK")
+        return RefuseWrite();
     const std::string text(sql);
     char* message = nullptr;
     const int rc = sqlite3_exec(m_db, text.c_str(), nullptr, nullptr, &message);
@@ -384,6 +485,8 @@ Result<void> Database::Exec(std::string_view sql)
         return Ok();
     std::string detail = message ? message : sqlite3_errstr(rc);
     sqlite3_free(message);
+    if (KindFor(rc) == ErrorKind::Corrupt)
+        m_damaged = true;
     return Error{KindFor(rc), m_path.string() + ": " + detail};
 }
 

@@ -2,6 +2,7 @@
 // civicdesk-cli wrapup submit takes.
 #include "OutboxRows.h"
 
+#include <civic/Json.h>
 #include <civic/Text.h>
 #include <civic/contacts/Identifiers.h>
 #include <civic/core/ConsoleStore.h>
@@ -51,12 +52,10 @@ std::string ToJson(const WrapUp& w)
 
 Result<WrapUp> WrapUpFromJson(const std::string& text, const std::string& name)
 {
-    json j;
-    try {
-        j = json::parse(text);
-    } catch (const json::parse_error& e) {
-        return Error{ErrorKind::Parse, name + ": not valid JSON (byte " + std::to_string(e.byte) + ")"};
-    }
+    auto parsed = ParseJson(text, name);
+    if (!parsed)
+        return parsed.Err();
+    const json& j = parsed.Value();
     if (!j.is_object())
         return Error{ErrorKind::Parse, name + ": a wrap-up is a JSON object"};
     WrapUp w;

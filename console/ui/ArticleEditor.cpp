@@ -23,6 +23,7 @@ namespace {
 
 // Typing pauses this long before the draft is written to the store.
 constexpr int kAutosaveMs = 2000;
+constexpr int kPreviewMs = 250;
 
 std::string Trimmed(wxTextCtrl* t) { return t->GetValue().Strip(wxString::both).utf8_string(); }
 
@@ -64,7 +65,7 @@ ArticleEditor::ArticleEditor(wxWindow* parent, kb::KnowledgeService& service, Ac
                              std::int64_t article_id, std::optional<kb::Autosave> restored)
     : wxDialog(parent, wxID_ANY, _("Article editor"), wxDefaultPosition, wxDefaultSize,
                wxDEFAULT_DIALOG_STYLE | wxRESIZE_BORDER | wxMAXIMIZE_BOX),
-      m_service(service), m_actor(std::move(actor)), m_autosave(this)
+      m_service(service), m_actor(std::move(actor)), m_autosave(this), m_preview_timer(this)
 {
     Build(false);
     m_autosave_key = restored ? restored->key : (article_id ? "" : NewKey());
@@ -99,7 +100,7 @@ ArticleEditor::ArticleEditor(wxWindow* parent, kb::KnowledgeService& service, Ac
                              const kb::Content& start, MergeFn on_merge)
     : wxDialog(parent, wxID_ANY, _("Merge the two versions"), wxDefaultPosition, wxDefaultSize,
                wxDEFAULT_DIALOG_STYLE | wxRESIZE_BORDER | wxMAXIMIZE_BOX),
-      m_service(service), m_actor(std::move(actor)), m_on_merge(std::move(on_merge)), m_autosave(this)
+      m_service(service), m_actor(std::move(actor)), m_on_merge(std::move(on_merge)), m_autosave(this), m_preview_timer(this)
 {
     Build(true);
     SetContent(start);
@@ -197,6 +198,7 @@ void ArticleEditor::Build(bool merge_mode)
     close->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { Close(); });
     Bind(wxEVT_CLOSE_WINDOW, &ArticleEditor::OnClose, this);
     Bind(wxEVT_TIMER, [this](wxTimerEvent&) { AutosaveNow(); }, m_autosave.GetId());
+    Bind(wxEVT_TIMER, [this](wxTimerEvent&) { UpdatePreview(); }, m_preview_timer.GetId());
 
     wxAcceleratorEntry keys[] = {{wxACCEL_CTRL, 'S', wxID_SAVE}};
     SetAcceleratorTable(wxAcceleratorTable(1, keys));
@@ -310,7 +312,7 @@ void ArticleEditor::OnChanged()
     if (m_loading)
         return;
     m_dirty = true;
-    UpdatePreview();
+    m_preview_timer.StartOnce(kPreviewMs);
     if (!m_on_merge)
         m_autosave.StartOnce(kAutosaveMs);
 }

@@ -100,6 +100,8 @@ private:
     wxButton* m_submit = nullptr;
     wxButton* m_history = nullptr;
     wxTimer m_autosave;
+    // The preview follows typing after a pause, not on every keystroke.
+    wxTimer m_preview_timer;
 };
 
 } // namespace civic::ui

@@ -2,6 +2,7 @@
 
 #include "ui/I18n.h"
 
+#include <wx/msgdlg.h>
 #include <wx/button.h>
 #include <wx/checkbox.h>
 #include <wx/choice.h>
@@ -268,6 +269,18 @@ bool SettingsDialog::TransferDataFromWindow()
         Layout();
         Fit();
         return false;
+    }
+    // A key typed for an http:// server elsewhere would cross the network
+    // readable by anyone on the way: said before it is kept.
+    if ((!secret.empty() && InClearOverNetwork(s.crm_endpoint)) ||
+        (!m_kb_password->IsEmpty() && InClearOverNetwork(s.kb_source_url))) {
+        wxMessageDialog ask(this,
+                            _("This address starts with http://, so the key or password would cross the network "
+                              "unencrypted. Use https:// unless the server is on this computer."),
+                            _("Send a secret without encryption?"), wxYES_NO | wxNO_DEFAULT | wxICON_WARNING);
+        ask.SetYesNoLabels(_("Save anyway"), _("Go back"));
+        if (ask.ShowModal() != wxID_YES)
+            return false;
     }
     m_error->SetLabel(wxEmptyString);
     m_result = s;

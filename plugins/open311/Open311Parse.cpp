@@ -4,6 +4,7 @@
 // "null" for empty). One reader per record serves both formats.
 #include <civic/open311/Open311Connector.h>
 
+#include <civic/Json.h>
 #include <civic/Text.h>
 
 #include <nlohmann/json.hpp>
@@ -12,6 +13,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <limits>
 #include <initializer_list>
 
 namespace civic::open311 {
@@ -56,6 +58,14 @@ std::optional<double> Number(const std::string& s)
     return v;
 }
 
+// An attribute's place in the form. Text from the server: a number out of an
+// int's range is put at the end (or the start), never read as undefined.
+int OrderFrom(const std::string& s)
+{
+    const long long v = std::strtoll(s.c_str(), nullptr, 10);
+    return static_cast<int>(std::clamp<long long>(v, std::numeric_limits<int>::min(), std::numeric_limits<int>::max()));
+}
+
 std::optional<crm::Datatype> DatatypeFrom(const std::string& s)
 {
     const std::string d = Lower(Trim(s));
@@ -76,6 +86,17 @@ struct Doc
     bool is_json = false;
 };
 
+// pugixml keeps a node of about 40 bytes for each element, attribute and text:
+// an answer of 60 MB of empty elements would take gigabytes. The same bound
+// as for JSON values, counted by the tags that start a node.
+Result<void> MeasureXml(std::string_view body, const std::string& name)
+{
+    constexpr std::size_t kMaxNodes = JsonLimits{}.max_values;
+    if (static_cast<std::size_t>(std::count(body.begin(), body.end(), '<')) > kMaxNodes)
+        return Error{ErrorKind::Parse, name + ": holds more than " + std::to_string(kMaxNodes) + " elements; not read"};
+    return Ok();
+}
+
 // Parses body as what it is, whichever format was asked for: servers answer
 // an XML call in JSON (and the other way round), most often for POSTs. A body
 // that opens with '{' or '[' is JSON, one that opens with '<' is XML.
@@ -85,17 +106,20 @@ Result<void> Load(Doc& doc, const std::string& body, bool json_format, const std
     const char c = first == std::string::npos ? '\0' : body[first];
     doc.is_json = c == '{' || c == '[' ? true : c == '<' ? false : json_format;
     if (doc.is_json) {
-        try {
-            doc.j = json::parse(body);
-            // {"data": ..., "success": true}: the answer is what data holds.
-            if (doc.j.is_object() && doc.j.contains("data") &&
-                (doc.j["data"].is_object() || doc.j["data"].is_array()))
-                doc.j = json(doc.j["data"]);
-        } catch (const json::parse_error& e) {
-            return Error{ErrorKind::Parse, name + ": not valid JSON (byte " + std::to_string(e.byte) + ")"};
+        auto parsed = ParseJson(body, name);
+        if (!parsed)
+            return parsed.Err();
+        doc.j = std::move(parsed).Value();
+        // {"data": ..., "success": true}: the answer is what data holds.
+        if (auto data = doc.j.find("data");
+            doc.j.is_object() && data != doc.j.end() && (data->is_object() || data->is_array())) {
+            json inner = std::move(*data);
+            doc.j = std::move(inner);
         }
         return Ok();
     }
+    if (auto r = MeasureXml(body, name); !r)
+        return r;
     const auto r = doc.xml.load_buffer(body.data(), body.size());
     if (!r)
         return Error{ErrorKind::Parse,
@@ -165,14 +189,14 @@ std::string Text(const pugi::xml_node& n, const char* child)
 }
 
 // The items of a JSON list answer: a bare array as the standard says, or an
-// object holding one under a usual key.
-Result<json> Items(const json& j, const char* key, const std::string& name)
+// object holding one under a usual key. Points into j rather than copying it.
+Result<const json*> Items(const json& j, const char* key, const std::string& name)
 {
     if (j.is_array())
-        return j;
+        return &j;
     if (j.is_object()) {
         if (auto it = j.find(key); it != j.end() && it->is_array())
-            return *it;
+            return &*it;
     }
     return Error{ErrorKind::Parse, name + ": expected a list of " + key};
 }
@@ -242,7 +266,7 @@ Result<crm::Attribute> AttributeFrom(Field field, std::vector<crm::AttributeValu
     at.required = Truthy(field("required"));
     at.description = field("description");
     at.datatype_description = field("datatype_description");
-    at.order = std::atoi(field("order").c_str());
+    at.order = OrderFrom(field("order"));
     at.values = std::move(values);
     return at;
 }
@@ -262,7 +286,7 @@ Result<std::vector<crm::Service>> ParseServices(const std::string& body, bool js
         auto items = Items(doc.j, "services", name);
         if (!items)
             return items.Err();
-        for (const auto& s : items.Value()) {
+        for (const auto& s : *items.Value()) {
             if (!s.is_object())
                 continue;
             auto v = ServiceFrom([&](const char* key) { return Str(s, key); });
@@ -341,7 +365,7 @@ Result<std::vector<crm::RequestState>> ParseRequestList(const std::string& body,
         auto items = Items(doc.j, "service_requests", name);
         if (!items)
             return items.Err();
-        for (const auto& j : items.Value())
+        for (const auto& j : *items.Value())
             if (j.is_object())
                 out.push_back(RequestFromJson(j));
         return out;
@@ -373,15 +397,19 @@ std::string ErrorText(const std::string& body, long http_status)
                 return out;
         }
     } else if (trimmed[0] == '[' || trimmed[0] == '{') {
-        try {
-            const json j = json::parse(trimmed);
-            const json list = j.is_array() ? j : json::array({j});
-            for (const auto& e : list)
+        if (auto parsed = ParseJson(trimmed, "error")) {
+            const json& j = parsed.Value();
+            auto one = [&](const json& e) {
                 if (e.is_object())
                     add(Str(e, "code"), Str(e, "description").empty() ? Str(e, "message") : Str(e, "description"));
+            };
+            if (j.is_array())
+                for (const auto& e : j)
+                    one(e);
+            else
+                one(j);
             if (!out.empty())
                 return out;
-        } catch (const json::exception&) {
         }
     }
     // HTML or plain text: the words, without tags, shortened.

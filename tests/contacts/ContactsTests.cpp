@@ -1,6 +1,10 @@
 #define BOOST_TEST_MODULE contacts
 #include <boost/test/unit_test.hpp>
 
+#include "Bounded.h"
+
+#include <chrono>
+
 #include <civic/contacts/ContactsSchema.h>
 #include <civic/core/CoreSchema.h>
 #include <civic/contacts/Contacts.h>
@@ -191,6 +195,22 @@ BOOST_AUTO_TEST_CASE(names_by_the_prefix_of_any_word_with_one_typo)
     // Exact prefixes come before typo corrections.
     s.Person("Jonh Doe");
     BOOST_TEST(s.Names("jonh").front() == "Jonh Doe");
+}
+
+// 5,000 letters pasted into the caller search once took 1.6 GB of typo variants.
+BOOST_AUTO_TEST_CASE(a_pasted_page_finds_in_bounded_time_and_memory)
+{
+    Store s;
+    s.Person("Maria Lopez");
+    for (const std::string& text : {std::string(5'000, 'm'), "maria " + std::string(100'000, 'x'),
+                                    std::string(20'000, '@'), "1234 " + std::string(50'000, '9')}) {
+        const auto start = std::chrono::steady_clock::now();
+        const auto outcome = civic::test::RunBounded(600u * 1024 * 1024, [&] { return s.Names(text).empty(); });
+        const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+        BOOST_TEST((outcome == civic::test::Bounded::Returned), text.substr(0, 8));
+        BOOST_TEST(ms.count() < 2000, text.substr(0, 8) << ": " << ms.count() << " ms");
+    }
+    BOOST_TEST(s.Names("maria") == std::vector<std::string>{"Maria Lopez"});
 }
 
 BOOST_AUTO_TEST_CASE(address_and_request_id_find_the_contact)

@@ -2,6 +2,10 @@
 
 #include <civic/kb/Html.h>
 
+#include <chrono>
+#include <string>
+#include <vector>
+
 using civic::kb::HtmlToText;
 using civic::kb::SanitizeHtml;
 
@@ -69,6 +73,67 @@ BOOST_AUTO_TEST_CASE(plain_text_keeps_blocks_on_their_own_lines)
 {
     const auto text = HtmlToText("<p>First &amp; best.</p><ul><li>One</li><li>Two</li></ul>tail");
     BOOST_TEST(text == "First & best.\n\u2022 One\n\u2022 Two\ntail");
+}
+
+BOOST_AUTO_TEST_CASE(a_slash_between_attributes_keeps_the_link_and_its_text)
+{
+    const auto out = SanitizeHtml("<a href=\"https://phila.gov/311\"/onclick=alert(1)>Report it</a> here");
+    BOOST_TEST(out == "<a href=\"https://phila.gov/311\" rel=\"noopener noreferrer\">Report it</a> here", out);
+    BOOST_TEST(SanitizeHtml("<br/>x<hr />") == "<br />x<hr />");
+}
+
+BOOST_AUTO_TEST_CASE(links_keep_no_control_characters)
+{
+    const auto out = SanitizeHtml("<a href=\"https://phila.gov/\x01\t3\n11\x7f\">c</a>");
+    BOOST_TEST(out == "<a href=\"https://phila.gov/311\" rel=\"noopener noreferrer\">c</a>", out);
+    BOOST_TEST(!Contains(SanitizeHtml("<a href=\"java\x01script:alert(1)\">x</a>"), "script"));
+}
+
+BOOST_AUTO_TEST_CASE(an_unterminated_tag_leaves_the_rest_as_text)
+{
+    BOOST_TEST(SanitizeHtml("<p>Call 311 <b class=\"x") == "<p>Call 311 &lt;b class=&quot;x</p>");
+    BOOST_TEST(SanitizeHtml("a <b c='d <i>e</i>") == "a &lt;b c='d &lt;i&gt;e&lt;/i&gt;");
+    BOOST_TEST(HtmlToText("Call 311 <b class=\"x <i>now</i>") == "Call 311 <b class=\"x <i>now</i>");
+}
+
+BOOST_AUTO_TEST_CASE(nesting_deeper_than_any_article_keeps_its_text)
+{
+    std::string deep;
+    for (int i = 0; i < 5000; ++i)
+        deep += "<div>";
+    deep += "text";
+    const auto out = SanitizeHtml(deep);
+    BOOST_TEST(Contains(out, "text"));
+    BOOST_TEST(static_cast<int>(out.size()) < 64 * 12 + 20); // 64 opened and closed, the rest dropped
+}
+
+// Hostile bodies the sanitiser once took seconds to minutes on (a shared
+// article, an import): each must be read in well under a second. The times
+// are far from the bound on any machine; a quadratic pass is far beyond it.
+BOOST_AUTO_TEST_CASE(hostile_bodies_are_sanitised_in_linear_time)
+{
+    auto repeat = [](const std::string& part, size_t bytes) {
+        std::string s;
+        while (s.size() < bytes)
+            s += part;
+        return s;
+    };
+    const std::vector<std::string> bodies = {
+        repeat("<a b=\"", 90'000),     // unterminated tags and quotes
+        repeat("<p x=", 90'000),        // unterminated attributes
+        repeat("<svg></svg>x", 480'000), // elements dropped with their content, closed each time
+        repeat("<svg>x", 200'000),       // never closed
+        repeat("&amp", 200'000),         // entities without their ';'
+        repeat("<b>", 90'000) + repeat("</i>", 90'000), // opened, then stray closes
+    };
+    for (const auto& body : bodies) {
+        const auto start = std::chrono::steady_clock::now();
+        const auto out = SanitizeHtml(body);
+        const auto text = HtmlToText(body);
+        const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+        BOOST_TEST(ms.count() < 1000, body.substr(0, 12) << ": " << ms.count() << " ms");
+        BOOST_TEST(out.size() < body.size() * 6); // escaped, never multiplied
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -4,9 +4,11 @@
 
 #include <civic/open311/Open311Connector.h>
 
+#include "Bounded.h"
 #include "Open311Server.h"
 
 #include <chrono>
+#include <limits>
 
 using namespace civic;
 using civic::open311::Open311Connector;
@@ -373,6 +375,100 @@ BOOST_AUTO_TEST_CASE(an_xml_answer_to_a_json_call_is_read_as_xml)
     BOOST_TEST_REQUIRE(list.IsOk(), (list ? "" : list.Err().message));
     BOOST_TEST_REQUIRE(list->size() == 1u);
     BOOST_TEST(list->front().request_id == "5");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// What a CRM answers is input the console does not control: out-of-range
+// numbers, nesting, sheer size. Each is refused with a message, in bounded
+// memory; the process goes on. Run in a child process with a memory bound, so
+// a defect shows as a failed test, not a lost test run.
+BOOST_AUTO_TEST_SUITE(HostileAnswers)
+
+namespace {
+
+constexpr std::size_t kBound = 600u * 1024 * 1024;
+
+// The parse in a child: true when it returned the expected Parse error.
+template <class Parse>
+civic::test::Bounded RefusedWithin(Parse parse, const std::string& words)
+{
+    return civic::test::RunBounded(kBound, [&] {
+        auto r = parse();
+        return !r && r.Err().kind == ErrorKind::Parse && r.Err().message.find(words) != std::string::npos;
+    });
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(a_number_out_of_range_is_a_parse_error_not_an_abort)
+{
+    const std::string services = R"([{"service_code":"A","service_name":"A","order":1e400}])";
+    BOOST_TEST((RefusedWithin([&] { return open311::ParseServices(services, true, "services.json"); },
+                              "number too large") == civic::test::Bounded::Returned));
+    const std::string post = R"([{"service_request_id":1e999999}])";
+    BOOST_TEST((RefusedWithin([&] { return open311::ParseRequestList(post, true, "requests.json"); },
+                              "number too large") == civic::test::Bounded::Returned));
+    // An order as XML text out of an int's range is read, at the end of the form.
+    const std::string xml = "<service_definition><service_code>A</service_code><attributes><attribute>"
+                            "<code>X</code><datatype>string</datatype><order>99999999999999999999</order>"
+                            "</attribute></attributes></service_definition>";
+    auto d = open311::ParseDefinition(xml, false, "A.xml");
+    BOOST_TEST_REQUIRE(d.IsOk());
+    BOOST_TEST(d->attributes.at(0).order == std::numeric_limits<int>::max());
+}
+
+BOOST_AUTO_TEST_CASE(deep_nesting_is_refused_naming_the_depth)
+{
+    const std::string deep = std::string(100'000, '[') + std::string(100'000, ']');
+    BOOST_TEST((RefusedWithin([&] { return open311::ParseServices(deep, true, "services.json"); },
+                              "nested deeper than 64 levels") == civic::test::Bounded::Returned));
+    BOOST_TEST((RefusedWithin([&] { return open311::ParseRequestList(deep, true, "requests.json"); },
+                              "nested deeper") == civic::test::Bounded::Returned));
+    // A real answer's depth (a definition: 4 levels) is far inside the bound.
+    const std::string def = R"({"service_code":"A","attributes":[{"code":"S","datatype":"singlevaluelist",
+        "values":[{"key":"L","name":"Large"}]}]})";
+    BOOST_TEST(open311::ParseDefinition(def, true, "A.json").IsOk());
+}
+
+BOOST_AUTO_TEST_CASE(an_answer_of_sixty_megabytes_of_tiny_values_is_refused_in_bounded_memory)
+{
+    // Below the transport's 64 MiB cap, so it reaches the parser.
+    std::string json = "[";
+    while (json.size() < 60u * 1024 * 1024)
+        json += "{},";
+    json += "{}]";
+    BOOST_TEST((RefusedWithin([&] { return open311::ParseServices(json, true, "services.json"); },
+                              "more than 1000000 values") == civic::test::Bounded::Returned));
+    BOOST_TEST((RefusedWithin([&] { return open311::ParseRequestList(json, true, "requests.json"); },
+                              "values") == civic::test::Bounded::Returned));
+    std::string xml = "<services>";
+    while (xml.size() < 60u * 1024 * 1024)
+        xml += "<service/>";
+    xml += "</services>";
+    BOOST_TEST((RefusedWithin([&] { return open311::ParseServices(xml, false, "services.xml"); },
+                              "elements") == civic::test::Bounded::Returned));
+}
+
+BOOST_AUTO_TEST_CASE(a_hostile_answer_from_the_server_is_an_error_and_the_connector_goes_on)
+{
+    Open311Server server;
+    Open311Connector c(Config(server, "json"));
+    server.SetHostileBody(R"([{"service_code":"A","order":1e400}])");
+    server.Inject(Fault::HostileBody);
+    auto services = c.Services();
+    BOOST_TEST_REQUIRE(!services.IsOk());
+    BOOST_TEST((services.Err().kind == ErrorKind::Parse));
+    BOOST_TEST(services.Err().message.find("number too large") != std::string::npos);
+    server.SetHostileBody(std::string(200'000, '['));
+    server.Inject(Fault::HostileBody);
+    auto filed = c.Submit(Pothole(), "hostile-1");
+    BOOST_TEST_REQUIRE(!filed.IsOk());
+    BOOST_TEST((filed.Err().kind == ErrorKind::Parse));
+    // The next answer is an honest one, and it is read.
+    auto again = c.Services();
+    BOOST_TEST_REQUIRE(again.IsOk(), (again ? "" : again.Err().message));
+    BOOST_TEST(again->size() == 4u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -10,6 +10,9 @@
 
 #include <cstdlib>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 using namespace civic;
 using namespace civic::store;
 using civic::test::ReadFile;
@@ -240,6 +243,112 @@ BOOST_AUTO_TEST_CASE(damaged_pages_inside_the_file_are_found_by_the_check)
     const auto report = db.Value()->Check();
     BOOST_TEST(!report.ok);
     BOOST_TEST(!report.problems.empty());
+}
+
+// The first page of the table's b-tree after the schema: its header says how
+// many cells it holds. One byte changed there is damage SQLite can see; a
+// byte of a note's text would not be.
+BOOST_AUTO_TEST_CASE(one_damaged_byte_in_a_page_is_refused_before_anything_is_written)
+{
+    TempDir dir;
+    const auto path = dir / "a.db";
+    {
+        auto db = OpenOk(path);
+        Fill(*db, 500);
+        BOOST_TEST(db->Exec("PRAGMA wal_checkpoint(TRUNCATE)").IsOk());
+    }
+    auto bytes = ReadFile(path);
+    const size_t page = 4096 * 2; // page 3
+    bytes[page + 3] = static_cast<char>(bytes[page + 3] ^ 0x40);
+    WriteFile(path, bytes);
+    std::filesystem::remove(dir / "a.db-wal");
+    std::filesystem::remove(dir / "a.db-shm");
+
+    auto db = Database::Open(path, kSchema);
+    BOOST_TEST_REQUIRE(!db.IsOk());
+    BOOST_TEST(db.Err().kind == ErrorKind::Corrupt);
+    BOOST_TEST(db.Err().message.find(path.string() + " has a damaged page") != std::string::npos, db.Err().message);
+    BOOST_TEST((ReadFile(path) == bytes));
+}
+
+BOOST_AUTO_TEST_CASE(damage_met_after_start_stops_every_write)
+{
+    TempDir dir;
+    const auto path = dir / "a.db";
+    {
+        auto db = OpenOk(path);
+        Fill(*db, 20'000); // some megabytes: more than the page cache keeps
+        BOOST_TEST(db->Exec("PRAGMA wal_checkpoint(TRUNCATE)").IsOk());
+    }
+    auto db = OpenOk(path);
+    BOOST_TEST_REQUIRE(db->Exec("PRAGMA cache_size = 8").IsOk()); // the check's pages leave the cache
+    auto bytes = ReadFile(path);
+    for (size_t i = 4096 * 40; i < 4096 * 60; ++i)
+        bytes[i] = static_cast<char>(0xA5);
+    WriteFile(path, bytes);
+    {
+        auto q = db->Prepare("SELECT count(*), sum(length(text)) FROM note");
+        auto read = q.Step();
+        BOOST_TEST_REQUIRE(!read.IsOk());
+        BOOST_TEST(read.Err().kind == ErrorKind::Corrupt);
+        BOOST_TEST(db->Damaged());
+        auto insert = db->Prepare("INSERT INTO note(text) VALUES('after the damage')");
+        auto written = insert.Run();
+        BOOST_TEST_REQUIRE(!written.IsOk());
+        BOOST_TEST(written.Err().message.find("is damaged: nothing more is written") != std::string::npos,
+                   written.Err().message);
+        BOOST_TEST(!db->Exec("DELETE FROM note").IsOk());
+    }
+    db.reset();
+    BOOST_TEST((ReadFile(path) == bytes));
+}
+
+BOOST_AUTO_TEST_CASE(an_empty_file_is_refused_rather_than_taken_for_a_new_store)
+{
+    TempDir dir;
+    const auto path = dir / "a.db";
+    WriteFile(path, "");
+    auto db = Database::Open(path, kSchema);
+    BOOST_TEST_REQUIRE(!db.IsOk());
+    BOOST_TEST(db.Err().kind == ErrorKind::Corrupt);
+    BOOST_TEST(db.Err().message.find("is empty (0 bytes)") != std::string::npos);
+    BOOST_TEST(std::filesystem::file_size(path) == 0u);
+    // Where no file is, a new store is made.
+    BOOST_TEST(Database::Open(dir / "new.db", kSchema).IsOk());
+}
+
+// A folder this user may not write is a permission problem, never "damaged".
+// As root (which may write anywhere) the open runs as nobody in a child.
+BOOST_AUTO_TEST_CASE(a_folder_this_user_may_not_write_is_told_as_such)
+{
+    TempDir dir;
+    const auto data = dir / "data";
+    std::filesystem::create_directory(data);
+    {
+        auto db = OpenOk(data / "a.db");
+        Fill(*db, 10);
+    }
+    const auto before = ReadFile(data / "a.db");
+    using std::filesystem::perms;
+    std::filesystem::permissions(data, perms::owner_read | perms::owner_exec | perms::group_read |
+                                           perms::group_exec | perms::others_read | perms::others_exec);
+    std::filesystem::permissions(data / "a.db", perms::owner_read | perms::group_read | perms::others_read);
+    const bool root = ::getuid() == 0;
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        if (root && ::setuid(65534) != 0)
+            _exit(9);
+        auto db = Database::Open(data / "a.db", kSchema);
+        const bool told = !db && db.Err().kind == ErrorKind::Denied &&
+                          db.Err().message.find("may not write") != std::string::npos;
+        _exit(told ? 0 : db ? 1 : db.Err().kind == ErrorKind::Corrupt ? 2 : 3);
+    }
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    std::filesystem::permissions(data, perms::owner_all);
+    BOOST_TEST(WIFEXITED(status));
+    BOOST_TEST(WEXITSTATUS(status) == 0, "child: " << WEXITSTATUS(status) << " (2: called damaged)");
+    BOOST_TEST((ReadFile(data / "a.db") == before));
 }
 
 BOOST_AUTO_TEST_CASE(sound_database_passes_the_check)

@@ -231,6 +231,11 @@ void Open311Server::Serve()
             res.status = 404;
             res.set_content("<html><body><h1>Not Found</h1></body></html>", "text/html");
             return true;
+        case Fault::HostileBody: {
+            std::lock_guard lock(m_mutex);
+            res.set_content(m_hostile_body, json ? "application/json" : "text/xml");
+            return true;
+        }
         }
         return false;
     };

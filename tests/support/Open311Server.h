@@ -36,6 +36,7 @@ enum class Fault
     JsonErrorOnXml,     // 400 with a JSON error body to an XML call
     EmptyError,         // 400 with no body
     NotFound404,        // 404 with an HTML page, as a wrong address gets
+    HostileBody,        // 200 with the body set by SetHostileBody, nothing filed
 };
 
 class Open311Server
@@ -69,6 +70,11 @@ public:
     // Every call meets this fault with probability p (0 = never), from a seed.
     void FailRandomly(double p, unsigned seed);
     void SetSlowMs(int ms) { m_slow_ms = ms; }
+    void SetHostileBody(std::string body)
+    {
+        std::lock_guard lock(m_mutex);
+        m_hostile_body = std::move(body);
+    }
     void SetRetryAfter(int seconds) { m_retry_after = seconds; }
     // Batch services answer a token; it resolves to an id after this many polls.
     void SetTokenPolls(int polls) { m_token_polls = polls; }
@@ -95,6 +101,7 @@ private:
     int m_port = 0;
     mutable std::mutex m_mutex;
     std::deque<Fault> m_faults;
+    std::string m_hostile_body;
     double m_random_p = 0;
     unsigned m_seed = 1;
     std::atomic<int> m_slow_ms{3000};

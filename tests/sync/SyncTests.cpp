@@ -7,6 +7,7 @@
 #include <civic/open311/Open311Connector.h>
 #include <civic/sync/Outbox.h>
 
+#include "Bounded.h"
 #include "FaultRelay.h"
 #include "ForwardingConnector.h"
 #include "Open311Server.h"
@@ -162,6 +163,24 @@ BOOST_AUTO_TEST_CASE(wrap_ups_from_files_say_where_they_are_wrong)
     scripted.contact = w.maria;
     BOOST_TEST_REQUIRE(sync::Submit(*w.db, scripted).IsOk());
     BOOST_TEST(w.Only().payload.description.rfind("Bin\n\nRef: CD-", 0) == 0, w.Only().payload.description);
+}
+
+BOOST_AUTO_TEST_CASE(a_hostile_wrap_up_file_is_refused_with_its_reason)
+{
+    World w;
+    const std::string contact = std::to_string(w.maria);
+    const std::string huge_number = "{\"contact\": " + contact + ", \"fields\": {\"x\": 1e400}}";
+    const std::string deep = "{\"contact\": " + contact + ", \"fields\": {\"x\": " + std::string(200'000, '[') +
+                             std::string(200'000, ']') + "}}";
+    for (const auto& [text, words] : {std::pair{huge_number, std::string("holds a number too large")},
+                                      std::pair{deep, std::string("nested deeper than 64 levels")}}) {
+        // In a child process: before the limits these aborted or overflowed the stack.
+        const auto outcome = civic::test::RunBounded(600u * 1024 * 1024, [&] {
+            auto parsed = sync::WrapUpFromJson(text, "w.json");
+            return !parsed && parsed.Err().message.find("w.json: " + words) != std::string::npos;
+        });
+        BOOST_TEST((outcome == civic::test::Bounded::Returned), words);
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1278,6 +1278,24 @@ BOOST_AUTO_TEST_CASE(startup_error_names_the_damaged_file)
     BOOST_TEST(msg.Contains("has not been changed"));
 }
 
+// Advice to restore from a backup, given for a permission problem or a full
+// disk, would have people throw good data away.
+BOOST_AUTO_TEST_CASE(startup_error_for_permissions_or_a_full_disk_never_says_damaged)
+{
+    const wxString denied = StartupErrorMessage(
+        Error{ErrorKind::Denied, "/srv/civicdesk/console.db: this user may not write in /srv/civicdesk"});
+    BOOST_TEST(denied.Contains("may not write in its data folder"));
+    BOOST_TEST(denied.Contains("write access"));
+    const wxString full =
+        StartupErrorMessage(Error{ErrorKind::Io, "/srv/civicdesk/console.db: the disk is full (12 KB free)"});
+    BOOST_TEST(full.Contains("the disk is full"));
+    BOOST_TEST(full.Contains("free some space"));
+    for (const wxString& msg : {denied, full}) {
+        BOOST_TEST(!msg.Contains("damaged"));
+        BOOST_TEST(!msg.Contains("backup"));
+    }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(AsyncResults)

@@ -77,4 +77,8 @@ struct Settings
     bool operator==(const Settings&) const = default;
 };
 
+// True for an http:// address of another machine: a key or password sent to
+// it crosses the network unencrypted. Loopback addresses are not counted.
+bool InClearOverNetwork(const std::string& url);
+
 } // namespace civic

@@ -206,8 +206,12 @@ public:
     // Hands the connection to the calling thread (see ThreadCheck::Rebind).
     void MoveToCurrentThread() { m_thread.Rebind(); }
 
-    // Error from the last failed call, for building messages.
+    // Error from the last failed call, for building messages. A Corrupt one
+    // marks the file damaged: from then on this connection refuses to write.
     Error LastError(ErrorKind kind, std::string_view context) const;
+
+    // True once SQLite found a damaged page in this file.
+    bool Damaged() const { return m_damaged; }
 
 private:
     friend class Query;
@@ -219,6 +223,8 @@ private:
                                                       const std::function<Result<void>(Database&)>& refuse,
                                                       const std::function<Result<void>(Database&)>& migrate);
     Result<void> Configure(OpenMode mode, const Setup& setup);
+    Result<void> QuickCheck();
+    Error RefuseWrite() const;
     Result<void> Migrate(std::span<const Migration> migrations);
     Result<void> Migrate(const Schema& schema);
     Result<void> RunStep(const Migration& step, std::string_view module);
@@ -245,6 +251,7 @@ private:
     std::map<std::string, CachedStatement, std::less<>> m_cache;
     ThreadCheck m_thread;
     std::string m_open_key; // this file in the registry of open files (Database.cpp)
+    mutable bool m_damaged = false;
 };
 
 // An IMMEDIATE transaction: takes the write lock at once, so a conflict shows
