@@ -169,6 +169,14 @@ private:
     std::optional<std::string> m_error;
 };
 
+Result<int> KnowledgeBase::CheckImportFile(const std::filesystem::path& file, const Actor& actor)
+{
+    auto batch = file.extension() == ".csv" ? ReadCsv(file, actor) : ReadXml(file);
+    if (!batch)
+        return batch.Err();
+    return static_cast<int>(batch->items.size());
+}
+
 Result<int> KnowledgeBase::Import(const std::vector<std::filesystem::path>& files, const Actor& actor,
                                   std::vector<int>* imported)
 {

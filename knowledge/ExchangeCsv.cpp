@@ -87,7 +87,10 @@ Result<KnowledgeBase::ImportBatch> KnowledgeBase::ReadCsv(const std::filesystem:
         return Error{ErrorKind::Parse, name + ": line 1: the columns title and body are required"};
     ImportBatch batch;
     for (size_t r = 1; r < rows->size(); ++r) {
-        const auto& [line, cells] = rows.Value()[r];
+        // Named, not a structured binding: lambdas may not capture those
+        // before C++20's fix is in every compiler (clang 14).
+        const int line = rows.Value()[r].first;
+        const std::vector<std::string>& cells = rows.Value()[r].second;
         auto cell = [&](const char* c) -> std::string {
             auto it = col.find(c);
             return it != col.end() && it->second < cells.size() ? cells[it->second] : std::string();

@@ -335,7 +335,12 @@ std::string SanitizeHtml(std::string_view s)
         if (c == '&') {
             std::string decoded;
             if (const size_t n = DecodeEntity(s, i, decoded)) {
-                out += EscapeHtml(decoded);
+                // A control character written as an entity ("&#x10;") goes
+                // as the raw one does below: kept, it would be dropped by the
+                // next pass, and the stored text would change on each save.
+                if (decoded.size() != 1 || static_cast<unsigned char>(decoded[0]) >= 0x20 || decoded[0] == '\n' ||
+                    decoded[0] == '\t' || decoded[0] == '\r')
+                    out += EscapeHtml(decoded);
                 i += n;
                 continue;
             }

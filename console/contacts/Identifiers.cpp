@@ -120,7 +120,7 @@ std::string PhoneNormalizer::PartialKey(std::string_view input) const
 Result<std::string> NormalizeEmail(std::string_view input)
 {
     std::string text = Trim(input);
-    if (text.rfind("mailto:", 0) == 0)
+    if (Lower(text.substr(0, 7)) == "mailto:") // a scheme in any case: MAILTO: too
         text = text.substr(7);
     if (const auto q = text.find('?'); q != std::string::npos)
         text.resize(q); // mailto:x@y?subject=...

@@ -384,14 +384,18 @@ Result<void> Database::QuickCheck()
     for (;;) {
         auto row = q.Step();
         if (row && row.Value()) {
-            if (const std::string line = q.Text(0); line != "ok")
+            // "*** in database main ***\nPage 200: ..." -> "page 200: ..."
+            std::string line = q.Text(0);
+            if (const auto nl = line.rfind('\n'); nl != std::string::npos)
+                line = line.substr(nl + 1);
+            if (line != "ok")
                 problems += (problems.empty() ? "" : "; ") + line;
             continue;
         }
         // Out of time: the rest is checked as it is read.
         interrupted = !row && (sqlite3_errcode(m_db) & 0xff) == SQLITE_INTERRUPT;
-        if (!row && !interrupted)
-            problems += (problems.empty() ? "" : "; ") + row.Err().message;
+        if (!row && !interrupted && problems.empty())
+            problems = sqlite3_errmsg(m_db);
         break;
     }
     sqlite3_progress_handler(m_db, 0, nullptr, nullptr);

@@ -2,6 +2,7 @@
 #include "ui/Utf8.h"
 
 #include <algorithm>
+#include <charconv>
 #include <set>
 
 #include "ui/FormLayout.h"
@@ -283,9 +284,11 @@ std::optional<std::int64_t> CenterFields::OnBehalfOf() const
     if (!r)
         return std::nullopt;
     const std::string v = Value(*r);
-    if (v.empty())
+    std::int64_t id = 0;
+    const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), id);
+    if (v.empty() || ec != std::errc() || end != v.data() + v.size())
         return std::nullopt;
-    return std::stoll(v);
+    return id;
 }
 
 } // namespace civic::ui

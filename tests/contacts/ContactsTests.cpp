@@ -152,6 +152,7 @@ BOOST_AUTO_TEST_CASE(email_and_handles_are_case_folded)
 {
     BOOST_TEST(NormalizeEmail("  Dana.Reyes@Example.ORG ").Value() == "dana.reyes@example.org");
     BOOST_TEST(NormalizeEmail("mailto:Dana@example.org?subject=hi").Value() == "dana@example.org");
+    BOOST_TEST(NormalizeEmail("MAILTO:Dana@example.org").Value() == "dana@example.org"); // found by fuzz_identifiers
     BOOST_TEST(!NormalizeEmail("dana at example").IsOk());
     BOOST_TEST(!NormalizeEmail("@example.org").IsOk());
     BOOST_TEST(NormalizeSocial("@PhillyResident").Value() == "@phillyresident");

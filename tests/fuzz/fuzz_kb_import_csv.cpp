@@ -7,6 +7,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 {
     using namespace civic;
     static const kb::Actor manager{"Fuzz Manager", Role::KnowledgeManager};
-    (void)kb::KnowledgeBase::ReadCsv(fuzz::AsFile(fuzz::Text(data, size), ".csv"), manager);
+    (void)kb::KnowledgeBase::CheckImportFile(fuzz::AsFile(fuzz::Text(data, size), ".csv"), manager);
     return 0;
 }

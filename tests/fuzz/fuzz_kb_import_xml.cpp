@@ -8,7 +8,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 {
     using namespace civic;
     const std::string xml = fuzz::Text(data, size);
-    (void)kb::KnowledgeBase::ReadXml(fuzz::AsFile(xml, ".xml"));
+    static const kb::Actor manager{"Fuzz Manager", Role::KnowledgeManager};
+    (void)kb::KnowledgeBase::CheckImportFile(fuzz::AsFile(xml, ".xml"), manager);
     if (auto shared = kb::KnowledgeBase::ParseShared(xml, "article.xml")) {
         // What is read back from what it writes is what was read.
         auto again = kb::KnowledgeBase::ParseShared(kb::KnowledgeBase::WriteShared(shared.Value()), "again.xml");

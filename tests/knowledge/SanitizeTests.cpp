@@ -89,6 +89,15 @@ BOOST_AUTO_TEST_CASE(links_keep_no_control_characters)
     BOOST_TEST(!Contains(SanitizeHtml("<a href=\"java\x01script:alert(1)\">x</a>"), "script"));
 }
 
+// Found by fuzz_sanitize: a control character written as an entity stayed
+// in the first pass and went in the second.
+BOOST_AUTO_TEST_CASE(a_control_character_as_an_entity_goes_like_a_raw_one)
+{
+    const std::string once = SanitizeHtml("<p>jav&#x10;ascript and a&#9;tab</p>");
+    BOOST_TEST(once == "<p>javascript and a\ttab</p>", once);
+    BOOST_TEST(SanitizeHtml(once) == once);
+}
+
 BOOST_AUTO_TEST_CASE(an_unterminated_tag_leaves_the_rest_as_text)
 {
     BOOST_TEST(SanitizeHtml("<p>Call 311 <b class=\"x") == "<p>Call 311 &lt;b class=&quot;x</p>");

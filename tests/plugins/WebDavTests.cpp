@@ -123,4 +123,16 @@ BOOST_AUTO_TEST_CASE(malformed_file_lists_are_parse_errors)
     BOOST_TEST(ok->front().etag == "\"42\"");
 }
 
+// Found by fuzz_webdav: a '%' without two hex digits in a server's href threw
+// from std::stoi and ended the process.
+BOOST_AUTO_TEST_CASE(a_stray_percent_in_an_href_is_kept_as_it_is)
+{
+    auto r = ParseMultistatus(
+        "<x:multistatus xmlns:x=\"DAV:\"><x:response><x:href>/kb/100%zz %4.xml</x:href>"
+        "<x:propstat><x:prop><x:getetag>\"7\"</x:getetag></x:prop>"
+        "<x:status>HTTP/1.1 200 OK</x:status></x:propstat></x:response></x:multistatus>");
+    BOOST_TEST_REQUIRE(r.IsOk());
+    BOOST_TEST(r->front().name == "100%zz %4.xml");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

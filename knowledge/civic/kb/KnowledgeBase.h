@@ -231,6 +231,10 @@ public:
     // of many articles the search index is merged into one segment.
     Result<int> Import(const std::vector<std::filesystem::path>& files, const Actor& actor,
                        std::vector<int>* imported = nullptr);
+    // Reads and checks a file as Import would (CSV by the .csv extension,
+    // else XML) without a store: the count of articles it holds, or the
+    // error Import would give. Any thread.
+    static Result<int> CheckImportFile(const std::filesystem::path& file, const Actor& actor);
     // Loads the starter knowledge base when the store is empty.
     Result<int> SeedIfEmpty(const std::filesystem::path& seed_xml);
 
