@@ -277,8 +277,10 @@ constexpr auto kQuickCheckBudget = std::chrono::milliseconds(250);
 // Why the operating system refused a file: the folder or the file may not be
 // written by this user, or the disk is full. Never "damaged": that advice
 // would have people throw good data away.
-Error DescribeIo(const std::filesystem::path& path, ErrorKind kind, const std::string& detail)
+Error DescribeIo(const std::filesystem::path& path, ErrorKind kind, std::string detail)
 {
+    if (detail.rfind(path.string() + ": ", 0) == 0) // named once, at the start
+        detail = detail.substr(path.string().size() + 2);
     const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
     std::error_code ec;
     const bool file_exists = std::filesystem::exists(path, ec);
@@ -358,9 +360,8 @@ Result<std::unique_ptr<Database>> Database::OpenConnection(const std::filesystem
     // Read before any write: a damaged file fails here and is left as it was;
     // a folder that may not be written fails here too, and is told as such.
     if (auto probe = db->Exec("SELECT count(*) FROM sqlite_schema"); !probe)
-        return probe.Err().kind == ErrorKind::Corrupt || mode == OpenMode::ReadOnly
-                   ? probe.Err()
-                   : DescribeIo(path, probe.Err().kind, probe.Err().message);
+        return probe.Err().kind == ErrorKind::Corrupt ? probe.Err()
+                                                      : DescribeIo(path, probe.Err().kind, probe.Err().message);
     return db;
 }
 

@@ -63,6 +63,10 @@ SingleInstance::SingleInstance(const Paths& paths)
     (void)paths.Create();
     m_socket = wxString::FromUTF8((paths.runtime_dir / "console.sock").string());
     m_checker = std::make_unique<wxSingleInstanceChecker>();
+    // A lock that cannot be written (a full disk, a read-only folder) is not
+    // told here in wxWidgets' English: opening the store that comes next says
+    // what is wrong, translated.
+    wxLogNull quiet;
     m_checker->Create("console.lock", wxString::FromUTF8(paths.runtime_dir.string()));
 }
 

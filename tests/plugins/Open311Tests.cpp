@@ -269,36 +269,6 @@ BOOST_AUTO_TEST_CASE(the_connector_is_found_by_name)
     BOOST_TEST(crm::MakeConnector("salesforce", Config(server, "xml")) == nullptr);
 }
 
-// Any real GeoReport v2 endpoint: OPEN311_TEST_ENDPOINT=https://…/open311/v2
-// (read-only calls; nothing is filed).
-BOOST_AUTO_TEST_CASE(interop_with_a_real_endpoint)
-{
-    const char* endpoint = std::getenv("OPEN311_TEST_ENDPOINT");
-    if (!endpoint || !*endpoint) {
-        BOOST_TEST_MESSAGE("OPEN311_TEST_ENDPOINT is not set: skipped");
-        return;
-    }
-    crm::ConnectorConfig cfg;
-    cfg.endpoint = endpoint;
-    if (const char* j = std::getenv("OPEN311_TEST_JURISDICTION"))
-        cfg.jurisdiction_id = j;
-    Open311Connector c(cfg);
-    auto services = c.Services();
-    BOOST_TEST_REQUIRE(services.IsOk(), (services ? "" : services.Err().message));
-    BOOST_TEST(!services->empty());
-    for (const auto& s : services.Value())
-        if (s.has_definition) {
-            auto d = c.Definition(s.code);
-            BOOST_TEST(d.IsOk(), s.code + ": " + (d ? "" : d.Err().message));
-            break;
-        }
-    auto recent = c.UpdatedSince(std::chrono::duration_cast<std::chrono::seconds>(
-                                     std::chrono::system_clock::now().time_since_epoch())
-                                     .count() -
-                                 7 * 86400);
-    BOOST_TEST(recent.IsOk(), (recent ? "" : recent.Err().message));
-}
-
 BOOST_AUTO_TEST_SUITE_END()
 
 // Answers as deployed GeoReport v2 servers send them, beside the standard's:

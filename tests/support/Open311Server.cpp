@@ -330,7 +330,7 @@ void Open311Server::Serve()
                 "application/json");
             return;
         }
-        res.set_content(
+        std::string xml =
             "<?xml version=\"1.0\" encoding=\"utf-8\"?><service_definition><service_code>POTHOLE</service_code>"
             "<attributes>"
             "<attribute><variable>true</variable><code>SIZE</code><datatype>singlevaluelist</datatype>"
@@ -347,8 +347,13 @@ void Open311Server::Serve()
             "</required><order>4</order><description>Depth in inches</description></attribute>"
             "<attribute><variable>true</variable><code>SEEN</code><datatype>datetime</datatype><required>false"
             "</required><order>5</order><description>When was it first seen?</description></attribute>"
-            "</attributes></service_definition>",
-            "text/xml");
+            "</attributes></service_definition>";
+        if (m_deployed_shapes)
+            for (const auto& [from, to] : {std::pair{"<attribute>", "<attributes>"}, {"</attribute>", "</attributes>"},
+                                           {"<value>", "<values>"}, {"</value>", "</values>"}})
+                for (auto at = xml.find(from); at != std::string::npos; at = xml.find(from, at + 1))
+                    xml.replace(at, std::string_view(from).size(), to);
+        res.set_content(xml, "text/xml");
     });
 
     s.Post(base + R"(/requests\.(xml|json))", [=, this](const httplib::Request& req, httplib::Response& res) {
@@ -477,6 +482,12 @@ void Open311Server::Serve()
             ids.push_back(wanted.substr(b, e - b));
         }
         std::int64_t after_t = 0;
+        if (m_refuse_updated_after && req.has_param("updated_after")) {
+            res.status = 400;
+            res.set_content(Errors(json, 400, "updated_after is not a supported parameter"),
+                            json ? "application/json" : "text/xml");
+            return;
+        }
         if (auto u = req.get_param_value("updated_after"); !u.empty()) {
             std::tm tm{};
             if (strptime(u.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm))
@@ -509,7 +520,12 @@ void Open311Server::Serve()
             res.set_content(Errors(json, 404, "Request not found"), json ? "application/json" : "text/xml");
             return;
         }
-        res.set_content(request_doc(list, json), json ? "application/json" : "text/xml");
+        std::string doc = request_doc(list, json);
+        if (m_deployed_shapes && !json)
+            for (const auto& [from, to] : {std::pair{"<request>", "<service_request>"}, {"</request>", "</service_request>"}})
+                for (auto at = doc.find(from); at != std::string::npos; at = doc.find(from, at + 1))
+                    doc.replace(at, std::string_view(from).size(), to);
+        res.set_content(doc, json ? "application/json" : "text/xml");
     });
 }
 

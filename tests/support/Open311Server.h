@@ -82,6 +82,12 @@ public:
     // start_date read the wrong way round: requests from before it, as one
     // deployed server does.
     void InvertStartDate(bool invert) { m_invert_start = invert; }
+    // updated_after refused with 400, as some deployed servers do.
+    void RefuseUpdatedAfter(bool refuse) { m_refuse_updated_after = refuse; }
+    // XML as other deployed servers write it: list items named like their
+    // list (<attributes><attributes>, <values><values>) and request lists of
+    // <service_request> elements.
+    void DeployedShapes(bool on) { m_deployed_shapes = on; }
 
     std::vector<Filed> Requests() const;
     // Changes a request as the city's crews would.
@@ -109,6 +115,8 @@ private:
     std::atomic<int> m_token_polls{1};
     std::atomic<bool> m_ignore_key{false};
     std::atomic<bool> m_invert_start{false};
+    std::atomic<bool> m_refuse_updated_after{false};
+    std::atomic<bool> m_deployed_shapes{false};
     std::atomic<int> m_calls{0};
     std::vector<Filed> m_requests;
     std::map<std::string, std::string> m_by_key;                  // idempotency key -> id

@@ -1,8 +1,11 @@
 // civicdesk-test-crm: the loopback Open311 test server on its own, for trying
 // the console by hand and for demonstrations. Not installed.
 //
-//   civicdesk-test-crm [--fail P] [--ignore-keys] [--seed "CODE|ADDRESS|DESCRIPTION"]...
+//   civicdesk-test-crm [--fail P] [--ignore-keys] [--refuse-updated-after] [--deployed-shapes]
+//                      [--seed "CODE|ADDRESS|DESCRIPTION"]...
 //
+// --refuse-updated-after and --deployed-shapes answer as some deployed servers
+// do (400 for updated_after; list items named like their lists).
 // --seed files a request as if reported through another channel an hour
 // ago, so the wrap-up's duplicate check has something to find.
 // Prints its endpoint and serves until interrupted. The API key is test-key.
@@ -34,6 +37,10 @@ int main(int argc, char** argv)
             server.FailRandomly(std::atof(argv[++i]), 1);
         else if (std::strcmp(argv[i], "--ignore-keys") == 0)
             server.IgnoreIdempotencyKey(true);
+        else if (std::strcmp(argv[i], "--refuse-updated-after") == 0)
+            server.RefuseUpdatedAfter(true);
+        else if (std::strcmp(argv[i], "--deployed-shapes") == 0)
+            server.DeployedShapes(true);
         else if (std::strcmp(argv[i], "--seed") == 0 && i + 1 < argc) {
             const std::string spec = argv[++i];
             const auto a = spec.find('|'), b = spec.find('|', a == std::string::npos ? a : a + 1);
