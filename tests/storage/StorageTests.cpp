@@ -48,6 +48,14 @@ void Fill(Database& db, int rows)
     BOOST_TEST_REQUIRE(tx.Commit().IsOk());
 }
 
+// A closed file of `rows` notes, its write-ahead log folded in, ready to damage.
+void MakeFilled(const std::filesystem::path& path, int rows)
+{
+    auto db = OpenOk(path);
+    Fill(*db, rows);
+    BOOST_TEST_REQUIRE(db->Exec("PRAGMA wal_checkpoint(TRUNCATE)").IsOk());
+}
+
 int CountNotes(Database& db)
 {
     auto q = db.Prepare("SELECT count(*) FROM note");
@@ -190,11 +198,7 @@ BOOST_AUTO_TEST_CASE(truncated_database_is_reported_by_name_and_not_overwritten)
 {
     TempDir dir;
     const auto path = dir / "a.db";
-    {
-        auto db = OpenOk(path);
-        Fill(*db, 500);
-        BOOST_TEST(db->Exec("PRAGMA wal_checkpoint(TRUNCATE)").IsOk());
-    }
+    MakeFilled(path, 500);
     auto full = ReadFile(path);
     const auto cut = full.substr(0, full.size() / 2);
     WriteFile(path, cut);
@@ -224,11 +228,7 @@ BOOST_AUTO_TEST_CASE(damaged_pages_inside_the_file_are_found_by_the_check)
 {
     TempDir dir;
     const auto path = dir / "a.db";
-    {
-        auto db = OpenOk(path);
-        Fill(*db, 500);
-        BOOST_TEST(db->Exec("PRAGMA wal_checkpoint(TRUNCATE)").IsOk());
-    }
+    MakeFilled(path, 500);
     auto bytes = ReadFile(path);
     // Overwrite page 3 onward with garbage, keeping the header and page sizes sane.
     for (size_t i = 4096 * 2; i < 4096 * 6 && i < bytes.size(); ++i)
@@ -252,11 +252,7 @@ BOOST_AUTO_TEST_CASE(one_damaged_byte_in_a_page_is_refused_before_anything_is_wr
 {
     TempDir dir;
     const auto path = dir / "a.db";
-    {
-        auto db = OpenOk(path);
-        Fill(*db, 500);
-        BOOST_TEST(db->Exec("PRAGMA wal_checkpoint(TRUNCATE)").IsOk());
-    }
+    MakeFilled(path, 500);
     auto bytes = ReadFile(path);
     const size_t page = 4096 * 2; // page 3
     bytes[page + 3] = static_cast<char>(bytes[page + 3] ^ 0x40);
@@ -275,11 +271,7 @@ BOOST_AUTO_TEST_CASE(damage_met_after_start_stops_every_write)
 {
     TempDir dir;
     const auto path = dir / "a.db";
-    {
-        auto db = OpenOk(path);
-        Fill(*db, 20'000); // some megabytes: more than the page cache keeps
-        BOOST_TEST(db->Exec("PRAGMA wal_checkpoint(TRUNCATE)").IsOk());
-    }
+    MakeFilled(path, 20'000); // some megabytes: more than the page cache keeps
     auto db = OpenOk(path);
     BOOST_TEST_REQUIRE(db->Exec("PRAGMA cache_size = 8").IsOk()); // the check's pages leave the cache
     auto bytes = ReadFile(path);
