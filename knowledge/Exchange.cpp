@@ -3,6 +3,7 @@
 // spreadsheets, and the starter knowledge base. Every import is all or nothing:
 // the whole file is parsed and checked before one transaction writes it.
 // This file: the multi-file import, Apply (the one writer), the starter knowledge base, and what the readers share.
+#include <civic/Files.h>
 #include <civic/Csv.h>
 #include <civic/kb/Html.h>
 #include <civic/kb/KnowledgeBase.h>
@@ -26,17 +27,9 @@ using namespace detail;
 
 namespace detail {
 
-std::string ReadAll(const std::filesystem::path& file, bool& ok)
+Result<std::string> ReadImportFile(const std::filesystem::path& file)
 {
-    std::ifstream in(file, std::ios::binary | std::ios::ate);
-    ok = static_cast<bool>(in);
-    if (!ok)
-        return {};
-    std::string data(static_cast<size_t>(in.tellg()), '\0');
-    in.seekg(0);
-    in.read(data.data(), static_cast<std::streamsize>(data.size()));
-    ok = static_cast<bool>(in);
-    return data;
+    return ReadWholeFile(file, 256u * 1024 * 1024);
 }
 
 int LineAt(const std::string& buffer, std::ptrdiff_t offset)

@@ -60,11 +60,11 @@ Result<int> KnowledgeBase::ImportCsv(const std::filesystem::path& file, const Ac
 Result<KnowledgeBase::ImportBatch> KnowledgeBase::ReadCsv(const std::filesystem::path& file,
                                                           const Actor& actor)
 {
-    bool readable = false;
-    const std::string text = ReadAll(file, readable);
+    auto read = ReadImportFile(file);
+    if (!read)
+        return read.Err();
+    const std::string& text = read.Value();
     const std::string name = file.string();
-    if (!readable)
-        return Error{ErrorKind::Io, name + ": cannot be read"};
     auto rows = ParseCsv(text, name);
     if (!rows)
         return rows.Err();

@@ -30,8 +30,9 @@ struct KnowledgeBase::ImportBatch
 
 namespace detail {
 
-// The whole file; ok is false when it cannot be read.
-std::string ReadAll(const std::filesystem::path& file, bool& ok);
+// The whole import file. A file over 256 MB (some 40,000 articles) is
+// refused: split it. Errors: Io, Invalid.
+Result<std::string> ReadImportFile(const std::filesystem::path& file);
 // The line (from 1) of a byte offset in buffer; 0 for none.
 int LineAt(const std::string& buffer, std::ptrdiff_t offset);
 

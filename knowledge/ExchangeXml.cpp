@@ -92,11 +92,11 @@ Result<int> KnowledgeBase::ImportXml(const std::filesystem::path& file, const Ac
 
 Result<KnowledgeBase::ImportBatch> KnowledgeBase::ReadXml(const std::filesystem::path& file)
 {
-    bool readable = false;
-    const std::string buffer = ReadAll(file, readable);
+    auto read = ReadImportFile(file);
+    if (!read)
+        return read.Err();
+    const std::string& buffer = read.Value();
     const std::string name = file.string();
-    if (!readable)
-        return Error{ErrorKind::Io, name + ": cannot be read"};
     pugi::xml_document doc;
     const auto parsed = doc.load_buffer(buffer.data(), buffer.size());
     if (!parsed)

@@ -2,6 +2,7 @@
 // CRM side from scripts and cron — catalog, delivery, status sync, intake.
 #include "Cli.h"
 
+#include <civic/Files.h>
 #include <civic/core/ConsoleStore.h>
 #include <civic/core/Secrets.h>
 #include <civic/services/Plugins.h>
@@ -169,14 +170,13 @@ int WrapupSubmit(Context& ctx, std::vector<std::string>& args)
         ctx.err << "usage: civicdesk-cli wrapup submit FILE.xml|FILE.json [--as NAME]\n";
         return kUsage;
     }
-    std::ifstream in(args[0], std::ios::binary);
-    if (!in) {
-        ctx.err << "error: " << args[0] << ": cannot be read\n";
+    // A wrap-up is a few kilobytes.
+    auto read = ReadWholeFile(args[0], 4u * 1024 * 1024);
+    if (!read) {
+        ctx.err << "error: " << read.Err().message << "\nnothing was submitted\n";
         return kFailed;
     }
-    std::stringstream ss;
-    ss << in.rdbuf();
-    const std::string text = ss.str();
+    const std::string& text = read.Value();
     const std::string name = std::filesystem::path(args[0]).filename().string();
     const bool json = text.find_first_not_of(" \t\r\n") != std::string::npos &&
                       text[text.find_first_not_of(" \t\r\n")] == '{';

@@ -1,6 +1,7 @@
 #include <civic/Csv.h>
 #include <civic/contacts/Contacts.h>
 
+#include <civic/Files.h>
 #include <civic/Text.h>
 #include <fstream>
 #include <map>
@@ -38,12 +39,12 @@ std::string Trim(const std::string& s)
 Result<CsvImportReport> ImportContactsCsv(ContactStore& store, store::Database& db, const std::filesystem::path& file)
 {
     const std::string name = file.filename().string();
-    std::ifstream in(file, std::ios::binary);
-    if (!in)
-        return Error{ErrorKind::Io, file.string() + ": cannot be read"};
-    std::stringstream ss;
-    ss << in.rdbuf();
-    auto parsed = ParseCsv(ss.str(), name);
+    // A CRM's export of a whole city's contacts fits (256 MB is some two
+    // million rows); a larger file is split.
+    auto text = ReadWholeFile(file, 256u * 1024 * 1024);
+    if (!text)
+        return text.Err();
+    auto parsed = ParseCsv(text.Value(), name);
     if (!parsed)
         return parsed.Err();
     auto& rows = parsed.Value();

@@ -1,5 +1,6 @@
 #include <civic/sync/CenterForm.h>
 
+#include <civic/Files.h>
 #include <civic/Text.h>
 #include <pugixml.hpp>
 
@@ -256,12 +257,10 @@ Result<CenterForm> ParseCenterForm(const std::string& xml, const std::string& na
 
 Result<CenterForm> LoadCenterForm(const std::filesystem::path& file)
 {
-    std::ifstream in(file, std::ios::binary);
-    if (!in)
-        return Error{ErrorKind::Io, "cannot read " + file.string()};
-    std::ostringstream text;
-    text << in.rdbuf();
-    return ParseCenterForm(text.str(), file.string());
+    auto text = ReadWholeFile(file, 4u * 1024 * 1024); // a form is a few kilobytes
+    if (!text)
+        return text.Err();
+    return ParseCenterForm(text.Value(), file.string());
 }
 
 CenterForm DefaultCenterForm()

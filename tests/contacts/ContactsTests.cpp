@@ -487,6 +487,17 @@ BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(ImportAndHistory)
 
+BOOST_AUTO_TEST_CASE(a_contacts_file_over_the_size_limit_is_refused_unread)
+{
+    Store s;
+    TempDir dir;
+    std::ofstream(dir / "all.csv") << "name,phone\n";
+    std::filesystem::resize_file(dir / "all.csv", 2ull * 1024 * 1024 * 1024); // sparse
+    auto r = ImportContactsCsv(s.contacts, *s.db, dir / "all.csv");
+    BOOST_TEST_REQUIRE(!r.IsOk());
+    BOOST_TEST(r.Err().message.find("2048 MB is more than is read at once") != std::string::npos, r.Err().message);
+}
+
 BOOST_AUTO_TEST_CASE(csv_export_of_a_crm_becomes_contacts_and_liaisons)
 {
     Store s;

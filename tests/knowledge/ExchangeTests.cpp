@@ -74,6 +74,22 @@ BOOST_FIXTURE_TEST_CASE(export_then_import_loses_nothing, KbFixture)
     BOOST_TEST(kb2.History(uid)->size() == after.size());
 }
 
+// A file of gigabytes is refused by its size, before any of it is read.
+BOOST_FIXTURE_TEST_CASE(an_import_file_over_the_size_limit_is_refused_unread, KbFixture)
+{
+    TempDir dir;
+    for (const char* name : {"huge.xml", "huge.csv"}) {
+        const auto path = dir / name;
+        WriteFile(path, "");
+        std::filesystem::resize_file(path, 3ull * 1024 * 1024 * 1024); // sparse: nothing written
+        auto r = kb->Import({path}, manager);
+        BOOST_TEST_REQUIRE(!r.IsOk());
+        BOOST_TEST((r.Err().kind == ErrorKind::Invalid));
+        BOOST_TEST(r.Err().message.find("3072 MB is more than is read at once (at most 256 MB)") != std::string::npos,
+                   r.Err().message);
+    }
+}
+
 BOOST_FIXTURE_TEST_CASE(malformed_xml_names_the_line_and_imports_nothing, KbFixture)
 {
     TempDir dir;
