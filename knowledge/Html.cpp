@@ -5,6 +5,7 @@
 #include <array>
 #include <cctype>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -269,6 +270,7 @@ std::string SanitizeHtml(std::string_view s)
     std::string out;
     out.reserve(s.size());
     std::vector<std::string> open;
+    std::map<std::string, int> dropped; // opened past kMaxOpenElements, by name, not yet closed
     std::string lower; // s in lower case, made when first needed
     bool tags_end = false; // an unterminated tag was met: the rest is text
     size_t i = 0;
@@ -312,6 +314,14 @@ std::string SanitizeHtml(std::string_view s)
                 continue;
             const bool is_void = In(kVoidTags, tag.name);
             if (tag.closing) {
+                // The close of an element dropped at the nesting limit is
+                // dropped with it: it would otherwise close an outer element
+                // of the same name, and sanitising the result again would
+                // change it.
+                if (auto d = dropped.find(tag.name); d != dropped.end() && d->second > 0) {
+                    --d->second;
+                    continue;
+                }
                 auto it = std::find(open.rbegin(), open.rend(), tag.name);
                 if (it == open.rend())
                     continue; // stray close tag
@@ -323,8 +333,12 @@ std::string SanitizeHtml(std::string_view s)
                 }
                 continue;
             }
-            if (!is_void && !tag.self_closing && open.size() >= kMaxOpenElements)
-                continue; // deeper nesting than any article has: the text stays, the tag goes
+            if (!is_void && open.size() >= kMaxOpenElements) {
+                // Deeper nesting than any article has: the text stays, the tag goes.
+                if (!tag.self_closing)
+                    ++dropped[tag.name];
+                continue;
+            }
             out += "<" + tag.name + AllowedAttributes(tag) + (is_void ? " />" : ">");
             if (!is_void && !tag.self_closing)
                 open.push_back(tag.name);

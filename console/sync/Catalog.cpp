@@ -1,6 +1,7 @@
 // The service catalog, cached with a version so forms work offline.
 #include "OutboxRows.h"
 
+#include <civic/Json.h>
 #include <civic/Text.h>
 #include <civic/contacts/Identifiers.h>
 #include <civic/core/ConsoleStore.h>
@@ -36,7 +37,7 @@ Result<CatalogReport> RefreshCatalog(store::Database& db, crm::Connector& crm)
                              {"order", a.order},
                              {"values", values}});
         }
-        definitions.emplace_back(s.code, attrs.dump());
+        definitions.emplace_back(s.code, DumpJson(attrs));
     }
     // The version: a hash of everything listed, so a change is noticed.
     std::string all;

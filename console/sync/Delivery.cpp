@@ -2,6 +2,7 @@
 // and the recovery of a round a crash cut short.
 #include "OutboxRows.h"
 
+#include <civic/Json.h>
 #include <civic/Text.h>
 #include <civic/contacts/Identifiers.h>
 #include <civic/core/ConsoleStore.h>
@@ -102,7 +103,7 @@ Result<std::int64_t> Claim(store::Database& db, std::int64_t now, int limit, boo
     std::int64_t round = 0;
     if (due.size() > first) {
         auto mark = db.Prepare("INSERT INTO outbox_inflight(ids, started_at, owner) VALUES(?1, ?2, ?3)");
-        if (auto x = mark.BindAll(ids.dump(), now, ThisProcess()).Run(); !x)
+        if (auto x = mark.BindAll(DumpJson(ids), now, ThisProcess()).Run(); !x)
             return x.Err();
         round = db.LastInsertRowId();
     }
@@ -302,7 +303,7 @@ Result<DeliverReport> Deliver(store::Database& db, crm::Connector& crm, const De
                     return w;
             }
             if (!delivered.empty())
-                if (auto x = RecordDelivered(db, delivered.dump(), true); !x)
+                if (auto x = RecordDelivered(db, DumpJson(delivered), true); !x)
                     return x;
             if (round)
                 if (auto x = db.Prepare("DELETE FROM outbox_inflight WHERE round = ?1").Bind(1, round).Run(); !x)
@@ -346,7 +347,7 @@ Result<DeliverReport> Deliver(store::Database& db, crm::Connector& crm, const De
                 if (!tx.IsActive())
                     return tx.Commit().Err();
                 const json one = json::array({json::array({e.id, e.request, s.request_id, e.token, ""})});
-                if (auto x = RecordDelivered(db, one.dump(), false); !x)
+                if (auto x = RecordDelivered(db, DumpJson(one), false); !x)
                     return x.Err();
                 if (auto x = tx.Commit(); !x)
                     return x.Err();

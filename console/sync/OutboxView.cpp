@@ -1,6 +1,7 @@
 // The outbox as agents see and correct it: list, retry, edit, discard.
 #include "OutboxRows.h"
 
+#include <civic/Json.h>
 #include <civic/Text.h>
 #include <civic/contacts/Identifiers.h>
 #include <civic/core/ConsoleStore.h>
@@ -94,7 +95,7 @@ Result<void> Edit(store::Database& db, std::int64_t id, const crm::NewRequest& c
     if (!tx.IsActive())
         return tx.Commit();
     auto p = db.Prepare("UPDATE outbox_request SET payload = ?2 WHERE entry = ?1");
-    if (auto r = p.BindAll(id, payload.dump()).Run(); !r)
+    if (auto r = p.BindAll(id, DumpJson(payload)).Run(); !r)
         return r;
     auto q = db.Prepare("UPDATE outbox SET state = 'pending', next_attempt_at = 0, updated_at = ?2 WHERE id = ?1");
     if (auto r = q.BindAll(id, Now()).Run(); !r)

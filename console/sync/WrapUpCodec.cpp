@@ -47,7 +47,7 @@ std::string ToJson(const WrapUp& w)
                              {"status", w.link_remote->status}};
     if (!w.extra.empty())
         j["fields"] = w.extra;
-    return j.dump();
+    return DumpJson(j);
 }
 
 Result<WrapUp> WrapUpFromJson(const std::string& text, const std::string& name)
@@ -97,7 +97,7 @@ Result<WrapUp> WrapUpFromJson(const std::string& text, const std::string& name)
         }
         if (j.contains("fields") && j["fields"].is_object())
             for (const auto& [k, v] : j["fields"].items())
-                w.extra[k] = v.is_string() ? v.get<std::string>() : v.dump();
+                w.extra[k] = v.is_string() ? v.get<std::string>() : DumpJson(v);
     } catch (const json::exception& e) {
         return Error{ErrorKind::Parse, name + ": " + e.what()};
     }
@@ -115,6 +115,24 @@ Result<WrapUp> WrapUpFromXml(const std::string& text, const std::string& name)
     const auto n = doc.child("wrapup");
     if (!n)
         return Error{ErrorKind::Parse, name + ": the root element must be <wrapup>"};
+    // pugixml converts a declared encoding to UTF-8 but passes undeclared
+    // bytes through: what is not UTF-8 would reach the store and the CRM garbled.
+    struct Utf8Check : pugi::xml_tree_walker
+    {
+        std::string where;
+        bool for_each(pugi::xml_node& node) override
+        {
+            bool ok = InvalidUtf8At(node.value()) == std::string::npos;
+            for (auto a : node.attributes())
+                ok = ok && InvalidUtf8At(a.value()) == std::string::npos;
+            if (!ok)
+                where = node.type() == pugi::node_element ? node.name() : node.parent().name();
+            return ok;
+        }
+    } utf8;
+    if (!doc.traverse(utf8))
+        return Error{ErrorKind::Parse, name + ": <" + utf8.where + "> holds text that is not UTF-8; save the file as "
+                                                                    "UTF-8 or declare its encoding"};
     WrapUp w;
     w.contact = n.attribute("contact").as_llong(0);
     if (n.attribute("on-behalf-of"))

@@ -2,6 +2,7 @@
 // transaction, and the unfinished one kept while it is typed.
 #include "OutboxRows.h"
 
+#include <civic/Json.h>
 #include <civic/Text.h>
 #include <civic/contacts/Identifiers.h>
 #include <civic/core/ConsoleStore.h>
@@ -135,7 +136,7 @@ Result<Submitted> Submit(store::Database& db, const WrapUp& w, const std::string
             return r.Err();
         out.outbox = db.LastInsertRowId();
         auto p = db.Prepare("INSERT INTO outbox_request(entry, payload) VALUES(?1, ?2)");
-        if (auto r = p.BindAll(out.outbox, payload.dump()).Run(); !r)
+        if (auto r = p.BindAll(out.outbox, DumpJson(payload)).Run(); !r)
             return r.Err();
     }
     // What was being typed is stored now: no draft to restore any more.
@@ -157,7 +158,7 @@ Result<void> SaveDraft(store::Database& db, const std::string& agent, const Draf
                     {"answers", d.answers},       {"service_code", d.service_code},
                     {"location", d.location},     {"attributes", d.attributes}};
     auto q = db.Prepare("INSERT OR REPLACE INTO wrapup_draft(agent, saved_at, body) VALUES(?1, ?2, ?3)");
-    return q.BindAll(agent, d.saved_at ? d.saved_at : Now(), body.dump()).Run();
+    return q.BindAll(agent, d.saved_at ? d.saved_at : Now(), DumpJson(body)).Run();
 }
 
 Result<std::optional<Draft>> LoadDraft(store::Database& db, const std::string& agent)

@@ -165,6 +165,79 @@ BOOST_AUTO_TEST_CASE(wrap_ups_from_files_say_where_they_are_wrong)
     BOOST_TEST(w.Only().payload.description.rfind("Bin\n\nRef: CD-", 0) == 0, w.Only().payload.description);
 }
 
+// The outbox reads its stored requests field by field with SQLite's JSON
+// functions: every field, escapes and all, comes back as it was queued, and a
+// payload that is not JSON spoils only its own entry.
+BOOST_AUTO_TEST_CASE(a_queued_request_reads_back_exactly_and_a_damaged_one_alone_is_unreadable)
+{
+    World w;
+    auto call = w.Pothole("Caf\xC3\xA9 \"Le Bec\" \\ back door\n\ttab \xF0\x9F\x9A\xA7 \x01");
+    call.request->address = "12 W Main St, Apt \"2\"";
+    call.request->address_id = "545483";
+    call.request->email = "ana@example.org";
+    call.request->first_name = "Ana";
+    call.request->last_name = "N\xC3\xBA\xC3\xB1" "ez";
+    call.request->phone = "+12155550100";
+    call.request->media_url = "https://example.org/a.jpg?x=1&y=2";
+    call.request->lat = 39.952583;
+    call.request->lon = -75.165222;
+    call.request->attributes["HAZARDS"] = {"water", "traffic", "\xC3\xB1"};
+    call.service_name = "Pothole \"repair\"";
+    BOOST_TEST_REQUIRE(sync::Submit(*w.db, call).IsOk());
+    BOOST_TEST_REQUIRE(sync::Submit(*w.db, w.Pothole("second")).IsOk());
+    auto all = sync::List(*w.db).Value();
+    BOOST_TEST_REQUIRE(all.size() == 2u);
+    const auto& got = all[0].payload;
+    const crm::NewRequest want = *call.request;
+    BOOST_TEST(got.service_code == want.service_code);
+    BOOST_TEST(got.address == want.address);
+    BOOST_TEST(got.address_id == want.address_id);
+    BOOST_TEST(got.email == want.email);
+    BOOST_TEST(got.first_name == want.first_name);
+    BOOST_TEST(got.last_name == want.last_name);
+    BOOST_TEST(got.phone == want.phone);
+    BOOST_TEST(got.media_url == want.media_url);
+    BOOST_TEST(got.description.rfind(want.description, 0) == 0, got.description); // the reference follows
+    BOOST_TEST(got.lat.value() == 39.952583);
+    BOOST_TEST(got.lon.value() == -75.165222);
+    BOOST_TEST(got.attributes.at("HAZARDS") == want.attributes.at("HAZARDS"));
+    BOOST_TEST(got.attributes.at("SIZE") == want.attributes.at("SIZE"));
+    BOOST_TEST(all[0].service_name == call.service_name);
+    BOOST_TEST(all[0].last_error.empty());
+    // One payload damaged: that entry says so, the other reads as before.
+    BOOST_TEST_REQUIRE(w.db->Prepare("UPDATE outbox_request SET payload = '{\"request\": {' WHERE entry = ?1")
+                           .Bind(1, all[0].id)
+                           .Run()
+                           .IsOk());
+    auto after = sync::List(*w.db);
+    BOOST_TEST_REQUIRE(after.IsOk(), (after ? "" : after.Err().message));
+    BOOST_TEST(after->at(0).last_error == "the stored request cannot be read");
+    BOOST_TEST(after->at(1).payload.description.rfind("second", 0) == 0);
+}
+
+// Bytes that are not UTF-8 in a wrap-up file once ended the process when the
+// request was stored (nlohmann refuses to write them).
+BOOST_AUTO_TEST_CASE(a_wrap_up_file_that_is_not_utf8_is_refused_and_a_declared_encoding_is_read)
+{
+    World w;
+    const std::string contact = std::to_string(w.maria);
+    auto bad = sync::WrapUpFromXml("<wrapup contact='" + contact +
+                                       "' channel='walk-in'><disposition>information only</disposition>"
+                                       "<notes>bad \xff\xfe byte</notes></wrapup>",
+                                   "w.xml");
+    BOOST_TEST_REQUIRE(!bad.IsOk());
+    BOOST_TEST(bad.Err().message == "w.xml: <notes> holds text that is not UTF-8; save the file as UTF-8 or declare its "
+                                    "encoding");
+    auto latin1 = sync::WrapUpFromXml("<?xml version='1.0' encoding='ISO-8859-1'?><wrapup contact='" + contact +
+                                          "'><notes>Caf\xe9</notes></wrapup>",
+                                      "w.xml");
+    BOOST_TEST_REQUIRE(latin1.IsOk(), (latin1 ? "" : latin1.Err().message));
+    BOOST_TEST(latin1->notes == "Caf\xC3\xA9");
+    // Stored even so (a script that builds its wrap-up in memory): replaced, not fatal.
+    auto call = w.Pothole("bad \xff byte");
+    BOOST_TEST(sync::Submit(*w.db, call).IsOk());
+}
+
 BOOST_AUTO_TEST_CASE(a_hostile_wrap_up_file_is_refused_with_its_reason)
 {
     World w;
@@ -202,6 +275,23 @@ BOOST_AUTO_TEST_CASE(delivered_requests_take_the_crms_id)
     BOOST_TEST(contacts::ContactStore(*w.db).GetRequest(s.request)->request_id == e.remote_id);
     BOOST_TEST(server.Requests().at(0).idempotency_key == e.key);
     BOOST_TEST(sync::CountPendingOutbox(*w.db).Value() == 0);
+}
+
+// A CRM's answer with bytes that are not UTF-8 once ended the process when
+// delivery stored what the CRM said (nlohmann refuses to write them).
+BOOST_AUTO_TEST_CASE(an_answer_that_is_not_utf8_is_stored_and_delivery_goes_on)
+{
+    World w;
+    Open311Server server;
+    open311::Open311Connector crm(Config(server));
+    (void)sync::Submit(*w.db, w.Pothole());
+    server.SetHostileBody("<service_requests><request><service_request_id>77\xff</service_request_id>"
+                          "<service_notice>Gracias \xe9</service_notice></request></service_requests>");
+    server.Inject(Fault::HostileBody);
+    auto r = sync::Deliver(*w.db, crm);
+    BOOST_TEST_REQUIRE(r.IsOk(), (r ? "" : r.Err().message));
+    BOOST_TEST(r->delivered == 1);
+    BOOST_TEST(w.Only().remote_id == "77\xEF\xBF\xBD"); // the byte replaced, the rest as the CRM said
 }
 
 BOOST_AUTO_TEST_CASE(offline_it_waits_and_backs_off_then_delivers)

@@ -89,4 +89,12 @@ inline Result<nlohmann::json> ParseJson(std::string_view text, const std::string
     }
 }
 
+// The text of a document holding strings from outside (a CRM's answer, an
+// agent's file): bytes that are not UTF-8 become U+FFFD instead of making
+// nlohmann throw, which ended the process in the middle of a delivery.
+inline std::string DumpJson(const nlohmann::json& j)
+{
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 } // namespace civic

@@ -26,6 +26,28 @@ inline std::string Lower(std::string_view s)
     return out;
 }
 
+// The offset of the first byte of s that does not belong to well-formed
+// UTF-8 (RFC 3629: no overlongs, no surrogates, nothing past U+10FFFF), or
+// npos when all of s is UTF-8.
+inline std::size_t InvalidUtf8At(std::string_view s)
+{
+    for (std::size_t i = 0; i < s.size();) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+        if (n == 0 || i + n > s.size() || (n == 2 && c < 0xC2) || (n == 4 && c > 0xF4))
+            return i;
+        const auto c1 = n > 1 ? static_cast<unsigned char>(s[i + 1]) : 0x80;
+        if ((n == 3 && ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 > 0x9F))) ||
+            (n == 4 && ((c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 > 0x8F))))
+            return i;
+        for (std::size_t k = 1; k < n; ++k)
+            if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80)
+                return i;
+        i += n;
+    }
+    return std::string_view::npos;
+}
+
 // At most max_bytes of s, cut before a UTF-8 sequence rather than inside one.
 inline std::string_view TruncateUtf8(std::string_view s, std::size_t max_bytes)
 {
