@@ -122,17 +122,91 @@ Result<void> RecordDelivered(store::Database& db, const std::string& batch, bool
     return q.BindAll(batch, Now()).Run();
 }
 
-// A request's attributes as stored, {"CODE": ["value", ...]}.
-void ReadAttributes(std::string_view text, crm::NewRequest& r)
+// Reads a stored payload, {"request": {...}, "service_name": "..."}, straight
+// into the request as the parser meets each value: a delivery round reads a
+// thousand of them, and building a json tree for each first cost it more
+// than all its other bookkeeping. Unknown members are skipped.
+class PayloadReader : public nlohmann::json_sax<json>
 {
-    const json j = json::parse(text, nullptr, false);
-    if (!j.is_object())
-        return;
-    for (const auto& [code, values] : j.items())
-        if (values.is_array())
-            for (const auto& v : values)
-                if (v.is_string())
-                    r.attributes[code].push_back(v.get<std::string>());
+public:
+    PayloadReader(crm::NewRequest& r, std::string& service_name) : m_r(r), m_service_name(service_name) {}
+
+    bool null() override { return true; }
+    bool boolean(bool) override { return true; }
+    bool number_integer(number_integer_t v) override { return Number(static_cast<double>(v)); }
+    bool number_unsigned(number_unsigned_t v) override { return Number(static_cast<double>(v)); }
+    bool number_float(number_float_t v, const string_t&) override { return Number(v); }
+    bool binary(binary_t&) override { return true; }
+    bool key(string_t& k) override
+    {
+        m_key = std::move(k);
+        return true;
+    }
+    bool start_object(std::size_t) override { return Enter(); }
+    bool start_array(std::size_t) override { return Enter(); }
+    bool end_object() override { return Leave(); }
+    bool end_array() override { return Leave(); }
+    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+
+    bool string(string_t& v) override
+    {
+        if (At({"$"}) && m_key == "service_name") {
+            m_service_name = std::move(v);
+        } else if (At({"$", "request"})) {
+            for (const auto& [name, field] : kRequestFields)
+                if (m_key == name)
+                    m_r.*field = std::move(v);
+        } else if (m_path.size() == 4 && m_path[1] == "request" && m_path[2] == "attributes") {
+            m_r.attributes[m_path[3]].push_back(std::move(v)); // a value of attribute m_path[3]
+        }
+        return true;
+    }
+
+    bool Finish()
+    {
+        if (!(m_lat && m_lon)) {
+            m_r.lat.reset();
+            m_r.lon.reset();
+        }
+        return true;
+    }
+
+private:
+    bool At(std::initializer_list<const char*> path) const
+    {
+        return m_path.size() == path.size() && std::equal(path.begin(), path.end(), m_path.begin());
+    }
+    // Containers are named by the key that holds them ("$" for the top).
+    bool Enter()
+    {
+        m_path.push_back(m_path.empty() ? std::string("$") : m_key);
+        return true;
+    }
+    bool Leave()
+    {
+        m_path.pop_back();
+        return true;
+    }
+    bool Number(double v)
+    {
+        if (At({"$", "request"}) && m_key == "lat")
+            m_r.lat = v, m_lat = true;
+        else if (At({"$", "request"}) && m_key == "long")
+            m_r.lon = v, m_lon = true;
+        return true;
+    }
+
+    crm::NewRequest& m_r;
+    std::string& m_service_name;
+    std::vector<std::string> m_path;
+    std::string m_key;
+    bool m_lat = false, m_lon = false;
+};
+
+bool ReadPayload(std::string_view text, crm::NewRequest& r, std::string& service_name)
+{
+    PayloadReader reader(r, service_name);
+    return json::sax_parse(text.begin(), text.end(), &reader) && reader.Finish();
 }
 
 Entry EntryFrom(store::Query& q)
@@ -151,21 +225,9 @@ Entry EntryFrom(store::Query& q)
     e.updated_at = q.Int(10);
     e.interaction = q.IsNull(11) ? 0 : q.Int(11);
     e.request = q.IsNull(12) ? 0 : q.Int(12);
-    // Columns 13 on: the payload's fields (kEntryColumns).
-    if (q.Int(13) != 1)
+    if (!ReadPayload(q.TextView(13), e.payload, e.service_name))
         e.last_error = "the stored request cannot be read";
-    e.service_name = q.Text(14);
-    static_assert(std::size(kRequestFields) == 9, "kEntryColumns selects nine request fields");
-    int column = 15;
-    for (const auto& [name, field] : kRequestFields)
-        e.payload.*field = q.Text(column++);
-    if (!q.IsNull(24) && !q.IsNull(25)) {
-        e.payload.lat = q.Real(24);
-        e.payload.lon = q.Real(25);
-    }
-    if (!q.IsNull(26))
-        ReadAttributes(q.TextView(26), e.payload);
-    e.contact_name = q.OptText(27).value_or("");
+    e.contact_name = q.OptText(14).value_or("");
     return e;
 }
 

@@ -33,25 +33,16 @@ Result<void> SetState(store::Database& db, std::int64_t id, State s, const std::
 // Entries delivered, for a whole chunk (a JSON array of [outbox id, local
 // request, CRM id, token, notice]), inside the caller's transaction.
 Result<void> RecordDelivered(store::Database& db, const std::string& batch, bool count_attempt);
+// A stored payload, {"request": {...}, "service_name": "..."}; false when unreadable.
+bool ReadPayload(std::string_view text, crm::NewRequest& r, std::string& service_name);
 // An entry from a row of kEntryColumns or kDueColumns.
 Entry EntryFrom(store::Query& q);
 // A CRM status word that means the request is finished.
 bool IsClosed(const std::string& status);
 
-// The stored payload is read by SQLite's JSON functions, field by field, in
-// the same statement: it parses each payload once (its JSON cache) in C, where
-// reading it with nlohmann took a fifth of a delivery round's instructions.
-// A payload that is not JSON reads as nothing (json_valid), never as an error
-// of the whole list. The request's fields follow kRequestFields' order.
-#define CIVIC_PAYLOAD(path) "CASE WHEN json_valid(p.payload) THEN p.payload ->> '" path "' END, "
 #define CIVIC_ENTRY_SELECT                                                                                         \
     "SELECT o.id, o.idempotency_key, o.state, o.attempts, o.next_attempt_at, o.last_error, o.remote_id, o.token, " \
-    "o.uncertain, o.created_at, o.updated_at, o.interaction, o.request, json_valid(p.payload), "                 \
-    CIVIC_PAYLOAD("$.service_name") CIVIC_PAYLOAD("$.request.service_code") CIVIC_PAYLOAD("$.request.address")      \
-    CIVIC_PAYLOAD("$.request.address_id") CIVIC_PAYLOAD("$.request.email") CIVIC_PAYLOAD("$.request.first_name")    \
-    CIVIC_PAYLOAD("$.request.last_name") CIVIC_PAYLOAD("$.request.phone") CIVIC_PAYLOAD("$.request.description")    \
-    CIVIC_PAYLOAD("$.request.media_url") CIVIC_PAYLOAD("$.request.lat") CIVIC_PAYLOAD("$.request.long")            \
-    CIVIC_PAYLOAD("$.request.attributes")
+    "o.uncertain, o.created_at, o.updated_at, o.interaction, o.request, p.payload, "
 #define CIVIC_ENTRY_FROM "FROM outbox o "
 #define CIVIC_ENTRY_PAYLOAD "LEFT JOIN outbox_request p ON p.entry = o.id "
 inline constexpr const char* kEntryColumns = CIVIC_ENTRY_SELECT "c.name " CIVIC_ENTRY_FROM CIVIC_ENTRY_PAYLOAD
@@ -61,7 +52,6 @@ inline constexpr const char* kEntryColumns = CIVIC_ENTRY_SELECT "c.name " CIVIC_
 // to return the first thousand. Delivery has no use for the caller's name.
 inline constexpr const char* kDueColumns =
     CIVIC_ENTRY_SELECT "NULL " CIVIC_ENTRY_FROM "INDEXED BY outbox_due " CIVIC_ENTRY_PAYLOAD;
-#undef CIVIC_PAYLOAD
 #undef CIVIC_ENTRY_SELECT
 #undef CIVIC_ENTRY_FROM
 #undef CIVIC_ENTRY_PAYLOAD
