@@ -3,6 +3,7 @@
 // stderr; exit 0 = done, 1 = the work found a problem or failed, 2 = usage.
 #pragma once
 
+#include <civic/Text.h>
 #include <civic/core/Paths.h>
 #include <civic/core/Settings.h>
 
@@ -67,5 +68,14 @@ void RegisterKbCommands();
 void RegisterContactCommands();
 void RegisterCrmCommands();
 void RegisterPluginCommands();
+
+// What was asked, for echoing back in a message: a pasted page is shown by
+// its beginning.
+inline std::string Quoted(std::string_view text)
+{
+    constexpr std::size_t kShown = 80;
+    const std::string_view shown = TruncateUtf8(text, kShown);
+    return "\"" + std::string(shown) + (shown.size() < text.size() ? "...\"" : "\"");
+}
 
 } // namespace civic::cli

@@ -75,7 +75,7 @@ std::optional<std::int64_t> Resolve(Context& ctx, contacts::ContactStore& store,
     if (found->size() == 1)
         return found->front().id;
     if (found->empty())
-        ctx.err << "no contact matches \"" << what << "\"\n";
+        ctx.err << "no contact matches " << Quoted(what) << "\n";
     else {
         ctx.err << "\"" << what << "\" matches " << found->size() << " contacts; name one by id:\n";
         for (const auto& f : found.Value())
@@ -132,7 +132,7 @@ int Find(Context& ctx, std::vector<std::string>& args)
         return kOk;
     }
     if (found->empty())
-        ctx.out << "no contact matches \"" << args[0] << "\"\n";
+        ctx.out << "no contact matches " << Quoted(args[0]) << "\n";
     for (const auto& f : found.Value()) {
         auto c = o->contacts->Get(f.id);
         ctx.out << f.id << "  " << (f.name.empty() ? "(no name)" : f.name);

@@ -133,7 +133,7 @@ int KbSearch(Context& ctx, std::vector<std::string>& args)
         return kOk;
     }
     if (hits->empty())
-        ctx.out << "no articles match \"" << q.text << "\"\n";
+        ctx.out << "no articles match " << Quoted(q.text) << "\n";
     for (const auto& h : hits.Value())
         ctx.out << h.id << "  " << h.title << "  [" << h.language << ", " << h.category << "]\n    "
                 << kb::ReplaceMarks(h.snippet, "[", "]") << "\n";

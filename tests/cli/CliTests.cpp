@@ -181,6 +181,16 @@ BOOST_AUTO_TEST_CASE(search_in_spanish_with_a_typo)
     BOOST_TEST(Contains(r.output, "Recogida de basura"), r.output);
 }
 
+// A pasted page that finds nothing is told by its beginning, not echoed whole.
+BOOST_AUTO_TEST_CASE(a_search_for_a_pasted_page_answers_briefly)
+{
+    TempDir dir;
+    auto r = Cli("--data-dir " + Quote(dir.Path().string()) + " kb search " + std::string(10'000, 'q'));
+    BOOST_TEST(r.status == 0, r.output.substr(0, 200));
+    BOOST_TEST(Contains(r.output, "no articles match \"qqq"));
+    BOOST_TEST(r.output.size() < 200u, r.output.size() << " bytes");
+}
+
 BOOST_AUTO_TEST_CASE(a_failed_import_says_where_and_changes_nothing)
 {
     TempDir dir;
