@@ -121,12 +121,13 @@ Result<std::string> NormalizeEmail(std::string_view input)
 {
     std::string text = Trim(input);
     if (Lower(text.substr(0, 7)) == "mailto:") // a scheme in any case: MAILTO: too
-        text = text.substr(7);
+        text = Trim(text.substr(7));
     if (const auto q = text.find('?'); q != std::string::npos)
-        text.resize(q); // mailto:x@y?subject=...
+        text = Trim(text.substr(0, q)); // mailto:x@y?subject=...; what is left trimmed again (fuzz_identifiers)
     const auto at = text.find('@');
     if (at == std::string::npos || at == 0 || at + 1 >= text.size() || text.find('@', at + 1) != std::string::npos ||
-        text.find(' ') != std::string::npos || text.find('.', at) == std::string::npos)
+        std::any_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7F; }) ||
+        text.find('.', at) == std::string::npos)
         return Error{ErrorKind::Invalid, "'" + text + "' is not an e-mail address (name@example.org)"};
     return Lower(text);
 }
@@ -195,7 +196,17 @@ std::string NormalizeAddress(std::string_view input)
         if (auto it = kWords.find(word); it != kWords.end()) {
             // "NO" is only a unit marker before a number ("No. 5"), and a direction
             // word is left alone as the whole street name ("North St" stays N ST).
-            if (word == "NO" && (i + 1 >= words.size() || !std::isdigit(static_cast<unsigned char>(words[i + 1][0]))))
+            // The next word is judged as it will be written: "No Tenth" is
+            // "NO 10TH", then "UNIT 10TH" on a second reading unless "TENTH"
+            // counts as the number it becomes (found by fuzz_identifiers).
+            auto next_is_number = [&] {
+                if (i + 1 >= words.size())
+                    return false;
+                const auto n = kWords.find(words[i + 1]);
+                const std::string& next = n == kWords.end() ? words[i + 1] : n->second;
+                return std::isdigit(static_cast<unsigned char>(next[0])) != 0;
+            };
+            if (word == "NO" && !next_is_number())
                 ;
             else
                 word = it->second;

@@ -142,6 +142,9 @@ BOOST_AUTO_TEST_CASE(addresses_are_compared_in_one_spelling)
     BOOST_TEST(NormalizeAddress("1234 North Broad Street, Apt. 3B") == "1234 N BROAD ST UNIT 3B");
     BOOST_TEST(NormalizeAddress("1234 n. broad st #3b") == "1234 N BROAD ST UNIT 3B");
     BOOST_TEST(NormalizeAddress("1234  N  Broad St  Unit 3B") == "1234 N BROAD ST UNIT 3B");
+    // Found by fuzz_identifiers: a normalised address normalises to itself.
+    BOOST_TEST(NormalizeAddress("No Tenth") == "UNIT 10TH");
+    BOOST_TEST(NormalizeAddress(NormalizeAddress("No Tenth")) == NormalizeAddress("No Tenth"));
     BOOST_TEST(NormalizeAddress("1234 N Broad St Apartment 3B") == "1234 N BROAD ST UNIT 3B");
     BOOST_TEST(NormalizeAddress("500 S. Fifth Avenue, Suite 200") == "500 S 5TH AVE STE 200");
     BOOST_TEST(NormalizeAddress("12-14 Market St Apt #2") == "12-14 MARKET ST UNIT 2");
@@ -153,6 +156,8 @@ BOOST_AUTO_TEST_CASE(email_and_handles_are_case_folded)
     BOOST_TEST(NormalizeEmail("  Dana.Reyes@Example.ORG ").Value() == "dana.reyes@example.org");
     BOOST_TEST(NormalizeEmail("mailto:Dana@example.org?subject=hi").Value() == "dana@example.org");
     BOOST_TEST(NormalizeEmail("MAILTO:Dana@example.org").Value() == "dana@example.org"); // found by fuzz_identifiers
+    BOOST_TEST(NormalizeEmail("dana@example.org\t?subject=hi").Value() == "dana@example.org"); // and this
+    BOOST_TEST(!NormalizeEmail(std::string("da\0na@example.org", 17)).IsOk()); // no control characters inside
     BOOST_TEST(!NormalizeEmail("dana at example").IsOk());
     BOOST_TEST(!NormalizeEmail("@example.org").IsOk());
     BOOST_TEST(NormalizeSocial("@PhillyResident").Value() == "@phillyresident");
