@@ -120,7 +120,7 @@ std::string PhoneNormalizer::PartialKey(std::string_view input) const
 Result<std::string> NormalizeEmail(std::string_view input)
 {
     std::string text = Trim(input);
-    if (Lower(text.substr(0, 7)) == "mailto:") // a scheme in any case: MAILTO: too
+    while (Lower(text.substr(0, 7)) == "mailto:") // a scheme in any case, as often as it was pasted
         text = Trim(text.substr(7));
     if (const auto q = text.find('?'); q != std::string::npos)
         text = Trim(text.substr(0, q)); // mailto:x@y?subject=...; what is left trimmed again (fuzz_identifiers)

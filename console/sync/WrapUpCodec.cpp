@@ -60,7 +60,20 @@ Result<WrapUp> WrapUpFromJson(const std::string& text, const std::string& name)
         return Error{ErrorKind::Parse, name + ": a wrap-up is a JSON object"};
     WrapUp w;
     try {
-        w.contact = j.value("contact", std::int64_t{0});
+        // Whole numbers only: nlohmann casts a float such as 2e111 to an
+        // integer without a check (undefined; found by fuzz_wrapup).
+        auto whole = [&](const char* key) -> Result<std::int64_t> {
+            const auto it = j.find(key);
+            if (it == j.end() || it->is_null())
+                return std::int64_t{0};
+            if (!it->is_number_integer())
+                return Error{ErrorKind::Invalid, name + ": " + key + " must be a whole number"};
+            return it->get<std::int64_t>();
+        };
+        for (const char* key : {"contact", "started_at", "ended_at"})
+            if (auto v = whole(key); !v)
+                return v.Err();
+        w.contact = whole("contact").Value();
         if (j.contains("on_behalf_of") && j["on_behalf_of"].is_number_integer())
             w.on_behalf_of = j["on_behalf_of"].get<std::int64_t>();
         auto ch = contacts::ChannelFromString(j.value("channel", "phone-in"));
@@ -69,8 +82,8 @@ Result<WrapUp> WrapUpFromJson(const std::string& text, const std::string& name)
                                                                                              "phone-out, walk-in, web, "
                                                                                              "mobile-app, email, social, mail"};
         w.channel = *ch;
-        w.started_at = j.value("started_at", std::int64_t{0});
-        w.ended_at = j.value("ended_at", std::int64_t{0});
+        w.started_at = whole("started_at").Value();
+        w.ended_at = whole("ended_at").Value();
         w.agent = j.value("agent", "");
         w.disposition = j.value("disposition", "");
         w.reason = j.value("reason", "");

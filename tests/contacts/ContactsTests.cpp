@@ -158,6 +158,7 @@ BOOST_AUTO_TEST_CASE(email_and_handles_are_case_folded)
     BOOST_TEST(NormalizeEmail("MAILTO:Dana@example.org").Value() == "dana@example.org"); // found by fuzz_identifiers
     BOOST_TEST(NormalizeEmail("dana@example.org\t?subject=hi").Value() == "dana@example.org"); // and this
     BOOST_TEST(!NormalizeEmail(std::string("da\0na@example.org", 17)).IsOk()); // no control characters inside
+    BOOST_TEST(NormalizeEmail("mailto:mailto:Dana@example.org").Value() == "dana@example.org"); // pasted twice
     BOOST_TEST(!NormalizeEmail("dana at example").IsOk());
     BOOST_TEST(!NormalizeEmail("@example.org").IsOk());
     BOOST_TEST(NormalizeSocial("@PhillyResident").Value() == "@phillyresident");

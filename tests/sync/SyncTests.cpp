@@ -254,6 +254,10 @@ BOOST_AUTO_TEST_CASE(a_hostile_wrap_up_file_is_refused_with_its_reason)
         });
         BOOST_TEST((outcome == civic::test::Bounded::Returned), words);
     }
+    // Found by fuzz_wrapup: a time as a float beyond any integer was cast unchecked.
+    auto huge_time = sync::WrapUpFromJson("{\"contact\": " + contact + ", \"started_at\": 2e111}", "w.json");
+    BOOST_TEST_REQUIRE(!huge_time.IsOk());
+    BOOST_TEST(huge_time.Err().message == "w.json: started_at must be a whole number");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
