@@ -381,7 +381,6 @@ Result<void> Database::QuickCheck()
         const_cast<void*>(static_cast<const void*>(&deadline)));
     auto q = Prepare("PRAGMA quick_check(3)");
     std::string problems;
-    bool interrupted = false;
     for (;;) {
         auto row = q.Step();
         if (row && row.Value()) {
@@ -394,7 +393,7 @@ Result<void> Database::QuickCheck()
             continue;
         }
         // Out of time: the rest is checked as it is read.
-        interrupted = !row && (sqlite3_errcode(m_db) & 0xff) == SQLITE_INTERRUPT;
+        const bool interrupted = !row && (sqlite3_errcode(m_db) & 0xff) == SQLITE_INTERRUPT;
         if (!row && !interrupted && problems.empty())
             problems = sqlite3_errmsg(m_db);
         break;

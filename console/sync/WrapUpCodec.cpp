@@ -70,10 +70,13 @@ Result<WrapUp> WrapUpFromJson(const std::string& text, const std::string& name)
                 return Error{ErrorKind::Invalid, name + ": " + key + " must be a whole number"};
             return it->get<std::int64_t>();
         };
-        for (const char* key : {"contact", "started_at", "ended_at"})
-            if (auto v = whole(key); !v)
+        for (const auto& [key, field] : {std::pair{"contact", &WrapUp::contact}, {"started_at", &WrapUp::started_at},
+                                         {"ended_at", &WrapUp::ended_at}}) {
+            auto v = whole(key);
+            if (!v)
                 return v.Err();
-        w.contact = whole("contact").Value();
+            w.*field = v.Value();
+        }
         if (j.contains("on_behalf_of") && j["on_behalf_of"].is_number_integer())
             w.on_behalf_of = j["on_behalf_of"].get<std::int64_t>();
         auto ch = contacts::ChannelFromString(j.value("channel", "phone-in"));
@@ -82,8 +85,6 @@ Result<WrapUp> WrapUpFromJson(const std::string& text, const std::string& name)
                                                                                              "phone-out, walk-in, web, "
                                                                                              "mobile-app, email, social, mail"};
         w.channel = *ch;
-        w.started_at = whole("started_at").Value();
-        w.ended_at = whole("ended_at").Value();
         w.agent = j.value("agent", "");
         w.disposition = j.value("disposition", "");
         w.reason = j.value("reason", "");
