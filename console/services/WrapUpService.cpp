@@ -50,10 +50,28 @@ void WrapUpService::SaveDraft(sync::Draft draft, Reply<Result<void>> reply)
             std::move(reply));
 }
 
-void WrapUpService::LoadDraft(Reply<Result<std::optional<sync::Draft>>> reply)
+void WrapUpService::LoadDrafts(Reply<Result<std::vector<sync::Draft>>> reply)
 {
     OnStore(m_console,
-            [agent = m_console.GetSettings().agent_name](store::Database& db) { return sync::LoadDraft(db, agent); },
+            [agent = m_console.GetSettings().agent_name](store::Database& db) { return sync::LoadDrafts(db, agent); },
+            std::move(reply));
+}
+
+void WrapUpService::HoldDraft(std::int64_t contact, std::int64_t started_at, bool held, Reply<Result<void>> reply)
+{
+    OnStore(m_console,
+            [agent = m_console.GetSettings().agent_name, contact, started_at, held](store::Database& db) {
+                return sync::HoldDraft(db, agent, contact, started_at, held);
+            },
+            std::move(reply));
+}
+
+void WrapUpService::DiscardDraft(std::int64_t contact, std::int64_t started_at, Reply<Result<void>> reply)
+{
+    OnStore(m_console,
+            [agent = m_console.GetSettings().agent_name, contact, started_at](store::Database& db) {
+                return sync::ClearDraft(db, agent, contact, started_at);
+            },
             std::move(reply));
 }
 

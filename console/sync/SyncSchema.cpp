@@ -11,7 +11,7 @@ namespace civic::sync {
 namespace {
 
 // Append-only: a released step is never edited, only followed.
-constexpr std::array<store::Migration, 7> kSteps{{
+constexpr std::array<store::Migration, 8> kSteps{{
     {1, R"sql(
 -- Everything that must reach the CRM. A row is written in the same transaction
 -- as the interaction it belongs to; idempotency_key is generated here and sent
@@ -126,6 +126,26 @@ ALTER TABLE outbox DROP COLUMN payload;
 -- flush started beside a delivering console does not send the console's
 -- round a second time. Rounds of an earlier release name no one.
 ALTER TABLE outbox_inflight ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+)sql"},
+    {8, R"sql(
+-- Several unfinished wrap-ups per agent: a screen pop in the middle of one
+-- holds it aside (held = 1) and the next call starts clean. A call is its
+-- contact and the second it started; the one being typed has held = 0.
+CREATE TABLE wrapup_draft_by_call (
+    agent      TEXT NOT NULL,
+    contact    INTEGER NOT NULL,
+    started_at INTEGER NOT NULL,
+    held       INTEGER NOT NULL DEFAULT 0,
+    saved_at   INTEGER NOT NULL,
+    body       TEXT NOT NULL,     -- JSON of the form's state
+    PRIMARY KEY (agent, contact, started_at)
+) WITHOUT ROWID;
+INSERT INTO wrapup_draft_by_call(agent, contact, started_at, held, saved_at, body)
+    SELECT agent, COALESCE(json_extract(body, '$.contact'), 0), COALESCE(json_extract(body, '$.started_at'), 0),
+           0, saved_at, body
+    FROM wrapup_draft WHERE json_valid(body);
+DROP TABLE wrapup_draft;
+ALTER TABLE wrapup_draft_by_call RENAME TO wrapup_draft;
 )sql"},
 }};
 

@@ -140,7 +140,7 @@ Result<Submitted> Submit(store::Database& db, const WrapUp& w, const std::string
             return r.Err();
     }
     // What was being typed is stored now: no draft to restore any more.
-    if (auto r = ClearDraft(db, w.agent); !r)
+    if (auto r = ClearDraft(db, w.agent, w.contact, w.started_at); !r)
         return r.Err();
     if (auto r = tx.Commit(); !r)
         return r.Err();
@@ -157,22 +157,21 @@ Result<void> SaveDraft(store::Database& db, const std::string& agent, const Draf
                     {"ended_at", d.ended_at},     {"notes", d.notes},
                     {"answers", d.answers},       {"service_code", d.service_code},
                     {"location", d.location},     {"attributes", d.attributes}};
-    auto q = db.Prepare("INSERT OR REPLACE INTO wrapup_draft(agent, saved_at, body) VALUES(?1, ?2, ?3)");
-    return q.BindAll(agent, d.saved_at ? d.saved_at : Now(), DumpJson(body)).Run();
+    auto q = db.Prepare("INSERT OR REPLACE INTO wrapup_draft(agent, contact, started_at, held, saved_at, body) "
+                        "VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
+    return q.BindAll(agent, d.contact, d.started_at, d.held ? 1 : 0, d.saved_at ? d.saved_at : Now(), DumpJson(body))
+        .Run();
 }
 
-Result<std::optional<Draft>> LoadDraft(store::Database& db, const std::string& agent)
+namespace {
+
+Result<Draft> DraftFrom(const std::string& body, std::int64_t saved_at, bool held)
 {
-    auto q = db.Prepare("SELECT saved_at, body FROM wrapup_draft WHERE agent = ?1");
-    auto row = q.Bind(1, agent).Step();
-    if (!row)
-        return row.Err();
-    if (!row.Value())
-        return std::optional<Draft>();
     Draft d;
-    d.saved_at = q.Int(0);
+    d.saved_at = saved_at;
+    d.held = held;
     try {
-        const auto j = json::parse(q.Text(1));
+        const auto j = json::parse(body);
         d.contact = j.value("contact", std::int64_t{0});
         d.contact_name = j.value("contact_name", "");
         d.channel = contacts::ChannelFromString(j.value("channel", "phone-in")).value_or(contacts::Channel::PhoneIn);
@@ -184,15 +183,46 @@ Result<std::optional<Draft>> LoadDraft(store::Database& db, const std::string& a
         d.location = j.value("location", "");
         d.attributes = j.value("attributes", std::map<std::string, std::vector<std::string>>{});
     } catch (const json::exception& e) {
-        return Error{ErrorKind::Corrupt, std::string("the saved wrap-up cannot be read: ") + e.what()};
+        return Error{ErrorKind::Corrupt, std::string("a saved wrap-up cannot be read: ") + e.what()};
     }
-    return std::optional<Draft>(std::move(d));
+    return d;
 }
 
-Result<void> ClearDraft(store::Database& db, const std::string& agent)
+} // namespace
+
+Result<std::vector<Draft>> LoadDrafts(store::Database& db, const std::string& agent)
 {
-    auto q = db.Prepare("DELETE FROM wrapup_draft WHERE agent = ?1");
-    return q.Bind(1, agent).Run();
+    auto q = db.Prepare("SELECT saved_at, held, body FROM wrapup_draft WHERE agent = ?1 "
+                        "ORDER BY held, CASE held WHEN 0 THEN -saved_at ELSE started_at END");
+    q.Bind(1, agent);
+    std::vector<Draft> out;
+    for (;;) {
+        auto row = q.Step();
+        if (!row)
+            return row.Err();
+        if (!row.Value())
+            break;
+        auto d = DraftFrom(q.Text(2), q.Int(0), q.Int(1) != 0);
+        if (!d)
+            return d.Err();
+        // Only one is being typed: any other left unheld by a crash waits too.
+        d.Value().held = d.Value().held || !out.empty();
+        out.push_back(std::move(d).Value());
+    }
+    return out;
+}
+
+Result<void> HoldDraft(store::Database& db, const std::string& agent, std::int64_t contact, std::int64_t started_at,
+                       bool held)
+{
+    auto q = db.Prepare("UPDATE wrapup_draft SET held = ?4 WHERE agent = ?1 AND contact = ?2 AND started_at = ?3");
+    return q.BindAll(agent, contact, started_at, held ? 1 : 0).Run();
+}
+
+Result<void> ClearDraft(store::Database& db, const std::string& agent, std::int64_t contact, std::int64_t started_at)
+{
+    auto q = db.Prepare("DELETE FROM wrapup_draft WHERE agent = ?1 AND contact = ?2 AND started_at = ?3");
+    return q.BindAll(agent, contact, started_at).Run();
 }
 
 } // namespace civic::sync

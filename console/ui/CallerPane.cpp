@@ -301,10 +301,16 @@ void CallerPane::PickResult(int index)
     const auto picked = m_found[static_cast<size_t>(index)];
     m_results->Hide();
     Layout();
-    if (m_walk_in)
+    if (m_walk_in) {
         StartVisit(picked.id, picked.name);
-    else
-        ShowContact(picked.id);
+        return;
+    }
+    if (m_pop_pending && !m_active) {
+        // One member of a household that shares the number: the caller.
+        m_pop_pending = false;
+        SetActive(ActiveContact{picked.id, picked.name, Channel::PhoneIn, m_pop_at});
+    }
+    ShowContact(picked.id);
 }
 
 void CallerPane::ShowIncoming(const wxString& identifier)
@@ -314,6 +320,11 @@ void CallerPane::ShowIncoming(const wxString& identifier)
     if (!email && !identifier.StartsWith("tel:", &shown))
         shown = identifier;
     m_walk_in = false;
+    // A new call: the one in progress is set aside now (the window holds its
+    // wrap-up), before the lookup answers.
+    SetActive(std::nullopt);
+    m_pop_pending = true;
+    m_pop_at = Now();
     // TRANSLATORS: %s is a phone number or e-mail address
     m_mode->SetLabel(wxString::Format(_("Incoming: %s"), shown));
     m_mode->Show();
@@ -333,7 +344,8 @@ void CallerPane::ShowIncoming(const wxString& identifier)
             }
             if (found->size() == 1) {
                 const auto& f = found->front();
-                SetActive(ActiveContact{f.id, f.name, Channel::PhoneIn, Now()});
+                m_pop_pending = false;
+                SetActive(ActiveContact{f.id, f.name, Channel::PhoneIn, m_pop_at});
                 ShowContact(f.id);
                 return;
             }
@@ -411,8 +423,10 @@ void CallerPane::SaveNewContact()
                 StartVisit(id.Value(), name);
                 return;
             }
-            if (m_mode->IsShown() && !m_active) // the caller of a pop, now known
-                SetActive(ActiveContact{id.Value(), name, Channel::PhoneIn, Now()});
+            if (m_pop_pending && !m_active) { // the caller of a pop, now known
+                m_pop_pending = false;
+                SetActive(ActiveContact{id.Value(), name, Channel::PhoneIn, m_pop_at});
+            }
             ShowContact(id.Value());
         }));
 }
@@ -498,6 +512,7 @@ void CallerPane::SetActive(std::optional<ActiveContact> a)
 void CallerPane::StartWalkIn()
 {
     m_walk_in = true;
+    m_pop_pending = false;
     SetActive(std::nullopt);
     m_mode->SetLabel(_("Walk-in: find the visitor, Alt+N for a new one, Enter on an empty box for an anonymous visit"));
     m_mode->Show();
@@ -510,8 +525,33 @@ void CallerPane::StartWalkIn()
 
 void CallerPane::Resume(const ActiveContact& active)
 {
+    m_pop_pending = false;
+    m_walk_in = false;
     SetActive(active);
     ShowContact(active.contact);
+}
+
+bool CallerPane::StartCall(contacts::Channel channel)
+{
+    if (!m_contact)
+        return false;
+    m_pop_pending = false;
+    m_walk_in = false;
+    m_mode->Hide();
+    m_results->Hide();
+    Layout();
+    SetActive(ActiveContact{m_contact->id, m_contact->name, channel, Now()});
+    ShowContact(m_contact->id); // fills in organizations, addresses, language
+    return true;
+}
+
+void CallerPane::EndActive()
+{
+    m_pop_pending = false;
+    m_walk_in = false;
+    SetActive(std::nullopt);
+    m_mode->Hide();
+    Layout();
 }
 
 void CallerPane::StartVisit(std::int64_t contact, const std::string& name)
@@ -524,23 +564,26 @@ void CallerPane::StartVisit(std::int64_t contact, const std::string& name)
 
 void CallerPane::FinishInteraction(sync::WrapUp w, std::function<void(bool)> done)
 {
-    if (!m_active || m_active->contact != w.contact) {
+    if (!m_active || m_active->contact != w.contact || m_active->started_at != w.started_at) {
         if (done)
             done(false);
         return;
     }
     if (w.notes.empty() && w.reason.empty())
         w.reason = m_active->channel == Channel::WalkIn ? "Walk-in visit" : "Phone call";
-    m_session.WrapUps().Submit(w, OnWindow(this, [this, done = std::move(done), contact = w.contact](Result<sync::Submitted> s) {
+    m_session.WrapUps().Submit(w, OnWindow(this, [this, done = std::move(done), contact = w.contact, started_at = w.started_at](Result<sync::Submitted> s) {
             if (!s) {
                 m_detail->ChangeValue(U(s.Err().message));
                 if (done)
                     done(false);
                 return;
             }
-            SetActive(std::nullopt);
-            m_mode->Hide();
-            Layout();
+            // Only the call that was finished ends: one started meanwhile stays.
+            if (m_active && m_active->contact == contact && m_active->started_at == started_at) {
+                SetActive(std::nullopt);
+                m_mode->Hide();
+                Layout();
+            }
             if (m_contact && m_contact->id == contact)
                 LoadTimeline(false);
             if (done)

@@ -76,8 +76,13 @@ public:
     // done(ok) runs on the UI thread once it is stored.
     // With a request, it goes to the outbox in the same transaction.
     void FinishInteraction(sync::WrapUp w, std::function<void(bool)> done);
-    // Takes up a call or visit whose wrap-up was saved before a crash.
+    // Takes up a call or visit whose wrap-up was saved (held, or before a crash).
     void Resume(const ActiveContact& active);
+    // A call the screen pop did not announce, with the contact shown: they
+    // are the caller (or the one called back). False when none is shown.
+    bool StartCall(contacts::Channel channel);
+    // The active call ends without a record (a discarded wrong number).
+    void EndActive();
     const std::optional<ActiveContact>& Active() const { return m_active; }
 
     // For tests and the window's keyboard handling.
@@ -159,6 +164,11 @@ private:
     bool m_walk_in = false;
     std::optional<ActiveContact> m_active;
     bool m_open_top = false; // Enter came before the lookup: open its top match
+    // A pop whose caller is not settled yet (several share the number, or
+    // nobody has it): the contact picked or created is the caller, their
+    // call started when it popped.
+    bool m_pop_pending = false;
+    std::int64_t m_pop_at = 0;
 };
 
 

@@ -1,5 +1,6 @@
 // The main window: menus and their shortcuts, the dockable panes, the status
-// bar, and what the session's rounds report. Over 600 lines because every
+// bar, and what the session's rounds report (the call floor's holding and
+// resuming is in MainFrameCalls.cpp). Over 600 lines because every
 // menu item's handler sits next to where it is bound; the panes and dialogs
 // do their own work in files of their own.
 #include "ui/MainFrame.h"
@@ -49,6 +50,10 @@ enum MenuId
     ID_SYNC_KNOWLEDGE,
     ID_WALK_IN,
     ID_END_CALL,
+    ID_RESUME_CALL,
+    ID_DISCARD_CALL,
+    ID_START_CALL,
+    ID_START_OUTGOING,
     ID_OUTBOX,
     ID_REFRESH_CRM,
     ID_NEW_CONTACT,
@@ -160,7 +165,14 @@ void MainFrame::BuildMenus()
     people->Append(ID_NEW_CONTACT, _("&New contact...\tCtrl+Shift+N"));
     people->AppendSeparator();
     people->Append(ID_WALK_IN, _("&Walk-in visit\tF2"), _("Front counter: find or create the visitor, start the visit"));
+    people->Append(ID_START_CALL, _("Start &call with shown contact\tCtrl+Shift+C"),
+                   _("A call that did not pop (a transfer, a desk phone): the shown contact is the caller"));
+    people->Append(ID_START_OUTGOING, _("Start o&utgoing call with shown contact\tCtrl+Shift+D"),
+                   _("Calling the shown contact back"));
     people->Append(ID_END_CALL, _("&End call\tF4"), _("The conversation is over: after-call work starts"));
+    people->Append(ID_RESUME_CALL, _("Resume &held call\tF3"), _("Take up a call whose wrap-up is not finished"));
+    people->Append(ID_DISCARD_CALL, _("&Discard this call..."),
+                   _("A wrong number or a dropped call: nothing is recorded"));
     people->AppendSeparator();
     people->Append(ID_OUTBOX, _("&Outbox...\tCtrl+Shift+O"), _("Requests on their way to the CRM"));
     people->Append(ID_REFRESH_CRM, _("&Refresh from the CRM\tShift+F5"),
@@ -205,6 +217,10 @@ void MainFrame::BuildMenus()
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { SyncKnowledge(); }, ID_SYNC_KNOWLEDGE);
     Bind(wxEVT_MENU, &MainFrame::OnAbout, this, wxID_ABOUT);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { m_wrapup->EndCall(); }, ID_END_CALL);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) { ResumeHeld(); }, ID_RESUME_CALL);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) { DiscardCall(); }, ID_DISCARD_CALL);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) { StartCall(contacts::Channel::PhoneIn); }, ID_START_CALL);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) { StartCall(contacts::Channel::PhoneOut); }, ID_START_OUTGOING);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { OpenOutbox(); }, ID_OUTBOX);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { SyncCrm(true); }, ID_REFRESH_CRM);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { FocusPane(m_caller); }, ID_FIND_CONTACT);
@@ -213,14 +229,7 @@ void MainFrame::BuildMenus()
         m_caller->ShowNewContactForm(wxString(), wxString());
     }, ID_NEW_CONTACT);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) {
-        if (m_caller->Active() && !m_wrapup->Notes()->IsEmpty()) {
-            // Notes being written belong to the contact in progress.
-            wxMessageBox(wxString::Format(_("Finish the wrap-up for %s first (Ctrl+Enter)."),
-                                          wxString::FromUTF8(m_caller->Active()->name)),
-                         _("Walk-in visit"), wxOK | wxICON_INFORMATION, this);
-            FocusPane(m_wrapup);
-            return;
-        }
+        // A call in progress is held (OnActive), not lost or carried over.
         FocusPane(m_caller);
         m_caller->StartWalkIn();
     }, ID_WALK_IN);
@@ -244,6 +253,11 @@ void MainFrame::BuildPanes()
     m_wrapup = new WrapUpPane(this, m_session, m_session.Knowledge(),
                               form ? std::move(form).Value() : sync::DefaultCenterForm(),
                               [this](std::int64_t id) { m_knowledge->OpenArticle(id); });
+    m_wrapup->OnResume([this] { ResumeHeld(); });
+    m_wrapup->OnHeldAfterFailure([this](const sync::Draft& d) {
+        m_held.push_back(d);
+        ShowHeld();
+    });
     m_wrapup->OnFinish([this](sync::WrapUp w, std::function<void(bool)> done) {
         const bool files_request = w.request.has_value();
         m_caller->FinishInteraction(std::move(w), [this, done = std::move(done), files_request](bool ok) {
@@ -480,7 +494,7 @@ void MainFrame::HandleArgs(const std::vector<wxString>& args)
             value = args[++i];
         else if (!args[i].StartsWith("--pop=", &value))
             continue;
-        m_caller->ShowIncoming(value);
+        m_caller->ShowIncoming(value); // a call in progress is held first (OnActive)
         // The title names the caller so the taskbar entry does too.
         SetTitle(wxString(kAppName) + L" \u2014 " + m_caller->CurrentCaller());
         FocusPane(m_caller);
@@ -522,41 +536,6 @@ void MainFrame::OnCrmRound(const services::CrmRound& round)
         m_caller->RefreshShown(); // new request ids and statuses in the timeline
     if (r.catalog_services >= 0)
         m_wrapup->Request()->ReloadServices();
-}
-
-void MainFrame::OnActive(const std::optional<ActiveContact>& active)
-{
-    if (!active) {
-        m_wrapup->SetCall(std::nullopt);
-        return;
-    }
-    m_wrapup->SetCall(WrapUpPane::Call{active->contact, active->name, active->channel, active->started_at,
-                                       active->organizations, active->addresses, active->language});
-    if (active->channel == contacts::Channel::WalkIn)
-        FocusPane(m_wrapup); // the visitor is at the counter: take notes now
-}
-
-void MainFrame::RestoreWrapUp()
-{
-    m_session.WrapUps().LoadDraft(OnWindow(this, [this](Result<std::optional<sync::Draft>> draft) {
-            if (!draft) {
-                SetStatusText(wxString::Format(_("The unfinished wrap-up could not be restored: %s"),
-                                               wxString::FromUTF8(draft.Err().message)),
-                              kStatusAgent);
-                return;
-            }
-            if (!draft.Value() || !draft.Value()->contact || m_caller->Active())
-                return;
-            const auto& d = *draft.Value();
-            m_caller->Resume(ActiveContact{d.contact, d.contact_name, d.channel, d.started_at, {}, {}});
-            m_wrapup->Restore(d);
-            FocusPane(m_wrapup);
-            SetStatusText(wxString::Format(_("Restored the unfinished wrap-up for %s (saved %s)"),
-                                           d.contact_name.empty() ? _("an anonymous visitor")
-                                                                  : wxString::FromUTF8(d.contact_name),
-                                           wxDateTime(static_cast<time_t>(d.saved_at)).Format("%H:%M")),
-                          kStatusAgent);
-        }));
 }
 
 void MainFrame::WatchOutbox(OutboxDialog& view) { m_outbox_view = &view; }

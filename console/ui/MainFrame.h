@@ -86,6 +86,16 @@ private:
     void OnActive(const std::optional<ActiveContact>& active);
     void RestoreWrapUp();
 
+    // The call floor (MainFrameCalls.cpp): a call whose wrap-up is not
+    // finished is held when another starts, shown as waiting, and resumed
+    // (F3); a wrong number is discarded; a call is started by hand.
+    void HoldCall();
+    void ResumeHeld();
+    void DiscardCall();
+    void StartCall(contacts::Channel channel);
+    void ShowHeld();
+    std::vector<sync::Draft> m_held; // oldest call first
+
     services::ConsoleSession& m_session;
     wxAuiManager m_aui;
     std::unique_ptr<wxFileConfig> m_config;

@@ -102,6 +102,25 @@ WrapUpPane::WrapUpPane(wxWindow* parent, services::ConsoleSession& session, kb::
 {
     SetName("wrapup_pane");
     auto* sizer = new wxBoxSizer(wxVERTICAL);
+    // Calls set aside by a pop in the middle of their wrap-up: always in view
+    // until resumed, so none is forgotten.
+    auto* held_row = new wxBoxSizer(wxHORIZONTAL);
+    m_held = new wxStaticText(this, wxID_ANY, wxEmptyString, wxDefaultPosition, wxDefaultSize, wxST_ELLIPSIZE_END);
+    m_held->SetName("wrapup_held");
+    m_held->SetForegroundColour(wxColour(0x9a, 0x4b, 0x00));
+    m_held->SetFont(m_held->GetFont().Bold());
+    held_row->Add(m_held, 1, wxALIGN_CENTER_VERTICAL | wxRIGHT, FromDIP(6));
+    m_resume = new wxButton(this, wxID_ANY, _("Resume (F3)"));
+    m_resume->SetName("wrapup_resume");
+    m_resume->SetToolTip(_("Take up a call whose wrap-up is not finished"));
+    held_row->Add(m_resume, 0);
+    sizer->Add(held_row, 0, wxEXPAND | wxLEFT | wxRIGHT | wxTOP, FromDIP(6));
+    m_held->Hide();
+    m_resume->Hide();
+    m_resume->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
+        if (m_on_resume)
+            m_on_resume();
+    });
     m_context = new wxStaticText(this, wxID_ANY, _("No call or visit in progress"));
     m_context->SetName("wrapup_context");
     m_context->SetFont(m_context->GetFont().Bold());
@@ -218,6 +237,10 @@ void WrapUpPane::SetCall(const std::optional<Call>& call)
         Layout();
         return;
     }
+    // Another call, or none: the form starts clean. While a Finish is being
+    // stored its wrap-up travels with it; anything else was held first.
+    if (m_call)
+        Clear();
     m_language_touched = false;
     m_call = call;
     m_ended_at = 0;
@@ -233,9 +256,9 @@ void WrapUpPane::SetCall(const std::optional<Call>& call)
     }
     const wxString who = call->name.empty() ? _("anonymous visitor") : U(call->name);
     const wxString since = wxDateTime(static_cast<time_t>(call->started_at)).Format("%H:%M");
-    m_context->SetLabel(call->channel == contacts::Channel::WalkIn
-                            ? wxString::Format(_("Walk-in visit with %s since %s"), who, since)
-                            : wxString::Format(_("Call with %s since %s"), who, since));
+    m_context->SetLabel(call->channel == contacts::Channel::WalkIn    ? wxString::Format(_("Walk-in visit with %s since %s"), who, since)
+                        : call->channel == contacts::Channel::PhoneOut ? wxString::Format(_("Outgoing call with %s since %s"), who, since)
+                                                                       : wxString::Format(_("Call with %s since %s"), who, since));
     m_fields->SetOrganizations(call->organizations);
     m_request->SetKnownAddresses(call->addresses);
     if (!call->language.empty() && m_fields->Control("language"))
@@ -301,6 +324,34 @@ void WrapUpPane::SaveDraftNow()
         return;
     // On the store's thread like every write; the UI goes on at once.
     m_session.WrapUps().SaveDraft(MakeDraft());
+}
+
+std::optional<sync::Draft> WrapUpPane::Hold()
+{
+    if (!m_call || m_submitting)
+        return std::nullopt;
+    m_autosave.Stop();
+    sync::Draft d = MakeDraft();
+    d.held = true;
+    m_session.WrapUps().SaveDraft(d);
+    SetCall(std::nullopt);
+    return d;
+}
+
+void WrapUpPane::ShowHeld(const std::vector<sync::Draft>& held)
+{
+    wxString names;
+    for (const auto& d : held)
+        names += (names.empty() ? wxString() : wxString(", ")) +
+                 (d.contact_name.empty() ? _("anonymous visitor") : U(d.contact_name));
+    const int n = static_cast<int>(held.size());
+    // TRANSLATORS: %d is a count of calls, %s the callers' names
+    m_held->SetLabel(wxString::Format(wxPLURAL("%d call waiting for wrap-up: %s", "%d calls waiting for wrap-up: %s", n),
+                                      n, names));
+    m_held->SetToolTip(m_held->GetLabel());
+    m_held->Show(n > 0);
+    m_resume->Show(n > 0);
+    Layout();
 }
 
 void WrapUpPane::Restore(const sync::Draft& draft)
@@ -397,6 +448,9 @@ void WrapUpPane::Finish()
     // order, and the second moves the request.
     crm::NewRequest probe = *request;
     m_session.WrapUps().NearbyOpen(std::move(probe), OnWindow(this, [this, w = std::move(w), request = std::move(*request), links](Result<std::vector<sync::Nearby>> nearby) mutable {
+            // The call was set aside meanwhile (a pop): its form is held, Finish starts over on resume.
+            if (!m_call || m_call->contact != w.contact || m_call->started_at != w.started_at)
+                return;
             m_finish->Enable();
             const std::vector<sync::Nearby> found = nearby ? std::move(nearby).Value() : std::vector<sync::Nearby>{};
             if (found.empty()) {
@@ -434,7 +488,22 @@ void WrapUpPane::Submit(sync::WrapUp w)
 {
     m_finish->Disable();
     m_autosave.Stop();
-    m_on_finish(std::move(w), [this](bool ok) {
+    m_submitting = true;
+    // Should the call be set aside before the store answers, a failure keeps
+    // this as a held wrap-up.
+    sync::Draft snapshot = MakeDraft();
+    snapshot.held = true;
+    m_on_finish(std::move(w), [this, snapshot = std::move(snapshot)](bool ok) {
+        m_submitting = false;
+        const bool same = m_call && m_call->contact == snapshot.contact && m_call->started_at == snapshot.started_at;
+        if (!same) {
+            if (!ok) {
+                m_session.WrapUps().SaveDraft(snapshot);
+                if (m_on_held_failure)
+                    m_on_held_failure(snapshot);
+            }
+            return; // the form already belongs to another call
+        }
         if (!ok) {
             m_finish->Enable();
             ShowFormError(_("The wrap-up could not be stored (the reason is in the caller pane). It is kept "

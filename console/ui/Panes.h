@@ -53,7 +53,22 @@ public:
         std::vector<std::string> addresses;
         std::string language; // the contact's: the likely language of the call
     };
+    // A different call clears the form: nothing typed for one call is ever
+    // carried into another (the window holds an unfinished one first).
     void SetCall(const std::optional<Call>& call);
+    const std::optional<Call>& CurrentCall() const { return m_call; }
+    // True between Finish and the store's answer.
+    bool Submitting() const { return m_submitting; }
+    // Sets the call in progress aside: its wrap-up is saved as held and the
+    // form is cleared for the next one. nullopt when there is no call.
+    std::optional<sync::Draft> Hold();
+    // The calls waiting for wrap-up, shown above the form with a Resume
+    // button; resume runs when it is pressed.
+    void ShowHeld(const std::vector<sync::Draft>& held);
+    void OnResume(std::function<void()> resume) { m_on_resume = std::move(resume); }
+    // A wrap-up that could not be stored after its call was set aside: kept
+    // as held rather than lost.
+    void OnHeldAfterFailure(std::function<void(const sync::Draft&)> fn) { m_on_held_failure = std::move(fn); }
     // The conversation is over (F4): talk time stops, after-call work starts.
     void EndCall();
     std::int64_t EndedAt() const { return m_ended_at; }
@@ -82,6 +97,8 @@ public:
     wxButton* FinishButton() { return m_finish; }
     wxButton* EndCallButton() { return m_end_call; }
     wxStaticText* Context() { return m_context; }
+    wxStaticText* HeldLabel() { return m_held; }
+    wxButton* ResumeButton() { return m_resume; }
     wxStaticText* Clock() { return m_clock; }
     wxStaticText* FormError() { return m_form_error; }
     wxTextCtrl* Notes() { return m_notes; }
@@ -103,6 +120,11 @@ private:
     wxTextCtrl* m_notes;
     wxListBox* m_suggestions;
     wxStaticText* m_context = nullptr;
+    wxStaticText* m_held = nullptr;
+    wxButton* m_resume = nullptr;
+    std::function<void()> m_on_resume;
+    std::function<void(const sync::Draft&)> m_on_held_failure;
+    bool m_submitting = false;
     wxStaticText* m_clock = nullptr;
     wxButton* m_end_call = nullptr;
     wxScrolledWindow* m_form_area = nullptr;

@@ -260,6 +260,62 @@ BOOST_AUTO_TEST_CASE(a_hostile_wrap_up_file_is_refused_with_its_reason)
     BOOST_TEST(huge_time.Err().message == "w.json: started_at must be a whole number");
 }
 
+BOOST_AUTO_TEST_CASE(unfinished_wrap_ups_of_several_calls_are_kept_and_storing_one_leaves_the_others)
+{
+    World w;
+    contacts::NewContact ben;
+    ben.name = "Ben Okafor";
+    const auto ben_id = contacts::ContactStore(*w.db).Create(ben).Value();
+    sync::Draft maria{w.maria, "Maria Lopez"};
+    maria.started_at = 1000; // the pothole call below
+    maria.notes = "Pothole, right lane";
+    maria.held = true;
+    sync::Draft second{ben_id, "Ben Okafor"};
+    second.started_at = 1500;
+    second.notes = "Recycling";
+    BOOST_TEST_REQUIRE(sync::SaveDraft(*w.db, "Dana", maria).IsOk());
+    BOOST_TEST_REQUIRE(sync::SaveDraft(*w.db, "Dana", second).IsOk());
+    BOOST_TEST_REQUIRE(sync::SaveDraft(*w.db, "Lee", second).IsOk()); // another agent's is theirs
+    auto drafts = sync::LoadDrafts(*w.db, "Dana").Value();
+    BOOST_TEST_REQUIRE(drafts.size() == 2u);
+    BOOST_TEST(drafts[0].notes == "Recycling"); // the one being typed first
+    BOOST_TEST(!drafts[0].held);
+    BOOST_TEST(drafts[1].notes == "Pothole, right lane");
+    BOOST_TEST(drafts[1].held);
+    // Maria's call is finished: only her draft goes with it.
+    BOOST_TEST_REQUIRE(sync::Submit(*w.db, w.Pothole()).IsOk());
+    drafts = sync::LoadDrafts(*w.db, "Dana").Value();
+    BOOST_TEST_REQUIRE(drafts.size() == 1u);
+    BOOST_TEST(drafts[0].contact == ben_id);
+    BOOST_TEST_REQUIRE(sync::HoldDraft(*w.db, "Dana", ben_id, 1500, true).IsOk());
+    BOOST_TEST(sync::LoadDrafts(*w.db, "Dana").Value().at(0).held);
+    BOOST_TEST_REQUIRE(sync::ClearDraft(*w.db, "Dana", ben_id, 1500).IsOk());
+    BOOST_TEST(sync::LoadDrafts(*w.db, "Dana").Value().empty());
+    BOOST_TEST(sync::LoadDrafts(*w.db, "Lee").Value().size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(a_wrap_up_typed_before_the_upgrade_is_restored_after_it)
+{
+    civic::test::TempDir dir;
+    {
+        // The release that kept one draft per agent.
+        auto schema = sync::ConsoleSchema();
+        for (auto& module : schema)
+            if (module.name == "sync")
+                module.steps = module.steps.first(7);
+        auto old = store::Database::Open(dir / "console.db", schema).Value();
+        BOOST_TEST_REQUIRE(old->Exec(R"(INSERT INTO wrapup_draft(agent, saved_at, body) VALUES('Dana', 5,
+            '{"contact":1,"contact_name":"Maria Lopez","started_at":900,"notes":"Typed before the upgrade"}'))")
+                               .IsOk());
+    }
+    auto db = store::Database::Open(dir / "console.db", sync::ConsoleSchema()).Value();
+    const auto drafts = sync::LoadDrafts(*db, "Dana").Value();
+    BOOST_TEST_REQUIRE(drafts.size() == 1u);
+    BOOST_TEST(drafts[0].notes == "Typed before the upgrade");
+    BOOST_TEST(drafts[0].started_at == 900);
+    BOOST_TEST(!drafts[0].held);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(Delivering)

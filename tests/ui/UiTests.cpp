@@ -25,6 +25,7 @@
 
 #include "RequestCases.h"
 #include "TestSupport.h"
+#include "UiHarness.h"
 
 #include <wx/app.h>
 #include <wx/evtloop.h>
@@ -59,6 +60,7 @@
 using namespace civic;
 using namespace civic::ui;
 using civic::test::TempDir;
+using namespace civic::uitest;
 
 namespace {
 
@@ -94,56 +96,6 @@ struct WxFixture
 };
 BOOST_TEST_GLOBAL_FIXTURE(WxFixture);
 
-void Pump()
-{
-    wxTheApp->ProcessPendingEvents();
-    wxYield();
-}
-
-template <class Pred>
-bool PumpUntil(Pred pred, int timeout_ms = 5000)
-{
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-    while (std::chrono::steady_clock::now() < deadline) {
-        Pump();
-        if (pred())
-            return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    return pred();
-}
-
-// One console on a private data folder, with its main window.
-struct ConsoleWindow
-{
-    explicit ConsoleWindow(const std::filesystem::path& dir)
-    {
-        auto opened = services::ConsoleSession::Open(Paths::FromEnvironment(dir));
-        BOOST_TEST_REQUIRE(opened.IsOk());
-        session = std::move(opened).Value();
-        console = &session->Core();
-        frame = new MainFrame(*session);
-        frame->Show();
-        PumpUntil([&] { return frame->IsShownOnScreen(); });
-    }
-    ~ConsoleWindow()
-    {
-        if (frame) {
-            frame->Close(true);
-            PumpUntil([] { return wxTopLevelWindows.empty(); });
-        }
-    }
-    void CloseWindow()
-    {
-        frame->Close(true);
-        PumpUntil([] { return wxTopLevelWindows.empty(); });
-        frame = nullptr;
-    }
-    std::unique_ptr<services::ConsoleSession> session;
-    Console* console = nullptr; // the session's core
-    MainFrame* frame = nullptr;
-};
-
 // Starts a CRM round every half second, as the console's timer would sooner
 // or later, until the server holds `count` requests.
 bool SyncUntilFiled(ConsoleWindow& w, test::Open311Server& server, size_t count, int timeout_ms)
@@ -158,13 +110,6 @@ bool SyncUntilFiled(ConsoleWindow& w, test::Open311Server& server, size_t count,
             return server.Requests().size() == count;
         },
         timeout_ms);
-}
-
-wxString Status(MainFrame* f, int field) { return f->GetStatusBar()->GetStatusText(field); }
-
-int MenuIdFor(MainFrame* f, const wxString& menu, const wxString& item)
-{
-    return f->GetMenuBar()->FindMenuItem(menu, item);
 }
 
 } // namespace
@@ -296,23 +241,6 @@ namespace {
 struct Seeded
 {
     std::int64_t maria = 0, twin = 0;
-};
-
-// Answers a wxSingleChoiceDialog with the given row.
-class ChooseRow : public wxExpectModalBase<wxSingleChoiceDialog, ChooseRow>
-{
-public:
-    explicit ChooseRow(int row) : m_row(row) {}
-
-protected:
-    int OnInvoked(wxSingleChoiceDialog* dlg) const override
-    {
-        dlg->SetSelection(m_row);
-        return wxID_OK;
-    }
-
-private:
-    int m_row;
 };
 
 Seeded Seed(ConsoleWindow& w)
@@ -596,14 +524,6 @@ void ChooseService(RequestForm* form, const wxString& name)
     choose.SetInt(form->Service()->GetSelection());
     choose.SetEventObject(form->Service());
     form->Service()->GetEventHandler()->ProcessEvent(choose);
-}
-
-template <class T>
-T QueryStore(ConsoleWindow& w, std::function<T(store::Database&)> fn)
-{
-    auto f = w.console->Store().Submit(std::move(fn));
-    PumpUntil([&] { return f.wait_for(std::chrono::seconds(0)) == std::future_status::ready; });
-    return f.get();
 }
 
 } // namespace

@@ -41,7 +41,13 @@ public:
 
     // The agent's unfinished wrap-up, kept across a crash or a restart.
     void SaveDraft(sync::Draft draft, Reply<Result<void>> reply = {});
-    void LoadDraft(Reply<Result<std::optional<sync::Draft>>> reply);
+    // The agent's unfinished wrap-ups: the one being typed first, then the
+    // held ones (sync::LoadDrafts).
+    void LoadDrafts(Reply<Result<std::vector<sync::Draft>>> reply);
+    // A held call taken up again, or one set aside.
+    void HoldDraft(std::int64_t contact, std::int64_t started_at, bool held, Reply<Result<void>> reply = {});
+    // A call the agent discards (a wrong number): nothing is recorded.
+    void DiscardDraft(std::int64_t contact, std::int64_t started_at, Reply<Result<void>> reply = {});
 
 private:
     Console& m_console;

@@ -164,8 +164,10 @@ Result<int> RecoverInterrupted(store::Database& db);
 Result<int> RefreshRequests(store::Database& db, crm::Connector& crm, const std::string& region = "US");
 
 // The wrap-up being typed, saved as it changes so a crash or a power cut
-// loses nothing: restored at the next start. One per agent; Submit removes
-// it in the transaction that stores the wrap-up.
+// loses nothing: restored at the next start. One per call (its contact and
+// the second it started), several per agent: a pop in the middle of one holds
+// it aside until the agent resumes it. Submit removes the call's own in the
+// transaction that stores the wrap-up.
 struct Draft
 {
     std::int64_t contact = 0;
@@ -179,10 +181,18 @@ struct Draft
     std::string location;
     std::map<std::string, std::vector<std::string>> attributes;
     std::int64_t saved_at = 0;
+    bool held = false; // set aside for another call, waiting to be resumed
 };
 Result<void> SaveDraft(store::Database& db, const std::string& agent, const Draft& draft);
-Result<std::optional<Draft>> LoadDraft(store::Database& db, const std::string& agent);
-Result<void> ClearDraft(store::Database& db, const std::string& agent);
+// The agent's unfinished wrap-ups, the one being typed first (the newest if
+// a crash left several), then the held ones, oldest call first.
+Result<std::vector<Draft>> LoadDrafts(store::Database& db, const std::string& agent);
+// Marks one call's draft held or not (resumed).
+Result<void> HoldDraft(store::Database& db, const std::string& agent, std::int64_t contact,
+                       std::int64_t started_at, bool held);
+// Removes one call's draft: stored, or discarded by the agent.
+Result<void> ClearDraft(store::Database& db, const std::string& agent, std::int64_t contact,
+                        std::int64_t started_at);
 
 // Open requests for the same service near the same place, before filing a
 // duplicate: what the CRM listed at the last status sync (crm_request) and

@@ -1,0 +1,323 @@
+// The call floor as a softphone drives it: pops arrive whenever the next
+// caller rings, households share a number, agents start calls by hand. What
+// must hold: nothing is ever recorded under the wrong person, and an
+// unfinished call is kept, visible and resumable.
+#include <boost/test/unit_test.hpp>
+
+#include "ui/CallerPane.h"
+#include "ui/Panes.h"
+
+#include "TestSupport.h"
+#include "UiHarness.h"
+
+#include <civic/contacts/Contacts.h>
+
+#include <wx/button.h>
+#include <wx/choicdlg.h>
+#include <wx/listbox.h>
+#include <wx/msgdlg.h>
+#include <wx/stattext.h>
+#include <wx/testing.h>
+#include <wx/textctrl.h>
+
+#include <tuple>
+
+using namespace civic;
+using namespace civic::ui;
+using namespace civic::uitest;
+using civic::test::TempDir;
+
+namespace {
+
+// Maria and her son Luis share the household's phone; Ben has his own.
+struct Floor
+{
+    std::int64_t maria = 0, luis = 0, ben = 0;
+};
+
+Floor SeedFloor(ConsoleWindow& w)
+{
+    Settings s = w.console->GetSettings();
+    s.agent_name = "Dana Reyes";
+    w.console->SaveSettings(s);
+    return w.console->Store()
+        .Submit([](store::Database& db) {
+            contacts::ContactStore cs(db);
+            auto person = [&](const char* name, const char* phone) {
+                contacts::NewContact c;
+                c.name = name;
+                c.identifiers = {{contacts::IdKind::Phone, phone, "", false}};
+                return cs.Create(c).Value();
+            };
+            Floor f;
+            f.maria = person("Maria Lopez", "(215) 555-0100");
+            f.ben = person("Ben Okafor", "267-555-0142");
+            return f;
+        })
+        .get();
+}
+
+// A second person on the household's phone.
+std::int64_t AddToHousehold(ConsoleWindow& w)
+{
+    return w.console->Store()
+        .Submit([](store::Database& db) {
+            contacts::NewContact c;
+            c.name = "Luis Lopez";
+            c.identifiers = {{contacts::IdKind::Phone, "215-555-0100", "home", false}};
+            return contacts::ContactStore(db).Create(c).Value();
+        })
+        .get();
+}
+
+// Runs a menu command as its shortcut would.
+void Command(ConsoleWindow& w, const wxString& menu, const wxString& item)
+{
+    const int id = MenuIdFor(w.frame, menu, item);
+    BOOST_TEST_REQUIRE(id != wxNOT_FOUND, (menu + " > " + item).utf8_string());
+    wxCommandEvent e(wxEVT_MENU, id);
+    w.frame->GetEventHandler()->ProcessEvent(e);
+}
+
+wxStaticText* HeldLabel(ConsoleWindow& w)
+{
+    return dynamic_cast<wxStaticText*>(wxWindow::FindWindowByName("wrapup_held", w.frame));
+}
+
+bool HeldShows(ConsoleWindow& w, const wxString& text)
+{
+    auto* l = HeldLabel(w);
+    return l && l->IsShownOnScreen() && l->GetLabel().Contains(text);
+}
+
+bool NoHeldShown(ConsoleWindow& w)
+{
+    auto* l = HeldLabel(w);
+    return l && !l->IsShownOnScreen();
+}
+
+// The interactions stored with these notes: (contact, channel) of each.
+std::vector<std::pair<std::int64_t, std::string>> StoredWith(ConsoleWindow& w, const std::string& notes)
+{
+    return QueryStore<std::vector<std::pair<std::int64_t, std::string>>>(w, [notes](store::Database& db) {
+        auto q = db.Prepare("SELECT contact, channel FROM interaction WHERE notes = ?1 ORDER BY id");
+        q.Bind(1, notes);
+        std::vector<std::pair<std::int64_t, std::string>> out;
+        while (q.Step().Value())
+            out.emplace_back(q.Int(0), q.Text(1));
+        return out;
+    });
+}
+
+int DraftRows(ConsoleWindow& w)
+{
+    return QueryStore<int>(w, [](store::Database& db) {
+        auto q = db.Prepare("SELECT COUNT(*) FROM wrapup_draft");
+        return q.Step().Value() ? static_cast<int>(q.Int(0)) : -1;
+    });
+}
+
+void PopAndWait(ConsoleWindow& w, const char* number, const wxString& who)
+{
+    w.frame->HandleArgs({"--pop", number});
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return w.frame->WrapUp()->Context()->GetLabel().Contains(who); }),
+                       w.frame->WrapUp()->Context()->GetLabel().utf8_string());
+}
+
+void FinishAndWait(ConsoleWindow& w)
+{
+    auto* wrap = w.frame->WrapUp();
+    wrap->Finish();
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return wrap->Notes()->IsEmpty() && !wrap->FinishButton()->IsEnabled(); }));
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(HeldCalls)
+
+BOOST_AUTO_TEST_CASE(a_second_pop_mid_wrap_up_holds_the_first_call_and_the_second_starts_clean)
+{
+    TempDir dir;
+    ConsoleWindow w(dir.Path());
+    const Floor f = SeedFloor(w);
+    auto* wrap = w.frame->WrapUp();
+    PopAndWait(w, "tel:2155550100", "Call with Maria Lopez");
+    wrap->Notes()->SetValue("Streetlight out at 5th and Oak");
+    // The next caller rings before Maria's wrap-up is finished.
+    PopAndWait(w, "tel:+12675550142", "Call with Ben Okafor");
+    BOOST_TEST(wrap->Notes()->IsEmpty());
+    BOOST_TEST(PumpUntil([&] { return HeldShows(w, "1 call waiting for wrap-up"); }));
+    BOOST_TEST(HeldShows(w, "Maria Lopez"));
+    BOOST_TEST(w.frame->GetTitle().Contains("Ben Okafor"));
+    wrap->Notes()->SetValue("Recycling day after the holiday");
+    FinishAndWait(w);
+    BOOST_TEST((StoredWith(w, "Recycling day after the holiday") ==
+                std::vector<std::pair<std::int64_t, std::string>>{{f.ben, "phone-in"}}));
+    BOOST_TEST(StoredWith(w, "Streetlight out at 5th and Oak").empty()); // still waiting, under nobody
+    BOOST_TEST(HeldShows(w, "1 call waiting for wrap-up")); // finishing Ben's leaves Maria's waiting
+
+    Command(w, "Contacts", "Resume held call");
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return wrap->Context()->GetLabel().Contains("Call with Maria Lopez"); }));
+    BOOST_TEST(wrap->Notes()->GetValue() == "Streetlight out at 5th and Oak");
+    BOOST_TEST(PumpUntil([&] { return w.frame->Caller()->ShownContact() == f.maria; }));
+    BOOST_TEST(PumpUntil([&] { return NoHeldShown(w); }));
+    FinishAndWait(w);
+    BOOST_TEST((StoredWith(w, "Streetlight out at 5th and Oak") ==
+                std::vector<std::pair<std::int64_t, std::string>>{{f.maria, "phone-in"}}));
+    BOOST_TEST(DraftRows(w) == 0);
+}
+
+BOOST_AUTO_TEST_CASE(an_unknown_number_mid_wrap_up_holds_the_call_and_it_survives_a_restart)
+{
+    TempDir dir;
+    {
+        ConsoleWindow w(dir.Path());
+        SeedFloor(w);
+        auto* wrap = w.frame->WrapUp();
+        PopAndWait(w, "tel:2155550100", "Call with Maria Lopez");
+        wrap->Notes()->SetValue("Missed trash pickup, 1200 Pine");
+        w.frame->HandleArgs({"--pop", "tel:+12155550177"});
+        BOOST_TEST_REQUIRE(PumpUntil([&] { return w.frame->Caller()->NewContactForm()->IsShown(); }));
+        BOOST_TEST(wrap->Notes()->IsEmpty());
+        BOOST_TEST(!wrap->FinishButton()->IsEnabled());
+        BOOST_TEST(PumpUntil([&] { return HeldShows(w, "1 call waiting for wrap-up"); }));
+        // The new caller, once named, starts a clean call of their own.
+        w.frame->Caller()->FormName()->ChangeValue("Grace Kim");
+        w.frame->Caller()->SaveNewContact();
+        BOOST_TEST_REQUIRE(PumpUntil([&] { return wrap->Context()->GetLabel().Contains("Call with Grace Kim"); }));
+        BOOST_TEST(wrap->Notes()->IsEmpty());
+        BOOST_TEST(DraftRows(w) >= 1);
+        // The console is closed without finishing either (a crash would do the same).
+    }
+    ConsoleWindow again(dir.Path());
+    auto* wrap = again.frame->WrapUp();
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return HeldShows(again, "1 call waiting for wrap-up"); }));
+    BOOST_TEST(HeldShows(again, "Maria Lopez"));
+    Command(again, "Contacts", "Resume held call");
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return wrap->Context()->GetLabel().Contains("Call with Maria Lopez"); }));
+    BOOST_TEST(wrap->Notes()->GetValue() == "Missed trash pickup, 1200 Pine");
+}
+
+BOOST_AUTO_TEST_CASE(a_walk_in_during_a_call_holds_the_call)
+{
+    TempDir dir;
+    ConsoleWindow w(dir.Path());
+    const Floor f = SeedFloor(w);
+    auto* wrap = w.frame->WrapUp();
+    PopAndWait(w, "tel:2155550100", "Call with Maria Lopez");
+    wrap->Notes()->SetValue("Asked about the snow emergency routes");
+    Command(w, "Contacts", "Walk-in visit");
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return w.frame->Caller()->InWalkIn(); }));
+    BOOST_TEST(wrap->Notes()->IsEmpty());
+    BOOST_TEST(wrap->Context()->GetLabel().Contains("No call or visit in progress"));
+    BOOST_TEST(PumpUntil([&] { return HeldShows(w, "1 call waiting for wrap-up"); }));
+    // Resumed and finished: recorded under Maria, as a phone call.
+    Command(w, "Contacts", "Resume held call");
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return wrap->Context()->GetLabel().Contains("Call with Maria Lopez"); }));
+    FinishAndWait(w);
+    BOOST_TEST((StoredWith(w, "Asked about the snow emergency routes") ==
+                std::vector<std::pair<std::int64_t, std::string>>{{f.maria, "phone-in"}}));
+}
+
+BOOST_AUTO_TEST_CASE(with_two_calls_held_the_agent_chooses_which_to_resume)
+{
+    TempDir dir;
+    ConsoleWindow w(dir.Path());
+    const Floor f = SeedFloor(w);
+    auto* wrap = w.frame->WrapUp();
+    PopAndWait(w, "tel:2155550100", "Call with Maria Lopez");
+    wrap->Notes()->SetValue("Maria: graffiti on the library wall");
+    PopAndWait(w, "tel:2675550142", "Call with Ben Okafor");
+    wrap->Notes()->SetValue("Ben: parking permit renewal");
+    w.frame->HandleArgs({"--pop", "tel:+12155550177"});
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return HeldShows(w, "2 calls waiting for wrap-up"); }));
+    // The oldest call is listed first.
+    wxTEST_DIALOG(Command(w, "Contacts", "Resume held call"),
+                  ChooseRow(1).Describe("the calls waiting for wrap-up"));
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return wrap->Context()->GetLabel().Contains("Call with Ben Okafor"); }));
+    BOOST_TEST(wrap->Notes()->GetValue() == "Ben: parking permit renewal");
+    BOOST_TEST(PumpUntil([&] { return HeldShows(w, "1 call waiting for wrap-up"); }));
+    FinishAndWait(w);
+    BOOST_TEST((StoredWith(w, "Ben: parking permit renewal") ==
+                std::vector<std::pair<std::int64_t, std::string>>{{f.ben, "phone-in"}}));
+    BOOST_TEST(StoredWith(w, "Maria: graffiti on the library wall").empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_wrong_number_is_discarded_without_a_record)
+{
+    TempDir dir;
+    ConsoleWindow w(dir.Path());
+    const Floor f = SeedFloor(w);
+    auto* wrap = w.frame->WrapUp();
+    PopAndWait(w, "tel:2675550142", "Call with Ben Okafor");
+    wrap->Notes()->SetValue("wrong number");
+    wrap->SaveDraftNow();
+    wxTEST_DIALOG(Command(w, "Contacts", "Discard this call..."),
+                  wxExpectModal<wxMessageDialog>(wxID_YES).Describe("discard the call?"));
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return wrap->Context()->GetLabel().Contains("No call or visit in progress"); }));
+    BOOST_TEST(wrap->Notes()->IsEmpty());
+    BOOST_TEST(PumpUntil([&] { return DraftRows(w) == 0; }));
+    const int recorded = QueryStore<int>(w, [&](store::Database& db) {
+        auto q = db.Prepare("SELECT COUNT(*) FROM interaction WHERE contact = ?1");
+        q.Bind(1, f.ben);
+        return q.Step().Value() ? static_cast<int>(q.Int(0)) : -1;
+    });
+    BOOST_TEST(recorded == 0);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(StartingCalls)
+
+BOOST_AUTO_TEST_CASE(picking_one_member_of_a_household_after_a_pop_makes_them_the_caller)
+{
+    TempDir dir;
+    ConsoleWindow w(dir.Path());
+    Floor f = SeedFloor(w);
+    f.luis = AddToHousehold(w);
+    auto* caller = w.frame->Caller();
+    w.frame->HandleArgs({"--pop", "tel:2155550100"});
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return caller->Results()->IsShown() && caller->Results()->GetCount() == 2u; }));
+    int luis_row = -1;
+    for (unsigned i = 0; i < caller->Results()->GetCount(); ++i)
+        if (caller->Results()->GetString(i).Contains("Luis"))
+            luis_row = static_cast<int>(i);
+    BOOST_TEST_REQUIRE(luis_row >= 0);
+    caller->PickResult(luis_row);
+    auto* wrap = w.frame->WrapUp();
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return wrap->Context()->GetLabel().Contains("Call with Luis Lopez"); }));
+    BOOST_TEST(wrap->FinishButton()->IsEnabled());
+    wrap->Notes()->SetValue("Luis: lost recycling bin");
+    FinishAndWait(w);
+    BOOST_TEST((StoredWith(w, "Luis: lost recycling bin") ==
+                std::vector<std::pair<std::int64_t, std::string>>{{f.luis, "phone-in"}}));
+}
+
+BOOST_AUTO_TEST_CASE(a_call_is_started_by_hand_for_the_contact_shown_in_or_out)
+{
+    TempDir dir;
+    ConsoleWindow w(dir.Path());
+    const Floor f = SeedFloor(w);
+    auto* caller = w.frame->Caller();
+    auto* wrap = w.frame->WrapUp();
+    caller->ShowContact(f.ben);
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return caller->NameLabel()->GetLabel() == "Ben Okafor"; }));
+    BOOST_TEST(!wrap->FinishButton()->IsEnabled());
+    Command(w, "Contacts", "Start outgoing call with shown contact");
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return wrap->Context()->GetLabel().Contains("Outgoing call with Ben Okafor"); }));
+    wrap->Notes()->SetValue("Called back about the permit");
+    FinishAndWait(w);
+    BOOST_TEST((StoredWith(w, "Called back about the permit") ==
+                std::vector<std::pair<std::int64_t, std::string>>{{f.ben, "phone-out"}}));
+
+    caller->ShowContact(f.maria);
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return caller->NameLabel()->GetLabel() == "Maria Lopez"; }));
+    Command(w, "Contacts", "Start call with shown contact");
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return wrap->Context()->GetLabel().Contains("Call with Maria Lopez"); }));
+    wrap->Notes()->SetValue("Phoned in on the front desk line");
+    FinishAndWait(w);
+    BOOST_TEST((StoredWith(w, "Phoned in on the front desk line") ==
+                std::vector<std::pair<std::int64_t, std::string>>{{f.maria, "phone-in"}}));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
