@@ -1,6 +1,8 @@
 // The console application: command line, single instance, start-up.
 //
 //   civicdesk [--data-dir DIR] [--pop tel:+12155550100 | mailto:someone@example.org]
+//   civicdesk tel:+12155550100      (a clicked phone link: the desktop file's %U)
+//   civicdesk --version | --help    (answered without a display)
 //
 // A second launch hands its arguments to the console already running on the
 // same data folder and exits; softphones and CTI connectors use this for
@@ -11,6 +13,7 @@
 
 #include "ui/I18n.h"
 #include "ui/MainFrame.h"
+#include "ui/PopLink.h"
 #include "ui/SingleInstance.h"
 #include "ui/Startup.h"
 
@@ -19,8 +22,13 @@
 #include <wx/image.h>
 #include <wx/msgdlg.h>
 
+#include <clocale>
+#include <cstdlib>
+#include <cstring>
 #include <iostream>
+#include <langinfo.h>
 #include <optional>
+#include <string_view>
 
 namespace civic {
 namespace {
@@ -50,6 +58,7 @@ void App::OnInitCmdLine(wxCmdLineParser& parser)
     parser.AddOption("", "data-dir", "folder for the local store (default: XDG data folder)");
     parser.AddOption("", "pop", "screen pop for a caller: tel:NUMBER or mailto:ADDRESS");
     parser.AddSwitch("", "version", "print the version and exit");
+    parser.AddParam("LINK", wxCMD_LINE_VAL_STRING, wxCMD_LINE_PARAM_OPTIONAL | wxCMD_LINE_PARAM_MULTIPLE);
 }
 
 bool App::OnCmdLineParsed(wxCmdLineParser& parser)
@@ -64,6 +73,16 @@ bool App::OnCmdLineParsed(wxCmdLineParser& parser)
     if (parser.Found("pop", &value)) {
         m_forward.push_back("--pop");
         m_forward.push_back(value);
+    }
+    for (size_t i = 0; i < parser.GetParamCount(); ++i) {
+        const auto pop = ui::PopFromLink(parser.GetParam(i).utf8_string());
+        if (!pop) {
+            std::cerr << "civicdesk: " << parser.GetParam(i).utf8_string().substr(0, 80)
+                      << ": not a tel:, callto:, sip: or mailto: link\n";
+            return false;
+        }
+        m_forward.push_back("--pop");
+        m_forward.push_back(wxString::FromUTF8(*pop));
     }
     return wxApp::OnCmdLineParsed(parser);
 }
@@ -134,4 +153,49 @@ int App::OnExit()
 } // namespace
 } // namespace civic
 
-wxIMPLEMENT_APP(civic::App);
+wxIMPLEMENT_APP_NO_MAIN(civic::App);
+
+namespace {
+
+constexpr const char* kUsage =
+    "Usage: civicdesk [--data-dir DIR] [--pop tel:NUMBER|mailto:ADDRESS] [LINK...]\n"
+    "\n"
+    "The agent console for city 311 contact centers.\n"
+    "\n"
+    "  --data-dir DIR   folder for the local store (default: the XDG data folder)\n"
+    "  --pop LINK       screen pop for a caller: tel:NUMBER or mailto:ADDRESS\n"
+    "  LINK             a tel:, callto:, sip: or mailto: link, as a clicked link hands it over\n"
+    "  --version        print the version and exit\n"
+    "  --help           print this help and exit\n"
+    "\n"
+    "A second launch on the same data folder hands its pop to the console already running.\n";
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    wxDISABLE_DEBUG_SUPPORT(); // as wxIMPLEMENT_APP does: no assert dialogs in a release build
+    // Answered before the toolkit starts, so scripts and package checks need no display.
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view arg = argv[i];
+        if (arg == "--version") {
+            std::cout << "civicdesk " << civic::kVersion << "\n";
+            return 0;
+        }
+        if (arg == "--help" || arg == "-h") {
+            std::cout << kUsage;
+            return 0;
+        }
+    }
+    // Narrow text reaches wxString through the C library's character set:
+    // under the "C" locale (LANG unset, as services and some kiosks start
+    // programs) every non-ASCII character would be lost. UTF-8 then.
+    // Set in the environment, as GTK sets the locale again from it.
+    std::setlocale(LC_CTYPE, "");
+    if (std::strcmp(nl_langinfo(CODESET), "UTF-8") != 0) {
+        ::setenv("LC_CTYPE", "C.UTF-8", 1);
+        ::unsetenv("LC_ALL"); // LC_ALL=C would override it; messages keep LANG/LANGUAGE
+        std::setlocale(LC_CTYPE, "");
+    }
+    return wxEntry(argc, argv);
+}

@@ -99,6 +99,7 @@ int Import(Context& ctx, std::vector<std::string>& args)
         return kFailed;
     }
     ctx.out << "rows: " << r->rows << "\nnew contacts: " << r->created << "\nmatched to known contacts: " << r->matched
+            << "\nsharing a number or e-mail with another person (kept apart): " << r->shared
             << "\nliaisons linked: " << r->linked << "\n";
     return kOk;
 }

@@ -3,6 +3,7 @@
 
 #include <civic/Files.h>
 #include <civic/Text.h>
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -32,6 +33,32 @@ std::string Trim(const std::string& s)
     if (b == std::string::npos)
         return {};
     return s.substr(b, s.find_last_not_of(" \t") - b + 1);
+}
+
+// The same person's name as exports spell it: case, accents, word order and
+// initials aside ("LOPEZ, María" and "M. Lopez" are "Maria Lopez"; "Luis
+// Lopez" is not). A row or a contact without a name matches any: a number
+// alone says nothing against it.
+bool SameName(store::Database& db, const std::string& a, const std::string& b)
+{
+    auto words = [&db](const std::string& name) {
+        std::vector<std::string> w;
+        for (auto& t : db.FoldTokens(name))
+            w.push_back(std::move(t.text));
+        return w;
+    };
+    const auto x = words(a), y = words(b);
+    if (x.empty() || y.empty())
+        return true;
+    auto matches = [](const std::string& p, const std::string& q) {
+        return p == q || (p.size() == 1 && q.front() == p.front()) || (q.size() == 1 && p.front() == q.front());
+    };
+    // Every word of the shorter name is in the longer one.
+    const auto& shorter = x.size() <= y.size() ? x : y;
+    const auto& longer = x.size() <= y.size() ? y : x;
+    return std::all_of(shorter.begin(), shorter.end(), [&](const std::string& w) {
+        return std::any_of(longer.begin(), longer.end(), [&](const std::string& o) { return matches(w, o); });
+    });
 }
 
 } // namespace
@@ -167,19 +194,34 @@ Result<CsvImportReport> ImportContactsCsv(ContactStore& store, store::Database& 
     for (const auto& row : todo) {
         const std::string where = name + ": line " + std::to_string(row.line);
         ++report.rows;
-        // Known by a phone number or e-mail already: the same contact.
+        // Known by a phone number or e-mail already, under the same name (or
+        // a row without one): the same contact. A different name on a shared
+        // number is another member of the household: a contact of their own.
         std::optional<std::int64_t> existing;
+        bool shares = false;
         for (const auto& id : row.contact.identifiers) {
             Result<std::vector<std::int64_t>> owners = std::vector<std::int64_t>{};
             if (id.kind == IdKind::Phone)
                 owners = store.FindByPhone(id.text);
             else if (id.kind == IdKind::Email)
                 owners = store.FindByEmail(id.text);
-            if (owners && !owners->empty()) {
-                existing = owners->front();
-                break;
+            if (!owners)
+                continue;
+            for (auto owner : owners.Value()) {
+                auto known = db.Prepare("SELECT name, kind FROM contact WHERE id = ?1");
+                if (!known.Bind(1, owner).Step().Value())
+                    continue;
+                if (known.Text(1) == ToString(row.contact.kind) && SameName(db, known.Text(0), row.contact.name)) {
+                    existing = owner;
+                    break;
+                }
+                shares = true;
             }
+            if (existing)
+                break;
         }
+        if (shares && !existing)
+            ++report.shared;
         std::int64_t contact = 0;
         if (row.contact.kind == ContactKind::Organization && !existing) {
             auto id = organization(row.contact.name);

@@ -127,7 +127,7 @@ void ArticleEditor::Build(bool merge_mode)
     m_services = text("service_codes");
     m_services->SetHint(_("Open311 service codes, separated by commas"));
     m_language = text("language");
-    m_language->SetHint("en, es, zh-Hans…");
+    m_language->SetHint(L"en, es, zh-Hans\u2026");
     m_owner = text("owner");
     m_review_by = text("review_by");
     m_review_by->SetHint(_("YYYY-MM-DD"));

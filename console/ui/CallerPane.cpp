@@ -238,6 +238,8 @@ void CallerPane::FocusPrimary() { m_find->SetFocus(); }
 
 wxString CallerPane::CurrentCaller() const
 {
+    if (m_pop_pending)
+        return m_find->GetValue(); // the number that popped, not whoever was shown before
     if (m_contact && !m_contact->name.empty())
         return U(m_contact->name);
     return m_find->GetValue();
@@ -359,6 +361,7 @@ void CallerPane::ShowIncoming(const wxString& identifier)
                 m_needs->Hide();
                 m_duplicates->Hide();
                 m_unmerge->Hide();
+                m_edit->Hide(); // nobody to edit yet
                 ShowNewContactForm(email ? wxString() : shown, email ? shown : wxString());
                 return;
             }
@@ -527,6 +530,12 @@ void CallerPane::Resume(const ActiveContact& active)
 {
     m_pop_pending = false;
     m_walk_in = false;
+    // What the last pop or search left is about someone else.
+    m_mode->Hide();
+    m_results->Hide();
+    m_form->Hide();
+    m_find->ChangeValue(wxString());
+    Layout();
     SetActive(active);
     ShowContact(active.contact);
 }

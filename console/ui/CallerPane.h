@@ -60,6 +60,9 @@ public:
     // from; none opens the new-contact form with the identifier filled in.
     void ShowIncoming(const wxString& identifier);
     wxString CurrentCaller() const;
+    // A pop whose caller is not settled yet (being looked up, several share
+    // the number, or a new contact to create).
+    bool PopPending() const { return m_pop_pending; }
 
     // Walk-in intake: the find box takes the visitor; Enter on an empty box
     // starts an anonymous visit; Alt+N a new visitor.

@@ -60,7 +60,7 @@ wxString DiffHtml(const std::vector<kb::DiffLine>& lines)
             break;
         case kb::DiffLine::Removed:
             any_change = true;
-            html += "<tr bgcolor=\"#fadcdc\"><td width=\"16\"><b>\u2212</b></td><td><s>" + text +
+            html += L"<tr bgcolor=\"#fadcdc\"><td width=\"16\"><b>\u2212</b></td><td><s>" + text +
                     "</s></td></tr>";
             break;
         }

@@ -215,7 +215,7 @@ wxString KnowledgePane::ResultHtml(size_t i) const
             c = ' ';
     snippet = kb::ReplaceMarks(snippet, "<b><font color=\"#9a4d00\">", "</font></b>");
     return "<b>" + U(kb::EscapeHtml(h.title)) + "</b> <font color=\"#666666\" size=\"-1\">" +
-           U(kb::EscapeHtml(h.category)) + " \u00b7 " + U(h.language) + "</font><br>" +
+           U(kb::EscapeHtml(h.category)) + L" \u00b7 " + U(h.language) + "</font><br>" +
            "<font size=\"-1\">" + U(snippet) + "</font>";
 }
 
@@ -351,7 +351,7 @@ void KnowledgePane::ShowArticle(const kb::Article& a, const std::vector<kb::Arti
     html += U(kb::EscapeHtml(c.category));
     if (!c.service_codes.empty())
         html += " \u00b7 " + wxString::Format(_("Service: %s"), U(kb::EscapeHtml(c.service_codes)));
-    html += " \u00b7 " + U(a.uid);
+    html += L" \u00b7 " + U(a.uid);
     if (!c.review_by.empty())
         html += " \u00b7 " + wxString::Format(_("Review by %s"), U(c.review_by));
     html += "</font></body></html>";

@@ -104,7 +104,9 @@ MainFrame::MainFrame(services::ConsoleSession& session)
     CentreOnScreen();
 
     BuildMenus();
-    CreateStatusBar(kStatusFieldCount);
+    // Tooltips are set by hand (what a refused plugin or a failed sync says),
+    // which the automatic ones of wxSTB_SHOW_TIPS forbid.
+    CreateStatusBar(kStatusFieldCount, wxSTB_DEFAULT_STYLE & ~wxSTB_SHOW_TIPS);
     const int widths[kStatusFieldCount] = {-3, -3, -4, -3};
     GetStatusBar()->SetStatusWidths(kStatusFieldCount, widths);
     BuildPanes();

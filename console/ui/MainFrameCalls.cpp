@@ -32,8 +32,14 @@ void MainFrame::OnActive(const std::optional<ActiveContact>& active)
     const auto& current = m_wrapup->CurrentCall();
     if (current && !m_wrapup->Submitting() && !SameCall(*current, active))
         HoldCall();
-    // The title names the caller, so the taskbar entry does too.
-    SetTitle(active ? wxString(kAppName) + L" \u2014 " + Who(active->name) : wxString(kAppName));
+    // The title names the caller, so the taskbar entry does too; a pop not
+    // yet settled shows its number.
+    if (active)
+        SetTitle(wxString(kAppName) + L" \u2014 " + Who(active->name));
+    else if (m_caller->PopPending())
+        SetTitle(wxString(kAppName) + L" \u2014 " + m_caller->CurrentCaller());
+    else
+        SetTitle(kAppName);
     if (!active) {
         m_wrapup->SetCall(std::nullopt);
         return;

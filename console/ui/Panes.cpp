@@ -105,7 +105,7 @@ WrapUpPane::WrapUpPane(wxWindow* parent, services::ConsoleSession& session, kb::
     // Calls set aside by a pop in the middle of their wrap-up: always in view
     // until resumed, so none is forgotten.
     auto* held_row = new wxBoxSizer(wxHORIZONTAL);
-    m_held = new wxStaticText(this, wxID_ANY, wxEmptyString, wxDefaultPosition, wxDefaultSize, wxST_ELLIPSIZE_END);
+    m_held = new wxStaticText(this, wxID_ANY, wxEmptyString);
     m_held->SetName("wrapup_held");
     m_held->SetForegroundColour(wxColour(0x9a, 0x4b, 0x00));
     m_held->SetFont(m_held->GetFont().Bold());
@@ -331,6 +331,10 @@ std::optional<sync::Draft> WrapUpPane::Hold()
     if (!m_call || m_submitting)
         return std::nullopt;
     m_autosave.Stop();
+    // The next call was taken: this conversation ended then, whatever is
+    // left is after-call work.
+    if (!m_ended_at)
+        m_ended_at = NowS();
     sync::Draft d = MakeDraft();
     d.held = true;
     m_session.WrapUps().SaveDraft(d);
@@ -346,7 +350,8 @@ void WrapUpPane::ShowHeld(const std::vector<sync::Draft>& held)
                  (d.contact_name.empty() ? _("anonymous visitor") : U(d.contact_name));
     const int n = static_cast<int>(held.size());
     // TRANSLATORS: %d is a count of calls, %s the callers' names
-    m_held->SetLabel(wxString::Format(wxPLURAL("%d call waiting for wrap-up: %s", "%d calls waiting for wrap-up: %s", n),
+    // Names on a line of their own: the pane is narrow.
+    m_held->SetLabel(wxString::Format(wxPLURAL("%d call waiting for wrap-up:\n%s", "%d calls waiting for wrap-up:\n%s", n),
                                       n, names));
     m_held->SetToolTip(m_held->GetLabel());
     m_held->Show(n > 0);

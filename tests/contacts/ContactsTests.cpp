@@ -14,6 +14,7 @@
 #include "TestSupport.h"
 
 #include <fstream>
+#include <set>
 
 using namespace civic;
 using namespace civic::contacts;
@@ -527,6 +528,30 @@ BOOST_AUTO_TEST_CASE(csv_export_of_a_crm_becomes_contacts_and_liaisons)
     BOOST_TEST(std::all_of(c.identifiers.begin(), c.identifiers.end(), [](const Identifier& i) {
         return i.kind == IdKind::Address ? !i.notify : i.notify;
     }));
+}
+
+BOOST_AUTO_TEST_CASE(people_who_share_a_phone_stay_apart_and_the_same_person_spelled_otherwise_is_matched)
+{
+    Store s;
+    TempDir dir;
+    std::ofstream(dir / "household.csv") << "name,phone,email\n"
+                                         << "Maria Lopez,215-555-0100,lopez.family@example.org\n"
+                                         << "Luis Lopez,(215) 555-0100,\n"
+                                         << "\"LOPEZ, María\",+1 215 555 0100,\n"
+                                         << "Ana Lopez,,lopez.family@example.org\n"
+                                         << "M. Lopez,2155550100,\n";
+    auto r = ImportContactsCsv(s.contacts, *s.db, dir / "household.csv");
+    BOOST_TEST_REQUIRE(r.IsOk(), (r ? "" : r.Err().message));
+    BOOST_TEST(r->created == 3); // Maria, Luis, Ana: one household, three people
+    BOOST_TEST(r->matched == 2); // Maria again, in capitals and with an initial
+    BOOST_TEST(r->shared == 2);  // Luis by the phone, Ana by the e-mail
+    const auto phone = s.contacts.FindByPhone("215 555 0100").Value();
+    BOOST_TEST(phone.size() == 2u);
+    std::set<std::string> names;
+    for (auto id : phone)
+        names.insert(s.contacts.Get(id).Value().name);
+    BOOST_TEST((names == std::set<std::string>{"Luis Lopez", "Maria Lopez"}));
+    BOOST_TEST(s.contacts.FindByEmail("lopez.family@example.org").Value().size() == 2u);
 }
 
 BOOST_AUTO_TEST_CASE(a_bad_row_names_its_line_and_nothing_is_imported)

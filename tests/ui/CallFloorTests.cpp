@@ -16,6 +16,7 @@
 #include <wx/choicdlg.h>
 #include <wx/listbox.h>
 #include <wx/msgdlg.h>
+#include <wx/srchctrl.h>
 #include <wx/stattext.h>
 #include <wx/testing.h>
 #include <wx/textctrl.h>
@@ -159,7 +160,11 @@ BOOST_AUTO_TEST_CASE(a_second_pop_mid_wrap_up_holds_the_first_call_and_the_secon
     Command(w, "Contacts", "Resume held call");
     BOOST_TEST_REQUIRE(PumpUntil([&] { return wrap->Context()->GetLabel().Contains("Call with Maria Lopez"); }));
     BOOST_TEST(wrap->Notes()->GetValue() == "Streetlight out at 5th and Oak");
+    // Her conversation ended when Ben's call was taken: the rest is after-call work.
+    BOOST_TEST(wrap->EndedAt() > 0);
+    BOOST_TEST(wrap->Clock()->GetLabel().StartsWith("After-call work"), wrap->Clock()->GetLabel().utf8_string());
     BOOST_TEST(PumpUntil([&] { return w.frame->Caller()->ShownContact() == f.maria; }));
+    BOOST_TEST(w.frame->Caller()->FindBox()->GetValue().empty()); // Ben's number is not left in the box
     BOOST_TEST(PumpUntil([&] { return NoHeldShown(w); }));
     FinishAndWait(w);
     BOOST_TEST((StoredWith(w, "Streetlight out at 5th and Oak") ==

@@ -22,6 +22,11 @@
 #include "ui/ShortcutsDialog.h"
 #include "ui/SingleInstance.h"
 #include "ui/Startup.h"
+#include "ui/PopLink.h"
+
+#include <civic/core/Version.h>
+
+#include <clocale>
 
 #include "RequestCases.h"
 #include "TestSupport.h"
@@ -870,6 +875,22 @@ BOOST_AUTO_TEST_CASE(typing_shows_ranked_results_with_the_words_in_bold)
     BOOST_TEST(kp->StatusText().Contains("article"));
 }
 
+BOOST_AUTO_TEST_CASE(results_keep_their_separators_when_the_locale_is_plain_c)
+{
+    // As with LANG unset: narrow text is then converted as ASCII.
+    const std::string saved = std::setlocale(LC_CTYPE, nullptr);
+    std::setlocale(LC_CTYPE, "C");
+    TempDir dir;
+    ConsoleWindow w(dir.Path());
+    auto* kp = w.frame->Knowledge();
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return kp->StatusText().Contains("Type to search"); }, 15000));
+    TypeInto(kp->Search(), "potholes");
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return kp->ResultCount() > 0; }));
+    const wxString html = kp->ResultHtml(0);
+    std::setlocale(LC_CTYPE, saved.c_str());
+    BOOST_TEST(html.Contains(wxString(L" \u00b7 en")), html.utf8_string()); // "Streets/Road repair · en"
+}
+
 BOOST_AUTO_TEST_CASE(the_last_keystroke_wins_over_earlier_results)
 {
     TempDir dir;
@@ -1319,6 +1340,54 @@ BOOST_AUTO_TEST_CASE(the_console_starts_when_a_plugin_is_refused)
 
 // The real executable: a second launch with --pop hands the number to the
 // running console, which shows it in its title, and the second launch exits 0.
+BOOST_AUTO_TEST_CASE(a_clicked_phone_link_pops_the_caller_in_the_running_console)
+{
+    TempDir dir;
+    const std::string app = std::string(CIVICDESK_APP) + " --data-dir " + test::Quote(dir.Path().string());
+    const std::string pidfile = (dir / "pid").string();
+    BOOST_TEST_REQUIRE(std::system((app + " >/dev/null 2>&1 & echo $! > " + pidfile).c_str()) == 0);
+    const auto socket = dir / "run" / "console.sock";
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return std::filesystem::exists(socket); }, 15000));
+    // What the desktop runs for a clicked link (Exec=civicdesk %U), escaped as browsers do.
+    auto second = test::Run("timeout 20 " + app + " tel:%2B12155550188");
+    BOOST_TEST(second.status == 0, second.output);
+    BOOST_TEST(PumpUntil([&] { return test::Run("xwininfo -root -tree").output.find("+12155550188") != std::string::npos; },
+                         10000));
+    // A link it cannot pop is refused, saying why.
+    auto refused = test::Run("timeout 20 " + app + " https://example.org/");
+    BOOST_TEST(refused.status != 0);
+    BOOST_TEST(refused.output.find("not a tel:, callto:, sip: or mailto: link") != std::string::npos, refused.output);
+    std::system(("kill $(cat " + pidfile + ") 2>/dev/null").c_str());
+    PumpUntil([&] { return !std::filesystem::exists(socket); }, 5000);
+}
+
+BOOST_AUTO_TEST_CASE(version_and_help_answer_without_a_display)
+{
+    const std::string app = "env -u DISPLAY -u WAYLAND_DISPLAY timeout 20 " + std::string(CIVICDESK_APP);
+    auto version = test::Run(app + " --version");
+    BOOST_TEST(version.status == 0, version.output);
+    BOOST_TEST(version.output.rfind(std::string("civicdesk ") + kVersion, 0) == 0, version.output);
+    auto help = test::Run(app + " --help");
+    BOOST_TEST(help.status == 0, help.output);
+    BOOST_TEST(help.output.find("Usage: civicdesk") != std::string::npos, help.output);
+    BOOST_TEST(help.output.find("tel:") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(links_from_other_programs_are_read_as_pops)
+{
+    using civic::ui::PopFromLink;
+    BOOST_TEST(PopFromLink("tel:+12155550100").value_or("") == "tel:+12155550100");
+    BOOST_TEST(PopFromLink("tel:%2B1%20215%20555%200100").value_or("") == "tel:+1 215 555 0100");
+    BOOST_TEST(PopFromLink("TEL://215-555-0100;phone-context=+1").value_or("") == "tel:215-555-0100");
+    BOOST_TEST(PopFromLink("callto:2155550100").value_or("") == "tel:2155550100");
+    BOOST_TEST(PopFromLink("sip:+12155550100@pbx.example.org;user=phone").value_or("") == "tel:+12155550100");
+    BOOST_TEST(PopFromLink("mailto:maria@example.org?subject=Pothole").value_or("") == "mailto:maria@example.org");
+    BOOST_TEST(!PopFromLink("tel:"));
+    BOOST_TEST(!PopFromLink("https://example.org/"));
+    BOOST_TEST(!PopFromLink("2155550100"));
+    BOOST_TEST(!PopFromLink("tel:2155%0A550100")); // a line break inside: not a number anyone clicked
+}
+
 BOOST_AUTO_TEST_CASE(second_launch_hands_a_screen_pop_to_the_running_console)
 {
     TempDir dir;

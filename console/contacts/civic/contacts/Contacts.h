@@ -286,7 +286,8 @@ struct CsvImportReport
 {
     int rows = 0;
     int created = 0;
-    int matched = 0; // rows whose phone or e-mail was already known: identifiers added there
+    int matched = 0; // rows whose phone or e-mail was already known under the same name: identifiers added there
+    int shared = 0;  // rows sharing a phone or e-mail with someone of another name: kept apart (a household)
     int linked = 0;  // liaisons tied to their organization
 };
 
