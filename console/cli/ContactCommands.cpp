@@ -238,6 +238,26 @@ int Unmerge(Context& ctx, std::vector<std::string>& args)
     return kOk;
 }
 
+int Distinct(Context& ctx, std::vector<std::string>& args)
+{
+    const std::string agent = AgentName(ctx, args);
+    if (args.size() != 2) {
+        ctx.err << "usage: civicdesk-cli contacts distinct CONTACT CONTACT [--as NAME]\n";
+        return kUsage;
+    }
+    auto o = Open(ctx);
+    if (!o)
+        return kFailed;
+    auto a = Resolve(ctx, *o->contacts, args[0]);
+    auto b = a ? Resolve(ctx, *o->contacts, args[1]) : std::nullopt;
+    if (!a || !b)
+        return kFailed;
+    if (auto r = o->contacts->MarkDistinct(agent, *a, *b); !r)
+        return Failed(ctx, r.Err());
+    ctx.out << "contacts " << *a << " and " << *b << " are different people: no longer proposed as duplicates\n";
+    return kOk;
+}
+
 int Timeline(Context& ctx, std::vector<std::string>& args)
 {
     const auto limit = Limit(ctx, args, 50);
@@ -357,6 +377,9 @@ void RegisterContactCommands()
     r.push_back({{"contacts", "merge"}, "KEEP MERGE [--as NAME]", "show MERGE as part of KEEP (reversible, audited)",
                  Merge});
     r.push_back({{"contacts", "unmerge"}, "CONTACT-ID [--as NAME]", "undo a merge (audited)", Unmerge});
+    r.push_back({{"contacts", "distinct"}, "CONTACT CONTACT [--as NAME]",
+                 "different people (a household sharing a phone): never proposed as duplicates again (audited)",
+                 Distinct});
     r.push_back({{"timeline"}, "CONTACT [--channel a,b] [--from DATE] [--to DATE] [--open] [--text T] [--limit N] [--json]",
                  "a contact's interactions and requests, newest first", Timeline});
 }

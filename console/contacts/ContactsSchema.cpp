@@ -54,7 +54,7 @@ Result<void> DropChannelCheck(store::Database& db)
 }
 
 // Append-only: a released step is never edited, only followed.
-constexpr std::array<store::Migration, 2> kSteps{{
+constexpr std::array<store::Migration, 3> kSteps{{
     {1, R"sql(
 -- Contacts: people and organizations (neighborhood associations whose
 -- liaisons report for them). A merged contact keeps its row and points at the
@@ -170,6 +170,18 @@ CREATE TABLE interaction_request (
 CREATE INDEX interaction_request_by_request ON interaction_request(request);
 )sql", nullptr, 2},
     {2, "-- channels are data: no list of them in the interaction table", DropChannelCheck, 8},
+    {3, R"sql(
+-- Pairs an agent found are not the same person (a household sharing a phone,
+-- namesakes at one address): never offered as duplicates again. a < b.
+CREATE TABLE contact_distinct (
+    a     INTEGER NOT NULL REFERENCES contact(id),
+    b     INTEGER NOT NULL REFERENCES contact(id),
+    agent TEXT NOT NULL,
+    at    INTEGER NOT NULL,
+    PRIMARY KEY (a, b),
+    CHECK (a < b)
+) WITHOUT ROWID;
+)sql"},
 }};
 
 } // namespace

@@ -27,6 +27,10 @@ Result<std::vector<DuplicateCandidate>> ContactStore::DuplicatesOf(std::int64_t 
         auto root = Root(other);
         if (!root || root.Value() == contact)
             return;
+        // An agent said these are different people.
+        auto distinct = m_db.Prepare("SELECT 1 FROM contact_distinct WHERE a = min(?1, ?2) AND b = max(?1, ?2)");
+        if (distinct.BindAll(contact, root.Value()).Step().Value())
+            return;
         if (std::any_of(out.begin(), out.end(), [&](const DuplicateCandidate& d) { return d.b == root.Value(); }))
             return;
         auto o = Get(root.Value());
@@ -139,6 +143,38 @@ Result<void> ContactStore::Unmerge(const std::string& agent, std::int64_t merged
     if (auto r = Audit(m_db, agent, "contact.unmerge", "contact:" + std::to_string(merged),
                        "separated '" + b->name + "' (" + std::to_string(merged) + ") from '" +
                            (a ? a->name : std::string("?")) + "' (" + std::to_string(*b->merged_into) + ")");
+        !r)
+        return r;
+    return tx.Commit();
+}
+
+Result<void> ContactStore::MarkDistinct(const std::string& agent, std::int64_t a, std::int64_t b)
+{
+    auto ra = Root(a);
+    if (!ra)
+        return ra.Err();
+    auto rb = Root(b);
+    if (!rb)
+        return rb.Err();
+    if (ra.Value() == rb.Value())
+        return Error{ErrorKind::Invalid, "these are one contact (merged); separate them first"};
+    auto x = Get(ra.Value());
+    if (!x)
+        return x.Err();
+    auto y = Get(rb.Value());
+    if (!y)
+        return y.Err();
+    store::JoinOrBegin tx(m_db);
+    if (!tx.IsActive())
+        return tx.Commit();
+    auto q = m_db.Prepare("INSERT OR IGNORE INTO contact_distinct(a, b, agent, at) VALUES(min(?1, ?2), max(?1, ?2), ?3, ?4)");
+    if (auto r = q.BindAll(ra.Value(), rb.Value(), agent, Now()).Run(); !r)
+        return r;
+    if (m_db.Changes() == 0)
+        return tx.Commit(); // said before: the log has it already
+    if (auto r = Audit(m_db, agent, "contact.distinct", "contact:" + std::to_string(ra.Value()),
+                       "'" + x->name + "' (" + std::to_string(ra.Value()) + ") and '" + y->name + "' (" +
+                           std::to_string(rb.Value()) + ") are different people");
         !r)
         return r;
     return tx.Commit();

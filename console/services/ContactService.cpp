@@ -85,6 +85,29 @@ void ContactService::Merge(std::int64_t keep, std::int64_t other, Reply<Result<v
             std::move(reply));
 }
 
+void ContactService::Names(std::vector<std::int64_t> ids, Reply<Result<std::vector<std::string>>> reply)
+{
+    OnStore([ids = std::move(ids)](ContactStore& cs, store::Database&) -> Result<std::vector<std::string>> {
+        std::vector<std::string> out;
+        for (auto id : ids) {
+            auto c = cs.Get(id);
+            if (!c)
+                return c.Err();
+            out.push_back(c->name);
+        }
+        return out;
+    },
+            std::move(reply));
+}
+
+void ContactService::MarkDistinct(std::int64_t a, std::int64_t b, Reply<Result<void>> reply)
+{
+    OnStore([a, b, agent = m_console.GetSettings().agent_name](ContactStore& cs, store::Database&) {
+        return cs.MarkDistinct(agent, a, b);
+    },
+            std::move(reply));
+}
+
 void ContactService::Unmerge(std::int64_t merged, Reply<Result<void>> reply)
 {
     OnStore([merged, agent = m_console.GetSettings().agent_name](ContactStore& cs, store::Database&) {

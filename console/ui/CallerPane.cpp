@@ -3,6 +3,7 @@
 
 #include "ui/Async.h"
 #include "ui/ContactDialog.h"
+#include "ui/DuplicatesDialog.h"
 
 #include <civic/sync/Outbox.h>
 
@@ -21,6 +22,7 @@
 #include <wx/srchctrl.h>
 #include <wx/stattext.h>
 #include <wx/textctrl.h>
+#include <wx/wrapsizer.h>
 
 #include <chrono>
 
@@ -131,7 +133,8 @@ void CallerPane::BuildCard()
     m_needs->SetFont(m_needs->GetFont().Bold());
     m_needs->SetForegroundColour(wxColour(0xb0, 0x3a, 0x2e));
     s->Add(m_needs, 0, wxEXPAND | wxBOTTOM, FromDIP(4));
-    auto* buttons = new wxBoxSizer(wxHORIZONTAL);
+    // Wraps in a narrow pane rather than cutting the last button off.
+    auto* buttons = new wxWrapSizer(wxHORIZONTAL);
     m_new = new wxButton(m_card, wxID_ANY, _("&New contact"));
     m_new->SetName("new_contact");
     m_edit = new wxButton(m_card, wxID_ANY, _("&Edit..."));
@@ -141,11 +144,9 @@ void CallerPane::BuildCard()
     m_duplicates->Hide();
     m_unmerge = new wxButton(m_card, wxID_ANY, _("&Separate merged..."));
     m_unmerge->Hide();
-    buttons->Add(m_new, 0, wxRIGHT, FromDIP(6));
-    buttons->Add(m_edit, 0, wxRIGHT, FromDIP(6));
-    buttons->Add(m_duplicates, 0, wxRIGHT, FromDIP(6));
-    buttons->Add(m_unmerge, 0);
-    s->Add(buttons, 0, wxBOTTOM, FromDIP(4));
+    for (auto* b : {m_new, m_edit, m_duplicates, m_unmerge})
+        buttons->Add(b, 0, wxRIGHT | wxBOTTOM, FromDIP(6));
+    s->Add(buttons, 0, wxEXPAND | wxBOTTOM, FromDIP(4));
     m_card->SetSizer(s);
     GetSizer()->Add(m_card, 0, wxEXPAND | wxLEFT | wxRIGHT, FromDIP(8));
 
@@ -158,18 +159,7 @@ void CallerPane::BuildCard()
     });
     m_duplicates->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { OpenDuplicates(); });
     m_edit->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { EditContact(); });
-    m_unmerge->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
-        if (!m_contact || m_contact->merged.empty())
-            return;
-        wxArrayString names;
-        for (auto id : m_contact->merged)
-            names.Add(wxString::Format(_("Contact %lld"), static_cast<long long>(id)));
-        const int pick = names.size() == 1 ? 0
-                                           : wxGetSingleChoiceIndex(_("Which contact should stand on its own again?"),
-                                                                    _("Separate merged contacts"), names, this);
-        if (pick >= 0)
-            Unmerge(m_contact->merged[static_cast<size_t>(pick)]);
-    });
+    m_unmerge->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { AskUnmerge(); });
 }
 
 void CallerPane::BuildForm()
@@ -615,26 +605,58 @@ void CallerPane::OpenDuplicates()
         return;
     const auto id = m_contact->id;
     m_session.Contacts().Duplicates(id, OnWindow(this, [this, id](Result<std::vector<contacts::DuplicateCandidate>> d) {
-            if (!d || d->empty())
+            if (!d || d->empty() || !m_contact || m_contact->id != id)
                 return;
-            wxArrayString choices;
-            for (const auto& x : d.Value())
-                choices.Add(wxString::Format(L"%s (%lld) \u2014 %s", U(x.b_name), static_cast<long long>(x.b),
-                                             U(x.reason)));
-            const int pick = wxGetSingleChoiceIndex(
-                wxString::Format(_("Merge one of these into %s? Its contacts and requests then show here; "
-                                   "the merge can be undone."),
-                                 m_contact ? U(m_contact->name) : wxString()),
-                _("Possible duplicates"), choices, this);
+            const auto candidates = d.Value();
+            DuplicatesDialog dialog(this, m_session, *m_contact, candidates);
+            const int answer = dialog.ShowModal();
+            const int pick = dialog.Selection();
+            if (answer == wxID_CANCEL || pick < 0)
+                return;
+            const auto other = candidates[static_cast<size_t>(pick)].b;
+            auto after = OnWindow(this, [this, id](Result<void> r) {
+                if (!r)
+                    wxMessageBox(U(r.Err().message), _("Possible duplicates"), wxOK | wxICON_WARNING, this);
+                ShowContact(id);
+            });
+            if (answer == DuplicatesDialog::kDistinct)
+                m_session.Contacts().MarkDistinct(id, other, std::move(after));
+            else
+                m_session.Contacts().Merge(id, other, std::move(after));
+        }));
+}
+
+void CallerPane::AskUnmerge()
+{
+    if (!m_contact || m_contact->merged.empty())
+        return;
+    const auto shown = m_contact->id;
+    const auto merged = m_contact->merged;
+    // The merged contacts by their own names, read first.
+    m_session.Contacts().Names(merged, OnWindow(this, [this, shown, merged](Result<std::vector<std::string>> names) {
+        if (!m_contact || m_contact->id != shown)
+            return;
+        wxArrayString rows;
+        for (size_t i = 0; i < merged.size(); ++i) {
+            const std::string name = names && i < names->size() ? names.Value()[i] : std::string();
+            rows.Add(name.empty() ? wxString::Format(_("Contact %lld"), static_cast<long long>(merged[i]))
+                                  : wxString::Format(L"%s (%lld)", U(name), static_cast<long long>(merged[i])));
+        }
+        int pick = 0;
+        if (rows.size() > 1) {
+            pick = wxGetSingleChoiceIndex(_("Which contact should stand on its own again?"),
+                                          _("Separate merged contacts"), rows, this);
             if (pick < 0)
                 return;
-            const auto other = d.Value()[static_cast<size_t>(pick)].b;
-            m_session.Contacts().Merge(id, other, OnWindow(this, [this, id](Result<void> r) {
-                                           if (!r)
-                                               wxMessageBox(U(r.Err().message), _("Merge"), wxOK | wxICON_WARNING, this);
-                                           ShowContact(id);
-                                       }));
-        }));
+        }
+        const int answer = wxMessageBox(
+            wxString::Format(_("Separate %s from %s? Its contacts and requests go back to it; the merge can be "
+                               "made again."),
+                             rows[static_cast<size_t>(pick)], U(m_contact->name)),
+            _("Separate merged contacts"), wxYES_NO | wxNO_DEFAULT | wxICON_QUESTION, this);
+        if (answer == wxYES)
+            Unmerge(merged[static_cast<size_t>(pick)]);
+    }));
 }
 
 void CallerPane::Unmerge(std::int64_t merged)

@@ -110,6 +110,8 @@ public:
     void OpenDuplicates();
     void EditContact();
     void Unmerge(std::int64_t merged);
+    // Asks which merged contact to separate (by name) and confirms first.
+    void AskUnmerge();
 
 private:
     static std::int64_t Now(); // seconds since the epoch

@@ -379,6 +379,12 @@ BOOST_AUTO_TEST_CASE(import_find_merge_and_timeline)
     BOOST_TEST(Contains(Cli(d + "contacts show 1").output, "merged in: contact 3"));
     BOOST_TEST(Cli(d + "contacts unmerge 3 --as Dana").status == 0);
     BOOST_TEST(!Contains(Cli(d + "contacts show 1").output, "merged in"));
+    // Two people after all: never proposed again.
+    auto distinct = Cli(d + "contacts distinct 1 3 --as Dana");
+    BOOST_TEST(distinct.status == 0, distinct.output);
+    BOOST_TEST(Contains(distinct.output, "are different people"), distinct.output);
+    BOOST_TEST(!Contains(Cli(d + "contacts duplicates").output, "similar name at"));
+    BOOST_TEST(Cli(d + "contacts distinct 1 1 --as Dana").status == 1);
 
     auto bad = Cli(d + "timeline nobody-here");
     BOOST_TEST(bad.status == 1);

@@ -436,7 +436,7 @@ BOOST_AUTO_TEST_CASE(a_registered_channel_is_stored_and_shown_like_the_built_in_
     const auto check = s.db->Check();
     BOOST_TEST(check.ok);
     using Modules = std::vector<std::pair<std::string, int>>;
-    BOOST_TEST((check.modules == Modules{{"contacts", 2}, {"core", 1}}));
+    BOOST_TEST((check.modules == Modules{{"contacts", 3}, {"core", 1}}));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -488,6 +488,30 @@ BOOST_AUTO_TEST_CASE(merge_and_unmerge_round_trip_with_the_audit_log)
     BOOST_TEST(log == (std::vector<std::string>{"Dana contact.merge contact:" + std::to_string(b),
                                                  "Lee contact.unmerge contact:" + std::to_string(b)}),
                boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(a_household_marked_as_different_people_is_not_proposed_again)
+{
+    Store s;
+    const auto maria = s.Person("Maria Lopez", {PhoneId("2155550100")});
+    const auto luis = s.Person("Luis Lopez", {PhoneId("(215) 555-0100")});
+    const auto lopes = s.Person("Maria Lopes", {EmailId("m.lopes@example.org")});
+    BOOST_TEST_REQUIRE(s.contacts.DuplicatesOf(maria).Value().size() == 1u);
+    BOOST_TEST_REQUIRE(s.contacts.MarkDistinct("Dana", luis, maria).IsOk());
+    BOOST_TEST(s.contacts.DuplicatesOf(maria).Value().empty());
+    BOOST_TEST(s.contacts.DuplicatesOf(luis).Value().empty()); // either way round
+    BOOST_TEST(s.contacts.Duplicates(10).Value().empty());
+    BOOST_TEST(s.contacts.MarkDistinct("Dana", maria, luis).IsOk()); // said twice: still one pair
+    BOOST_TEST(!s.contacts.MarkDistinct("Dana", maria, maria).IsOk());
+    BOOST_TEST(s.contacts.MarkDistinct("Dana", maria, 99999).Err().kind == ErrorKind::NotFound);
+    // A merged contact is judged as the one it shows as.
+    BOOST_TEST_REQUIRE(s.contacts.Merge("Dana", maria, lopes).IsOk());
+    BOOST_TEST(!s.contacts.MarkDistinct("Dana", lopes, maria).IsOk());
+    auto q = s.db->Prepare("SELECT count(*), group_concat(agent || ' ' || action, ';') FROM audit_log "
+                           "WHERE action = 'contact.distinct'");
+    BOOST_TEST_REQUIRE(q.Step().Value());
+    BOOST_TEST(q.Int(0) == 1); // said twice, logged once
+    BOOST_TEST(q.Text(1) == "Dana contact.distinct");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

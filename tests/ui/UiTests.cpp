@@ -9,6 +9,7 @@
 #include <civic/open311/Open311Connector.h>
 #include "Open311Server.h"
 #include "ui/ContactDialog.h"
+#include "ui/DuplicatesDialog.h"
 #include "ui/Async.h"
 #include "ui/HistoryDialog.h"
 #include "ui/ReviewQueue.h"
@@ -373,7 +374,53 @@ BOOST_AUTO_TEST_CASE(typing_finds_the_contact_and_enter_opens_it)
     BOOST_TEST(caller->NameLabel()->GetLabel().StartsWith("Maria Lop"));
 }
 
-BOOST_AUTO_TEST_CASE(duplicates_merge_and_unmerge_from_the_card)
+namespace {
+
+// Answers the duplicates dialog after comparing the chosen candidate.
+class AnswerDuplicates : public wxExpectModalBase<DuplicatesDialog, AnswerDuplicates>
+{
+public:
+    AnswerDuplicates(int row, int answer, wxString* left, wxString* right)
+        : m_row(row), m_answer(answer), m_left(left), m_right(right)
+    {
+    }
+
+protected:
+    int OnInvoked(DuplicatesDialog* d) const override
+    {
+        d->Select(m_row);
+        PumpUntil([&] { return !d->Candidate()->GetValue().StartsWith("Reading"); });
+        *m_left = d->Shown()->GetValue();
+        *m_right = d->Candidate()->GetValue();
+        return m_answer;
+    }
+
+private:
+    int m_row, m_answer;
+    wxString *m_left, *m_right;
+};
+
+// Answers a yes/no question, keeping what it asked.
+class AnswerQuestion : public wxExpectModalBase<wxMessageDialog, AnswerQuestion>
+{
+public:
+    AnswerQuestion(int answer, wxString* asked) : m_answer(answer), m_asked(asked) {}
+
+protected:
+    int OnInvoked(wxMessageDialog* d) const override
+    {
+        *m_asked = d->GetMessage();
+        return m_answer;
+    }
+
+private:
+    int m_answer;
+    wxString* m_asked;
+};
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(duplicates_are_compared_side_by_side_then_merged_and_separated_after_asking)
 {
     TempDir dir;
     ConsoleWindow w(dir.Path());
@@ -383,16 +430,37 @@ BOOST_AUTO_TEST_CASE(duplicates_merge_and_unmerge_from_the_card)
     BOOST_TEST_REQUIRE(PumpUntil([&] { return caller->Timeline()->Entries().size() == 7u; }));
     BOOST_TEST(caller->DuplicatesButton()->IsShown());
     BOOST_TEST(caller->DuplicatesButton()->GetLabel().Contains("(1)"));
+    wxString left, right;
     wxTEST_DIALOG(
         {
             caller->OpenDuplicates();
             PumpUntil([&] { return false; }, 300); // the dialog opens when the store answers
         },
-        ChooseRow(0).Describe("the list of possible duplicates"));
+        AnswerDuplicates(0, DuplicatesDialog::kMerge, &left, &right).Describe("the possible duplicates"));
+    // Both sides were there to compare before the merge.
+    BOOST_TEST(left.Contains("(215) 555-0100"), left.utf8_string());
+    BOOST_TEST(right.StartsWith("Maria Lopes"), right.utf8_string());
+    BOOST_TEST(right.Contains("1234 North Broad Street"), right.utf8_string());
     BOOST_TEST_REQUIRE(PumpUntil([&] { return caller->Timeline()->Entries().size() == 8u; }));
     // Entries of the merged contact say whose they were.
     BOOST_TEST(caller->Timeline()->GetItemText(1, 2) == "Maria Lopes: Letter about a tree");
-    caller->Unmerge(seeded.twin);
+    // Separating asks first, naming the contact; No leaves the merge.
+    wxString asked;
+    wxTEST_DIALOG(
+        {
+            caller->AskUnmerge();
+            PumpUntil([&] { return false; }, 300);
+        },
+        AnswerQuestion(wxID_NO, &asked).Describe("separate?"));
+    BOOST_TEST(asked.Contains("Maria Lopes"), asked.utf8_string());
+    PumpUntil([&] { return false; }, 200);
+    BOOST_TEST(caller->Timeline()->Entries().size() == 8u);
+    wxTEST_DIALOG(
+        {
+            caller->AskUnmerge();
+            PumpUntil([&] { return false; }, 300);
+        },
+        AnswerQuestion(wxID_YES, &asked).Describe("separate?"));
     BOOST_TEST_REQUIRE(PumpUntil([&] { return caller->Timeline()->Entries().size() == 7u; }));
     const auto log = w.console->Store()
                          .Submit([](store::Database& db) {
@@ -402,6 +470,29 @@ BOOST_AUTO_TEST_CASE(duplicates_merge_and_unmerge_from_the_card)
                          })
                          .get();
     BOOST_TEST(log == "contact.merge contact.unmerge");
+}
+
+BOOST_AUTO_TEST_CASE(not_the_same_person_is_remembered_and_not_proposed_again)
+{
+    TempDir dir;
+    ConsoleWindow w(dir.Path());
+    const auto seeded = Seed(w);
+    auto* caller = w.frame->Caller();
+    caller->ShowContact(seeded.maria);
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return caller->DuplicatesButton()->IsShown(); }));
+    wxString left, right;
+    wxTEST_DIALOG(
+        {
+            caller->OpenDuplicates();
+            PumpUntil([&] { return false; }, 300);
+        },
+        AnswerDuplicates(0, DuplicatesDialog::kDistinct, &left, &right).Describe("the possible duplicates"));
+    BOOST_TEST(PumpUntil([&] { return !caller->DuplicatesButton()->IsShown(); }));
+    BOOST_TEST(caller->Timeline()->Entries().size() == 7u); // nothing merged
+    caller->ShowContact(seeded.twin);
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return caller->NameLabel()->GetLabel() == "Maria Lopes"; }));
+    PumpUntil([&] { return false; }, 200);
+    BOOST_TEST(!caller->DuplicatesButton()->IsShown()); // nor from her side
 }
 
 BOOST_AUTO_TEST_CASE(editing_a_contact_sets_consent_adds_a_number_and_a_liaison_link)

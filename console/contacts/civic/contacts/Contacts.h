@@ -258,6 +258,10 @@ public:
     // Errors: NotFound, Invalid (the same contact, already merged, different kinds).
     Result<void> Merge(const std::string& agent, std::int64_t keep, std::int64_t merge);
     Result<void> Unmerge(const std::string& agent, std::int64_t merged);
+    // An agent's word that two contacts are different people: the pair is no
+    // longer offered as duplicates. Audited. Errors: NotFound, Invalid (the
+    // same contact).
+    Result<void> MarkDistinct(const std::string& agent, std::int64_t a, std::int64_t b);
 
     // The contact a merged one now shows as (itself when not merged).
     Result<std::int64_t> Root(std::int64_t id);

@@ -57,6 +57,10 @@ public:
     void Duplicates(std::int64_t id, Reply<Result<std::vector<contacts::DuplicateCandidate>>> reply);
     void Merge(std::int64_t keep, std::int64_t other, Reply<Result<void>> reply);
     void Unmerge(std::int64_t merged, Reply<Result<void>> reply);
+    // The contacts' own names (of merged ones too, not the one they show as).
+    void Names(std::vector<std::int64_t> ids, Reply<Result<std::vector<std::string>>> reply);
+    // Two contacts are different people: not offered as duplicates again.
+    void MarkDistinct(std::int64_t a, std::int64_t b, Reply<Result<void>> reply);
     void Organizations(Reply<Result<std::vector<contacts::FoundContact>>> reply);
     void Save(ContactEdits edits, Reply<Result<void>> reply);
 
