@@ -258,6 +258,57 @@ int Distinct(Context& ctx, std::vector<std::string>& args)
     return kOk;
 }
 
+int AuditList(Context& ctx, std::vector<std::string>& args)
+{
+    const auto limit = Limit(ctx, args, 200);
+    const bool json = TakeFlag(args, "--json");
+    const auto contact = TakeOption(args, "--contact");
+    AuditFilter filter;
+    if (auto d = TakeOption(args, "--since")) {
+        std::tm tm{};
+        const char* end = strptime(d->c_str(), "%Y-%m-%d", &tm);
+        if (!end || *end) {
+            ctx.err << "audit list: --since takes a date as YYYY-MM-DD\n";
+            return kUsage;
+        }
+        tm.tm_isdst = -1;
+        filter.since = static_cast<std::int64_t>(std::mktime(&tm)); // local midnight
+    }
+    if (!limit || !args.empty()) {
+        ctx.err << "usage: civicdesk-cli audit list [--contact CONTACT] [--since YYYY-MM-DD] [--limit N] [--json]\n";
+        return kUsage;
+    }
+    filter.limit = *limit;
+    auto o = Open(ctx);
+    if (!o)
+        return kFailed;
+    if (contact) {
+        auto id = Resolve(ctx, *o->contacts, *contact);
+        if (!id)
+            return kFailed;
+        filter.contact = *id;
+    }
+    auto entries = ListAudit(*o->db, filter);
+    if (!entries)
+        return Failed(ctx, entries.Err());
+    if (json) {
+        nlohmann::json out = nlohmann::json::array();
+        for (const auto& e : entries.Value())
+            out.push_back({{"at", e.at}, {"agent", e.agent}, {"action", e.action}, {"subject", e.subject},
+                           {"detail", e.detail}});
+        ctx.out << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+        return kOk;
+    }
+    for (const auto& e : entries.Value()) {
+        const std::time_t t = static_cast<std::time_t>(e.at);
+        char when[32];
+        std::strftime(when, sizeof when, "%Y-%m-%d %H:%M", std::localtime(&t));
+        ctx.out << when << "  " << e.agent << "  " << e.action << "  " << e.detail << "\n";
+    }
+    ctx.out << entries->size() << (entries->size() == 1 ? " entry\n" : " entries\n");
+    return kOk;
+}
+
 int Timeline(Context& ctx, std::vector<std::string>& args)
 {
     const auto limit = Limit(ctx, args, 50);
@@ -380,6 +431,8 @@ void RegisterContactCommands()
     r.push_back({{"contacts", "distinct"}, "CONTACT CONTACT [--as NAME]",
                  "different people (a household sharing a phone): never proposed as duplicates again (audited)",
                  Distinct});
+    r.push_back({{"audit", "list"}, "[--contact CONTACT] [--since YYYY-MM-DD] [--limit N] [--json]",
+                 "who merged, separated or told apart which contacts, newest first", AuditList});
     r.push_back({{"timeline"}, "CONTACT [--channel a,b] [--from DATE] [--to DATE] [--open] [--text T] [--limit N] [--json]",
                  "a contact's interactions and requests, newest first", Timeline});
 }

@@ -85,6 +85,11 @@ void ContactService::Merge(std::int64_t keep, std::int64_t other, Reply<Result<v
             std::move(reply));
 }
 
+void ContactService::Audit(AuditFilter filter, Reply<Result<std::vector<AuditEntry>>> reply)
+{
+    OnStore([filter](ContactStore&, store::Database& db) { return ListAudit(db, filter); }, std::move(reply));
+}
+
 void ContactService::Names(std::vector<std::int64_t> ids, Reply<Result<std::vector<std::string>>> reply)
 {
     OnStore([ids = std::move(ids)](ContactStore& cs, store::Database&) -> Result<std::vector<std::string>> {

@@ -9,6 +9,11 @@
 
 namespace civic::sync {
 
+namespace {
+// Longer than any shift: a time beyond it is not talk or after-call work.
+constexpr std::int64_t kLongestShiftS = 12 * 3600;
+} // namespace
+
 using namespace detail;
 
 
@@ -78,13 +83,22 @@ Result<Submitted> Submit(store::Database& db, const WrapUp& w, const std::string
     i.channel = w.channel;
     i.at = w.started_at ? w.started_at : now;
     i.agent = w.agent;
-    if (w.started_at && w.ended_at >= w.started_at)
+    // Handle time (ISO 18295) is for conversations: a call or a visit, its
+    // wrap-up written within the shift. A letter or an e-mail logged later,
+    // or a wrap-up finished days on, has no talk or after-call time to count.
+    const bool conversation =
+        w.channel == contacts::Channel::PhoneIn || w.channel == contacts::Channel::PhoneOut ||
+        w.channel == contacts::Channel::WalkIn;
+    if (conversation && w.started_at && w.ended_at >= w.started_at && w.ended_at - w.started_at <= kLongestShiftS)
         i.talk_s = static_cast<int>(w.ended_at - w.started_at);
-    if (w.ended_at && now >= w.ended_at)
+    if (conversation && w.ended_at && now >= w.ended_at && now - w.ended_at <= kLongestShiftS)
         i.wrap_s = static_cast<int>(now - w.ended_at);
     i.notes = w.notes;
     i.disposition = w.disposition;
-    i.summary = w.reason.empty() ? w.notes.substr(0, w.notes.find('\n')) : w.reason;
+    // What happened, read at a glance in the timeline: the reason, then the
+    // first line of the notes.
+    const std::string first_line = w.notes.substr(0, w.notes.find('\n'));
+    i.summary = w.reason.empty() ? first_line : first_line.empty() ? w.reason : w.reason + ": " + first_line;
     if (i.summary.size() > 120)
         i.summary = i.summary.substr(0, 117) + "...";
     i.answers = ToJson(w);

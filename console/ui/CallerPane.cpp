@@ -436,6 +436,16 @@ void CallerPane::ShowContact(std::int64_t id)
                 return;
             }
             ShowCard(r->contact, r->duplicates);
+            if (!m_contact || m_contact->id != r->contact.id) {
+                // Another person: filters set for the last one would make
+                // this one's history look empty.
+                m_channel->SetSelection(0);
+                m_period->SetSelection(0);
+                m_open_only->SetValue(false);
+                m_filter_text->ChangeValue(wxString());
+                m_filter_typing.Stop();
+                m_filter = contacts::TimelineFilter{};
+            }
             m_contact = std::move(r.Value().contact);
             if (m_active && m_active->contact == m_contact->id) {
                 m_active->organizations.clear();
@@ -506,6 +516,16 @@ void CallerPane::StartWalkIn()
 {
     m_walk_in = true;
     m_pop_pending = false;
+    // The last visitor's card and history leave the screen: the next one is
+    // standing at the counter.
+    m_contact.reset();
+    ++m_timeline_generation;
+    m_name->SetLabel(_("Next visitor"));
+    m_details->SetLabel(wxString());
+    for (wxWindow* w : std::initializer_list<wxWindow*>{m_needs, m_edit, m_duplicates, m_unmerge})
+        w->Hide();
+    m_timeline->Set({}, false, std::string());
+    m_detail->ChangeValue(wxString());
     SetActive(std::nullopt);
     m_mode->SetLabel(_("Walk-in: find the visitor, Alt+N for a new one, Enter on an empty box for an anonymous visit"));
     m_mode->Show();

@@ -212,6 +212,12 @@ bool CenterFields::Check()
         r.error->Show(!text.empty());
     }
     LayoutUp(this);
+    // The first answer to fix takes the keyboard, so the agent types it at once.
+    for (auto& r : m_rows)
+        if (r.error->IsShown()) {
+            r.control->SetFocus();
+            break;
+        }
     return problems.empty();
 }
 

@@ -6,6 +6,7 @@
 #include "ui/MainFrame.h"
 
 #include "ui/ArticleEditor.h"
+#include "ui/AuditDialog.h"
 #include "ui/Async.h"
 #include "ui/HistoryDialog.h"
 #include "ui/KnowledgePane.h"
@@ -30,6 +31,7 @@
 #include <wx/iconbndl.h>
 #include <wx/menu.h>
 #include <wx/msgdlg.h>
+#include <wx/stattext.h>
 #include <wx/statusbr.h>
 
 namespace civic::ui {
@@ -54,6 +56,8 @@ enum MenuId
     ID_DISCARD_CALL,
     ID_START_CALL,
     ID_START_OUTGOING,
+    ID_FINISH_WRAPUP,
+    ID_AUDIT_LOG,
     ID_OUTBOX,
     ID_REFRESH_CRM,
     ID_NEW_CONTACT,
@@ -113,6 +117,15 @@ MainFrame::MainFrame(services::ConsoleSession& session)
     ApplySettings(session.GetSettings());
 
     Bind(wxEVT_CLOSE_WINDOW, &MainFrame::OnClose, this);
+    // Ctrl+Enter finishes the wrap-up wherever the keyboard is: checked before
+    // the focused control sees the key, as a search box would take the Enter.
+    Bind(wxEVT_CHAR_HOOK, [this](wxKeyEvent& e) {
+        if ((e.GetKeyCode() == WXK_RETURN || e.GetKeyCode() == WXK_NUMPAD_ENTER) && e.GetModifiers() == wxMOD_CONTROL) {
+            m_wrapup->Finish();
+            return;
+        }
+        e.Skip();
+    });
     m_crm_rounds = session.Outbox().Rounds().Add(
         OnWindow(this, [this](const services::CrmRound& r) { OnCrmRound(r); }));
     m_knowledge_rounds = session.KnowledgeRounds().Add(
@@ -165,20 +178,26 @@ void MainFrame::BuildMenus()
     auto* people = new wxMenu;
     people->Append(ID_FIND_CONTACT, _("&Find contact\tCtrl+F"));
     people->Append(ID_NEW_CONTACT, _("&New contact...\tCtrl+Shift+N"));
-    people->AppendSeparator();
-    people->Append(ID_WALK_IN, _("&Walk-in visit\tF2"), _("Front counter: find or create the visitor, start the visit"));
-    people->Append(ID_START_CALL, _("Start &call with shown contact\tCtrl+Shift+C"),
-                   _("A call that did not pop (a transfer, a desk phone): the shown contact is the caller"));
-    people->Append(ID_START_OUTGOING, _("Start o&utgoing call with shown contact\tCtrl+Shift+D"),
-                   _("Calling the shown contact back"));
-    people->Append(ID_END_CALL, _("&End call\tF4"), _("The conversation is over: after-call work starts"));
-    people->Append(ID_RESUME_CALL, _("Resume &held call\tF3"), _("Take up a call whose wrap-up is not finished"));
-    people->Append(ID_DISCARD_CALL, _("&Discard this call..."),
-                   _("A wrong number or a dropped call: nothing is recorded"));
+    people->Append(ID_AUDIT_LOG, _("&Audit log..."), _("Who merged, separated or told apart which contacts"));
     people->AppendSeparator();
     people->Append(ID_OUTBOX, _("&Outbox...\tCtrl+Shift+O"), _("Requests on their way to the CRM"));
     people->Append(ID_REFRESH_CRM, _("&Refresh from the CRM\tShift+F5"),
                    _("Send what waits and fetch the status of open requests now"));
+
+    // The call or visit being served, from its start to its wrap-up.
+    auto* call = new wxMenu;
+    call->Append(ID_WALK_IN, _("&Walk-in visit\tF2"), _("Front counter: find or create the visitor, start the visit"));
+    call->Append(ID_START_CALL, _("Start &call with shown contact\tCtrl+Shift+C"),
+                 _("A call that did not pop (a transfer, a desk phone): the shown contact is the caller"));
+    call->Append(ID_START_OUTGOING, _("Start o&utgoing call with shown contact\tCtrl+Shift+D"),
+                 _("Calling the shown contact back"));
+    call->AppendSeparator();
+    call->Append(ID_END_CALL, _("&End call or visit\tF4"), _("The conversation is over: after-call work starts"));
+    // Ctrl+Enter from anywhere in the window, not only inside the wrap-up.
+    call->Append(ID_FINISH_WRAPUP, _("&Finish wrap-up\tCtrl+Enter"), _("Store the wrap-up of the call or visit"));
+    call->Append(ID_RESUME_CALL, _("Resume &held call\tF3"), _("Take up a call whose wrap-up is not finished"));
+    call->Append(ID_DISCARD_CALL, _("&Discard this call..."),
+                 _("A wrong number or a dropped call: nothing is recorded"));
 
     auto* help = new wxMenu;
     help->Append(ID_SHORTCUTS, _("&Keyboard shortcuts\tF1"));
@@ -188,6 +207,7 @@ void MainFrame::BuildMenus()
     bar->Append(file, _("&File"));
     bar->Append(view, _("&View"));
     bar->Append(people, _("&Contacts"));
+    bar->Append(call, _("C&all"));
     bar->Append(knowledge, _("&Knowledge"));
     bar->Append(help, _("&Help"));
     SetMenuBar(bar);
@@ -219,7 +239,14 @@ void MainFrame::BuildMenus()
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { SyncKnowledge(); }, ID_SYNC_KNOWLEDGE);
     Bind(wxEVT_MENU, &MainFrame::OnAbout, this, wxID_ABOUT);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { m_wrapup->EndCall(); }, ID_END_CALL);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) { m_wrapup->Finish(); }, ID_FINISH_WRAPUP);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { ResumeHeld(); }, ID_RESUME_CALL);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) {
+        const auto shown = m_caller->ShownContact();
+        AuditDialog dialog(this, m_session, shown ? std::optional<std::int64_t>(shown) : std::nullopt,
+                           m_caller->NameLabel()->GetLabel());
+        dialog.ShowModal();
+    }, ID_AUDIT_LOG);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { DiscardCall(); }, ID_DISCARD_CALL);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { StartCall(contacts::Channel::PhoneIn); }, ID_START_CALL);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { StartCall(contacts::Channel::PhoneOut); }, ID_START_OUTGOING);

@@ -155,6 +155,13 @@ WrapUpPane::WrapUpPane(wxWindow* parent, services::ConsoleSession& session, kb::
     m_fields = new CenterFields(m_form_area, std::move(form));
     form_sizer->Add(m_fields, 0, wxEXPAND | wxRIGHT, FromDIP(4));
     m_form_area->SetSizer(form_sizer);
+    // Tab into a field scrolled out of view brings that field into view. The
+    // default scrolls to the nested panel holding it, which is taller than
+    // the area, so the field itself could stay hidden.
+    m_form_area->Bind(wxEVT_CHILD_FOCUS, [this](wxChildFocusEvent&) {
+        if (wxWindow* focused = wxWindow::FindFocus())
+            ScrollIntoView(focused);
+    });
     sizer->Add(m_form_area, 4, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, FromDIP(6));
     m_request->Service()->Bind(wxEVT_CHOICE, [this](wxCommandEvent& e) {
         // Filing a request is the outcome; choosing none goes back to the default.
@@ -264,6 +271,7 @@ void WrapUpPane::SetCall(const std::optional<Call>& call)
     if (!call->language.empty() && m_fields->Control("language"))
         m_fields->SetAnswer("language", call->language);
     m_finish->Enable();
+    m_end_call->SetLabel(call->channel == contacts::Channel::WalkIn ? _("&End visit (F4)") : _("&End call (F4)"));
     m_end_call->Enable();
     m_ticker.Start(1000);
     Tick();
@@ -288,6 +296,9 @@ void WrapUpPane::Tick()
     const bool visit = m_call->channel == contacts::Channel::WalkIn;
     if (!m_ended_at)
         m_clock->SetLabel(wxString::Format(visit ? _("Visit %s") : _("Talking %s"), Duration(now - m_call->started_at)));
+    else if (visit)
+        m_clock->SetLabel(wxString::Format(_("After-visit work %s (visit %s)"), Duration(now - m_ended_at),
+                                           Duration(m_ended_at - m_call->started_at)));
     else
         m_clock->SetLabel(wxString::Format(_("After-call work %s (talk %s)"), Duration(now - m_ended_at),
                                            Duration(m_ended_at - m_call->started_at)));
@@ -370,6 +381,22 @@ void WrapUpPane::Restore(const sync::Draft& draft)
     m_end_call->Enable(m_call && !m_ended_at);
     Tick();
     m_restoring = false;
+}
+
+void WrapUpPane::ScrollIntoView(wxWindow* w)
+{
+    int unit_x = 0, unit_y = 0, x0 = 0, y0 = 0;
+    m_form_area->GetScrollPixelsPerUnit(&unit_x, &unit_y);
+    if (unit_y <= 0)
+        return;
+    m_form_area->GetViewStart(&x0, &y0);
+    const int top = m_form_area->ScreenToClient(w->GetScreenPosition()).y;
+    const int height = w->GetSize().GetHeight();
+    const int view = m_form_area->GetClientSize().GetHeight();
+    if (top < 0)
+        m_form_area->Scroll(-1, std::max(0, y0 + top / unit_y - 1));
+    else if (top + height > view)
+        m_form_area->Scroll(-1, y0 + (top + height - view + unit_y - 1) / unit_y);
 }
 
 void WrapUpPane::FitForm()

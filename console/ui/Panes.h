@@ -102,6 +102,7 @@ public:
     wxStaticText* Clock() { return m_clock; }
     wxStaticText* FormError() { return m_form_error; }
     wxTextCtrl* Notes() { return m_notes; }
+    wxScrolledWindow* FormArea() { return m_form_area; }
     wxListBox* Suggestions() { return m_suggestions; }
 
 private:
@@ -110,6 +111,7 @@ private:
     void Changed();
     void ShowFormError(const wxString& text);
     void FitForm();
+    void ScrollIntoView(wxWindow* w);
     sync::Draft MakeDraft() const;
     void Submit(sync::WrapUp w);
     void Clear();

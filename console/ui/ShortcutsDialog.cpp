@@ -41,7 +41,10 @@ ShortcutsDialog::ShortcutsDialog(wxWindow* parent, wxMenuBar* menus)
     // Keys that work inside panes rather than from a menu.
     const std::pair<wxString, wxString> in_panes[] = {
         {"Tab / Shift+Tab", _("Next / previous field")},
-        {"Escape", _("Close a dialog without saving")},
+        {"Down", _("From a search box into its results")},
+        {"Enter", _("Open the top result, or the one selected")},
+        {"Alt+N", _("New contact from the caller search (walk-in: new visitor)")},
+        {"Escape", _("Clear a search box; close a dialog without saving")},
     };
     for (const auto& [keys, what] : in_panes) {
         const long row = m_list->InsertItem(m_list->GetItemCount(), keys);

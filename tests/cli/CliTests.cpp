@@ -1,6 +1,8 @@
 #define BOOST_TEST_MODULE cli
 #include <boost/test/unit_test.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include <civic/sync/ConsoleSchema.h>
 #include <civic/contacts/Contacts.h>
 #include <civic/core/Console.h>
@@ -385,6 +387,20 @@ BOOST_AUTO_TEST_CASE(import_find_merge_and_timeline)
     BOOST_TEST(Contains(distinct.output, "are different people"), distinct.output);
     BOOST_TEST(!Contains(Cli(d + "contacts duplicates").output, "similar name at"));
     BOOST_TEST(Cli(d + "contacts distinct 1 1 --as Dana").status == 1);
+    // Who did what to Maria's record, newest first.
+    auto audit = Cli(d + "audit list --contact 1");
+    BOOST_TEST(audit.status == 0, audit.output);
+    const auto merged_at = audit.output.find("contact.merge"), separated_at = audit.output.find("contact.unmerge"),
+               told_apart_at = audit.output.find("contact.distinct");
+    BOOST_TEST((told_apart_at < separated_at && separated_at < merged_at && merged_at != std::string::npos),
+               audit.output);
+    BOOST_TEST(Contains(audit.output, "Dana"), audit.output);
+    BOOST_TEST(Contains(audit.output, "3 entries"), audit.output);
+    BOOST_TEST(Contains(Cli(d + "audit list --since 2099-01-01").output, "0 entries"));
+    BOOST_TEST(Cli(d + "audit list --since yesterday").status == 2);
+    auto audit_json = Cli(d + "audit list --json --limit 1");
+    BOOST_TEST(audit_json.status == 0, audit_json.output);
+    BOOST_TEST(nlohmann::json::parse(audit_json.output).size() == 1u, audit_json.output);
 
     auto bad = Cli(d + "timeline nobody-here");
     BOOST_TEST(bad.status == 1);

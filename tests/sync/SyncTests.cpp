@@ -1,6 +1,8 @@
 #define BOOST_TEST_MODULE sync
 #include <boost/test/unit_test.hpp>
 
+#include <tuple>
+
 #include <civic/sync/ConsoleSchema.h>
 #include <civic/contacts/Contacts.h>
 #include <civic/core/ConsoleStore.h>
@@ -258,6 +260,42 @@ BOOST_AUTO_TEST_CASE(a_hostile_wrap_up_file_is_refused_with_its_reason)
     auto huge_time = sync::WrapUpFromJson("{\"contact\": " + contact + ", \"started_at\": 2e111}", "w.json");
     BOOST_TEST_REQUIRE(!huge_time.IsOk());
     BOOST_TEST(huge_time.Err().message == "w.json: started_at must be a whole number");
+}
+
+BOOST_AUTO_TEST_CASE(handle_time_is_counted_for_conversations_only_and_the_summary_says_what_happened)
+{
+    World w;
+    auto stored = [&](const sync::WrapUp& wrap) {
+        auto s = sync::Submit(*w.db, wrap);
+        BOOST_TEST_REQUIRE(s.IsOk(), (s ? "" : s.Err().message));
+        auto q = w.db->Prepare("SELECT coalesce(talk_s, -1), coalesce(wrap_s, -1), summary FROM interaction WHERE id = ?1");
+        BOOST_TEST_REQUIRE(q.Bind(1, s->interaction).Step().Value());
+        return std::make_tuple(q.Int(0), q.Int(1), q.Text(2));
+    };
+    const std::int64_t now = 1'800'000'000;
+    sync::WrapUp call;
+    call.contact = w.maria;
+    call.agent = "Dana";
+    call.started_at = now - 400;
+    call.ended_at = now - 100;
+    call.submitted_at = now;
+    call.reason = "Complaint";
+    call.notes = "Streetlight out at 5th and Oak\nsince Tuesday";
+    BOOST_TEST((stored(call) == std::make_tuple(std::int64_t{300}, std::int64_t{100},
+                                                std::string("Complaint: Streetlight out at 5th and Oak"))));
+    // A letter that arrived 40 days ago, logged today: no talk, no 40 days of after-call work.
+    sync::WrapUp letter = call;
+    letter.channel = contacts::Channel::Mail;
+    letter.started_at = letter.ended_at = now - 40 * 86400;
+    letter.reason.clear();
+    letter.notes = "Letter about a tree";
+    BOOST_TEST((stored(letter) == std::make_tuple(std::int64_t{-1}, std::int64_t{-1}, std::string("Letter about a tree"))));
+    // A call whose wrap-up is finished two days on: its talk time counts, the wait does not.
+    sync::WrapUp late = call;
+    late.started_at = now - 2 * 86400 - 300;
+    late.ended_at = now - 2 * 86400;
+    late.notes.clear();
+    BOOST_TEST((stored(late) == std::make_tuple(std::int64_t{300}, std::int64_t{-1}, std::string("Complaint"))));
 }
 
 BOOST_AUTO_TEST_CASE(unfinished_wrap_ups_of_several_calls_are_kept_and_storing_one_leaves_the_others)

@@ -20,6 +20,10 @@
 #include <wx/stattext.h>
 #include <wx/testing.h>
 #include <wx/textctrl.h>
+#include <wx/choice.h>
+#include <wx/scrolwin.h>
+#include <wx/uiaction.h>
+#include "ui/CenterFields.h"
 
 #include <tuple>
 
@@ -157,7 +161,7 @@ BOOST_AUTO_TEST_CASE(a_second_pop_mid_wrap_up_holds_the_first_call_and_the_secon
     BOOST_TEST(StoredWith(w, "Streetlight out at 5th and Oak").empty()); // still waiting, under nobody
     BOOST_TEST(HeldShows(w, "1 call waiting for wrap-up")); // finishing Ben's leaves Maria's waiting
 
-    Command(w, "Contacts", "Resume held call");
+    Command(w, "Call", "Resume held call");
     BOOST_TEST_REQUIRE(PumpUntil([&] { return wrap->Context()->GetLabel().Contains("Call with Maria Lopez"); }));
     BOOST_TEST(wrap->Notes()->GetValue() == "Streetlight out at 5th and Oak");
     // Her conversation ended when Ben's call was taken: the rest is after-call work.
@@ -198,7 +202,7 @@ BOOST_AUTO_TEST_CASE(an_unknown_number_mid_wrap_up_holds_the_call_and_it_survive
     auto* wrap = again.frame->WrapUp();
     BOOST_TEST_REQUIRE(PumpUntil([&] { return HeldShows(again, "1 call waiting for wrap-up"); }));
     BOOST_TEST(HeldShows(again, "Maria Lopez"));
-    Command(again, "Contacts", "Resume held call");
+    Command(again, "Call", "Resume held call");
     BOOST_TEST_REQUIRE(PumpUntil([&] { return wrap->Context()->GetLabel().Contains("Call with Maria Lopez"); }));
     BOOST_TEST(wrap->Notes()->GetValue() == "Missed trash pickup, 1200 Pine");
 }
@@ -211,13 +215,13 @@ BOOST_AUTO_TEST_CASE(a_walk_in_during_a_call_holds_the_call)
     auto* wrap = w.frame->WrapUp();
     PopAndWait(w, "tel:2155550100", "Call with Maria Lopez");
     wrap->Notes()->SetValue("Asked about the snow emergency routes");
-    Command(w, "Contacts", "Walk-in visit");
+    Command(w, "Call", "Walk-in visit");
     BOOST_TEST_REQUIRE(PumpUntil([&] { return w.frame->Caller()->InWalkIn(); }));
     BOOST_TEST(wrap->Notes()->IsEmpty());
     BOOST_TEST(wrap->Context()->GetLabel().Contains("No call or visit in progress"));
     BOOST_TEST(PumpUntil([&] { return HeldShows(w, "1 call waiting for wrap-up"); }));
     // Resumed and finished: recorded under Maria, as a phone call.
-    Command(w, "Contacts", "Resume held call");
+    Command(w, "Call", "Resume held call");
     BOOST_TEST_REQUIRE(PumpUntil([&] { return wrap->Context()->GetLabel().Contains("Call with Maria Lopez"); }));
     FinishAndWait(w);
     BOOST_TEST((StoredWith(w, "Asked about the snow emergency routes") ==
@@ -237,7 +241,7 @@ BOOST_AUTO_TEST_CASE(with_two_calls_held_the_agent_chooses_which_to_resume)
     w.frame->HandleArgs({"--pop", "tel:+12155550177"});
     BOOST_TEST_REQUIRE(PumpUntil([&] { return HeldShows(w, "2 calls waiting for wrap-up"); }));
     // The oldest call is listed first.
-    wxTEST_DIALOG(Command(w, "Contacts", "Resume held call"),
+    wxTEST_DIALOG(Command(w, "Call", "Resume held call"),
                   ChooseRow(1).Describe("the calls waiting for wrap-up"));
     BOOST_TEST_REQUIRE(PumpUntil([&] { return wrap->Context()->GetLabel().Contains("Call with Ben Okafor"); }));
     BOOST_TEST(wrap->Notes()->GetValue() == "Ben: parking permit renewal");
@@ -257,7 +261,7 @@ BOOST_AUTO_TEST_CASE(a_wrong_number_is_discarded_without_a_record)
     PopAndWait(w, "tel:2675550142", "Call with Ben Okafor");
     wrap->Notes()->SetValue("wrong number");
     wrap->SaveDraftNow();
-    wxTEST_DIALOG(Command(w, "Contacts", "Discard this call..."),
+    wxTEST_DIALOG(Command(w, "Call", "Discard this call..."),
                   wxExpectModal<wxMessageDialog>(wxID_YES).Describe("discard the call?"));
     BOOST_TEST_REQUIRE(PumpUntil([&] { return wrap->Context()->GetLabel().Contains("No call or visit in progress"); }));
     BOOST_TEST(wrap->Notes()->IsEmpty());
@@ -308,7 +312,7 @@ BOOST_AUTO_TEST_CASE(a_call_is_started_by_hand_for_the_contact_shown_in_or_out)
     caller->ShowContact(f.ben);
     BOOST_TEST_REQUIRE(PumpUntil([&] { return caller->NameLabel()->GetLabel() == "Ben Okafor"; }));
     BOOST_TEST(!wrap->FinishButton()->IsEnabled());
-    Command(w, "Contacts", "Start outgoing call with shown contact");
+    Command(w, "Call", "Start outgoing call with shown contact");
     BOOST_TEST_REQUIRE(PumpUntil([&] { return wrap->Context()->GetLabel().Contains("Outgoing call with Ben Okafor"); }));
     wrap->Notes()->SetValue("Called back about the permit");
     FinishAndWait(w);
@@ -317,12 +321,88 @@ BOOST_AUTO_TEST_CASE(a_call_is_started_by_hand_for_the_contact_shown_in_or_out)
 
     caller->ShowContact(f.maria);
     BOOST_TEST_REQUIRE(PumpUntil([&] { return caller->NameLabel()->GetLabel() == "Maria Lopez"; }));
-    Command(w, "Contacts", "Start call with shown contact");
+    Command(w, "Call", "Start call with shown contact");
     BOOST_TEST_REQUIRE(PumpUntil([&] { return wrap->Context()->GetLabel().Contains("Call with Maria Lopez"); }));
     wrap->Notes()->SetValue("Phoned in on the front desk line");
     FinishAndWait(w);
     BOOST_TEST((StoredWith(w, "Phoned in on the front desk line") ==
                 std::vector<std::pair<std::int64_t, std::string>>{{f.maria, "phone-in"}}));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(WalkInsAndKeys)
+
+BOOST_AUTO_TEST_CASE(a_walk_in_starts_with_the_last_visitors_card_off_the_screen_and_a_visit_is_called_a_visit)
+{
+    TempDir dir;
+    ConsoleWindow w(dir.Path());
+    const Floor f = SeedFloor(w);
+    auto* caller = w.frame->Caller();
+    auto* wrap = w.frame->WrapUp();
+    caller->ShowContact(f.maria);
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return caller->NameLabel()->GetLabel() == "Maria Lopez"; }));
+    Command(w, "Call", "Walk-in visit");
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return caller->InWalkIn(); }));
+    // The next person at the counter must not read Maria's card.
+    BOOST_TEST(!caller->NameLabel()->GetLabel().Contains("Maria"));
+    BOOST_TEST(caller->ShownContact() == 0);
+    BOOST_TEST(caller->Timeline()->Entries().empty());
+    caller->FindBox()->SetValue("Ben Okafor");
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return caller->FoundCount() == 1u; }));
+    caller->PickResult(0);
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return wrap->Context()->GetLabel().Contains("Walk-in visit with Ben Okafor"); }));
+    BOOST_TEST(wrap->EndCallButton()->GetLabel().Contains("End visit"), wrap->EndCallButton()->GetLabel().utf8_string());
+    wrap->EndCall();
+    BOOST_TEST(wrap->Clock()->GetLabel().StartsWith("After-visit work"), wrap->Clock()->GetLabel().utf8_string());
+}
+
+BOOST_AUTO_TEST_CASE(ctrl_enter_finishes_the_wrap_up_from_anywhere_in_the_window)
+{
+    TempDir dir;
+    ConsoleWindow w(dir.Path());
+    const Floor f = SeedFloor(w);
+    auto* wrap = w.frame->WrapUp();
+    PopAndWait(w, "tel:2155550100", "Call with Maria Lopez");
+    wrap->Notes()->SetValue("Bulk pickup: two chairs");
+    w.frame->Raise();
+    w.frame->Caller()->FindBox()->SetFocus();
+    BOOST_TEST_REQUIRE(PumpUntil([&] {
+        wxWindow* focus = wxWindow::FindFocus();
+        return focus && (focus == w.frame->Caller()->FindBox() || focus->GetParent() == w.frame->Caller()->FindBox());
+    }));
+    wxUIActionSimulator sim;
+    sim.Char(WXK_RETURN, wxMOD_CONTROL);
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return wrap->Notes()->IsEmpty(); }));
+    BOOST_TEST((StoredWith(w, "Bulk pickup: two chairs") ==
+                std::vector<std::pair<std::int64_t, std::string>>{{f.maria, "phone-in"}}));
+}
+
+BOOST_AUTO_TEST_CASE(a_missing_answer_takes_the_keyboard_and_a_field_below_the_fold_scrolls_into_view)
+{
+    TempDir dir;
+    ConsoleWindow w(dir.Path());
+    SeedFloor(w);
+    w.frame->SetSize(1300, 700); // a 1366x768 desk
+    auto* wrap = w.frame->WrapUp();
+    PopAndWait(w, "tel:2155550100", "Call with Maria Lopez");
+    Pump();
+    auto visible = [&](wxWindow* c) {
+        const int top = wrap->FormArea()->ScreenToClient(c->GetScreenPosition()).y;
+        return top >= 0 && top + c->GetSize().GetHeight() <= wrap->FormArea()->GetClientSize().GetHeight();
+    };
+    wxWindow* last = wrap->Fields()->Control("notify");
+    BOOST_TEST_REQUIRE(last);
+    BOOST_TEST_REQUIRE(!visible(last)); // below the fold at this size
+    last->SetFocus();
+    BOOST_TEST(PumpUntil([&] { return visible(last); }));
+    // An outcome is required: left empty, Finish moves the keyboard to it.
+    wrap->Disposition()->SetSelection(wxNOT_FOUND);
+    wrap->Notes()->SetFocus();
+    wrap->Finish();
+    BOOST_TEST(PumpUntil([&] { return wxWindow::FindFocus() == wrap->Disposition(); }));
+    BOOST_TEST(PumpUntil([&] { return visible(wrap->Disposition()); }));
+    BOOST_TEST(wrap->FinishButton()->IsEnabled()); // nothing stored, nothing lost
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -2,6 +2,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "ui/ArticleEditor.h"
+#include "ui/AuditDialog.h"
 #include "ui/CallerPane.h"
 #include "ui/RequestForm.h"
 
@@ -135,12 +136,13 @@ BOOST_AUTO_TEST_CASE(shows_three_working_panes_menus_and_status)
         BOOST_TEST(pane.window->GetSize().GetWidth() > 150, name);
     }
     auto* bar = w.frame->GetMenuBar();
-    BOOST_TEST_REQUIRE(bar->GetMenuCount() == 5u);
+    BOOST_TEST_REQUIRE(bar->GetMenuCount() == 6u);
     BOOST_TEST(bar->GetMenuLabelText(0) == "File");
     BOOST_TEST(bar->GetMenuLabelText(1) == "View");
     BOOST_TEST(bar->GetMenuLabelText(2) == "Contacts");
-    BOOST_TEST(bar->GetMenuLabelText(3) == "Knowledge");
-    BOOST_TEST(bar->GetMenuLabelText(4) == "Help");
+    BOOST_TEST(bar->GetMenuLabelText(3) == "Call");
+    BOOST_TEST(bar->GetMenuLabelText(4) == "Knowledge");
+    BOOST_TEST(bar->GetMenuLabelText(5) == "Help");
     BOOST_TEST(Status(w.frame, kStatusConnection).Contains("Offline"),
                Status(w.frame, kStatusConnection).utf8_string());
     BOOST_TEST(PumpUntil([&] { return Status(w.frame, kStatusOutbox) == "Outbox: 0 pending"; }));
@@ -331,6 +333,10 @@ BOOST_AUTO_TEST_CASE(a_known_caller_pops_with_every_channel_and_request_status)
     caller->PeriodFilter()->SetSelection(3);
     caller->ApplyFilter();
     BOOST_TEST(PumpUntil([&] { return caller->Timeline()->Entries().empty(); }));
+    // The next person shown starts unfiltered: their 2023 letter is there.
+    caller->ShowContact(seeded.twin);
+    BOOST_TEST(PumpUntil([&] { return caller->Timeline()->Entries().size() == 1u; }));
+    BOOST_TEST(caller->PeriodFilter()->GetSelection() == 0);
 }
 
 BOOST_AUTO_TEST_CASE(an_unknown_caller_gets_a_new_contact_with_the_number)
@@ -470,6 +476,14 @@ BOOST_AUTO_TEST_CASE(duplicates_are_compared_side_by_side_then_merged_and_separa
                          })
                          .get();
     BOOST_TEST(log == "contact.merge contact.unmerge");
+    // The same, as a supervisor reads it (Contacts > Audit log).
+    BOOST_TEST(MenuIdFor(w.frame, "Contacts", "Audit log...") != wxNOT_FOUND);
+    AuditDialog audit(w.frame, *w.session, seeded.maria, "Maria Lopez");
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return !audit.Loading(); }));
+    BOOST_TEST_REQUIRE(audit.List()->GetItemCount() == 2);
+    BOOST_TEST(audit.List()->GetItemText(0, 2) == "Separated"); // newest first
+    BOOST_TEST(audit.List()->GetItemText(1, 2) == "Merged");
+    BOOST_TEST(audit.List()->GetItemText(1, 3).Contains("Maria Lopes"), audit.List()->GetItemText(1, 3).utf8_string());
 }
 
 BOOST_AUTO_TEST_CASE(not_the_same_person_is_remembered_and_not_proposed_again)
@@ -722,7 +736,7 @@ BOOST_AUTO_TEST_CASE(after_call_work_is_timed_and_an_unfinished_wrap_up_survives
         BOOST_TEST_REQUIRE(PumpUntil([&] { return wrap->FinishButton()->IsEnabled(); }));
         BOOST_TEST(wrap->Clock()->GetLabel().StartsWith("Talking 0:0"), wrap->Clock()->GetLabel().utf8_string());
         // F4 from anywhere in the window ends the call.
-        wxCommandEvent end(wxEVT_MENU, MenuIdFor(w.frame, "Contacts", "End call"));
+        wxCommandEvent end(wxEVT_MENU, MenuIdFor(w.frame, "Call", "End call or visit"));
         w.frame->GetEventHandler()->ProcessEvent(end);
         BOOST_TEST(wrap->EndedAt() > 0);
         BOOST_TEST(wrap->Clock()->GetLabel().StartsWith("After-call work 0:0"), wrap->Clock()->GetLabel().utf8_string());

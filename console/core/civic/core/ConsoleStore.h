@@ -4,6 +4,9 @@
 // Every access runs on the store's SerialExecutor, so the UI thread never runs
 // SQL. Open() blocks: it is for start-up and the CLI, before any window exists.
 #pragma once
+#include <string>
+#include <vector>
+#include <optional>
 
 #include <civic/Result.h>
 #include <civic/core/Executor.h>
@@ -58,5 +61,22 @@ private:
 // Appends to the audit log (who did what to which record, and when).
 Result<void> Audit(store::Database& db, std::string_view agent, std::string_view action,
                    std::string_view subject, std::string_view detail);
+
+struct AuditEntry
+{
+    std::int64_t at = 0; // unix seconds
+    std::string agent;
+    std::string action;  // "contact.merge", "contact.unmerge", "contact.distinct", ...
+    std::string subject; // "contact:12"
+    std::string detail;
+};
+struct AuditFilter
+{
+    std::optional<std::int64_t> contact; // entries about this contact (its subject, or named in the detail)
+    std::int64_t since = 0;              // unix seconds; 0: from the start
+    int limit = 500;
+};
+// The audit log, newest first.
+Result<std::vector<AuditEntry>> ListAudit(store::Database& db, const AuditFilter& filter);
 
 } // namespace civic

@@ -5,6 +5,8 @@
 // the call. Errors: as contacts::ContactStore.
 #pragma once
 
+#include <civic/core/ConsoleStore.h>
+
 #include <civic/Result.h>
 #include <civic/contacts/Contacts.h>
 #include <civic/services/Reply.h>
@@ -57,6 +59,8 @@ public:
     void Duplicates(std::int64_t id, Reply<Result<std::vector<contacts::DuplicateCandidate>>> reply);
     void Merge(std::int64_t keep, std::int64_t other, Reply<Result<void>> reply);
     void Unmerge(std::int64_t merged, Reply<Result<void>> reply);
+    // The audit log (merges, separations, households told apart), newest first.
+    void Audit(AuditFilter filter, Reply<Result<std::vector<AuditEntry>>> reply);
     // The contacts' own names (of merged ones too, not the one they show as).
     void Names(std::vector<std::int64_t> ids, Reply<Result<std::vector<std::string>>> reply);
     // Two contacts are different people: not offered as duplicates again.
