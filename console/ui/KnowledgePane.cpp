@@ -288,6 +288,18 @@ void KnowledgePane::RunSearch(bool finished)
         }));
 }
 
+void KnowledgePane::StartOver()
+{
+    m_pause.Stop();
+    ++*m_generation; // a search still running for the last caller is dropped
+    m_search->ChangeValue(wxString());
+    m_shown.reset();
+    m_view->SetPage(wxString());
+    for (wxButton* b : {m_insert_button, m_copy_button, m_helpful, m_not_helpful, m_problem})
+        b->Disable();
+    ShowHits({});
+}
+
 void KnowledgePane::ShowHits(std::vector<kb::SearchHit> hits)
 {
     m_hits = std::move(hits);

@@ -38,6 +38,8 @@ public:
     void FocusPrimary();
     // Shows an article (from a suggestion or a link), replacing the view.
     void OpenArticle(std::int64_t id);
+    // A new caller: the last one's search, results and article leave the pane.
+    void StartOver();
 
     // For tests and the status bar.
     wxSearchCtrl* Search() { return m_search; }

@@ -75,6 +75,10 @@ wxString RoleLabel(Role role)
     return {};
 }
 
+// A round with the CRM usually answers within a second or two; past this the
+// agent is told the CRM is not answering.
+constexpr int kCrmSilentS = 8;
+
 } // namespace
 
 MainFrame::MainFrame(services::ConsoleSession& session)
@@ -117,6 +121,16 @@ MainFrame::MainFrame(services::ConsoleSession& session)
     ApplySettings(session.GetSettings());
 
     Bind(wxEVT_CLOSE_WINDOW, &MainFrame::OnClose, this);
+    m_crm_watch.SetOwner(this);
+    Bind(wxEVT_TIMER, [this](wxTimerEvent&) {
+        const auto silent = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() -
+                                                                             m_round_started)
+                                .count();
+        if (silent >= kCrmSilentS)
+            SetStatusText(wxString::Format(_("CRM: no answer for %d s; what is filed waits in the outbox"),
+                                           static_cast<int>(silent)),
+                          kStatusConnection);
+    }, m_crm_watch.GetId());
     // Ctrl+Enter finishes the wrap-up wherever the keyboard is: checked before
     // the focused control sees the key, as a search box would take the Enter.
     Bind(wxEVT_CHAR_HOOK, [this](wxKeyEvent& e) {
@@ -296,6 +310,8 @@ void MainFrame::BuildPanes()
                 return;
             FocusPane(m_caller);
             RefreshStatus();
+            // "Restored…", "Resumed…": about the call just stored.
+            ShowAgent(m_session.GetSettings());
             if (files_request)
                 SyncCrm(); // on its way at once when the CRM is there
         });
@@ -398,11 +414,16 @@ void MainFrame::FocusPane(wxWindow* pane)
         m_wrapup->FocusPrimary();
 }
 
-void MainFrame::ApplySettings(const Settings& s)
+void MainFrame::ShowAgent(const Settings& s)
 {
     const wxString agent = s.agent_name.empty() ? _("Agent not set (File > Settings)")
                                                 : wxString::FromUTF8(s.agent_name);
     SetStatusText(agent + L" \u2014 " + RoleLabel(s.role), kStatusAgent);
+}
+
+void MainFrame::ApplySettings(const Settings& s)
+{
+    ShowAgent(s);
     // The sync engine reports Online and Syncing; without a CRM the console is
     // offline by design and says why.
     SetStatusText(s.HasCrm() ? (m_crm_online ? _("Online") : _("Offline")) : _("Offline: no CRM configured"),
@@ -546,8 +567,11 @@ void MainFrame::OnCrmRound(const services::CrmRound& round)
 {
     if (!round.finished) {
         SetStatusText(_("Syncing with the CRM..."), kStatusConnection);
+        m_round_started = std::chrono::steady_clock::now();
+        m_crm_watch.Start(1000);
         return;
     }
+    m_crm_watch.Stop();
     const sync::Round& r = round.round;
     if (!r.configured)
         SetStatusText(_("Offline: no CRM configured"), kStatusConnection);

@@ -12,7 +12,10 @@
 
 #include <wx/aui/framemanager.h>
 #include <wx/frame.h>
+#include <wx/timer.h>
 #include <wx/weakref.h>
+
+#include <chrono>
 
 #include <memory>
 #include <optional>
@@ -85,6 +88,8 @@ private:
     void OfferAutosavedDrafts();
     void OnActive(const std::optional<ActiveContact>& active);
     void RestoreWrapUp();
+    // The agent and role in the status bar, over any message about a call.
+    void ShowAgent(const Settings& s);
 
     // The call floor (MainFrameCalls.cpp): a call whose wrap-up is not
     // finished is held when another starts, shown as waiting, and resumed
@@ -105,6 +110,10 @@ private:
     WrapUpPane* m_wrapup = nullptr;
     wxWeakRef<OutboxDialog> m_outbox_view;
     bool m_crm_online = false;
+    // A round that has not come back: the status bar counts the seconds
+    // rather than go on saying what the last round found.
+    wxTimer m_crm_watch;
+    std::chrono::steady_clock::time_point m_round_started;
     wxString m_form_problem;
     // What the session announces, shown here (on the UI thread).
     void OnCrmRound(const services::CrmRound& r);

@@ -6,6 +6,7 @@
 #include "ui/MainFrame.h"
 
 #include "ui/Async.h"
+#include "ui/KnowledgePane.h"
 #include "ui/Panes.h"
 #include "ui/Utf8.h"
 
@@ -44,8 +45,11 @@ void MainFrame::OnActive(const std::optional<ActiveContact>& active)
         m_wrapup->SetCall(std::nullopt);
         return;
     }
+    const bool new_call = !current || !SameCall(*current, active);
     m_wrapup->SetCall(WrapUpPane::Call{active->contact, active->name, active->channel, active->started_at,
                                        active->organizations, active->addresses, active->language});
+    if (new_call)
+        m_knowledge->StartOver(); // the last caller's search is no help to this one
     if (active->channel == contacts::Channel::WalkIn)
         FocusPane(m_wrapup); // the visitor is at the counter: take notes now
 }

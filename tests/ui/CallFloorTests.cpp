@@ -5,6 +5,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "ui/CallerPane.h"
+#include "ui/KnowledgePane.h"
 #include "ui/Panes.h"
 
 #include "TestSupport.h"
@@ -355,6 +356,22 @@ BOOST_AUTO_TEST_CASE(a_walk_in_starts_with_the_last_visitors_card_off_the_screen
     BOOST_TEST(wrap->EndCallButton()->GetLabel().Contains("End visit"), wrap->EndCallButton()->GetLabel().utf8_string());
     wrap->EndCall();
     BOOST_TEST(wrap->Clock()->GetLabel().StartsWith("After-visit work"), wrap->Clock()->GetLabel().utf8_string());
+}
+
+BOOST_AUTO_TEST_CASE(the_next_caller_starts_with_an_empty_knowledge_search)
+{
+    TempDir dir;
+    ConsoleWindow w(dir.Path());
+    SeedFloor(w);
+    auto* kp = w.frame->Knowledge();
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return kp->StatusText().Contains("Type to search"); }, 15000));
+    PopAndWait(w, "tel:2155550100", "Call with Maria Lopez");
+    kp->Search()->SetValue("pothole");
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return kp->ResultCount() > 0; }));
+    PopAndWait(w, "tel:2675550142", "Call with Ben Okafor");
+    BOOST_TEST(kp->Search()->GetValue().empty());
+    BOOST_TEST(PumpUntil([&] { return kp->ResultCount() == 0; }));
+    BOOST_TEST(!kp->ShownArticle());
 }
 
 BOOST_AUTO_TEST_CASE(ctrl_enter_finishes_the_wrap_up_from_anywhere_in_the_window)

@@ -638,6 +638,25 @@ void ChooseService(RequestForm* form, const wxString& name)
 
 } // namespace
 
+BOOST_AUTO_TEST_CASE(a_crm_that_stops_answering_mid_round_is_said_so_rather_than_online)
+{
+    test::Open311Server server;
+    TempDir dir;
+    ConsoleWindow w(dir.Path());
+    ConnectCrm(w, server);
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return Status(w.frame, kStatusConnection).StartsWith("Online"); }));
+    server.SetSlowMs(10000);
+    server.Inject(test::Fault::Slow, 1);
+    const auto asked = std::chrono::steady_clock::now();
+    w.frame->SyncCrm(true);
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return Status(w.frame, kStatusConnection).Contains("no answer for"); }, 9500),
+                       Status(w.frame, kStatusConnection).utf8_string());
+    const auto said = std::chrono::steady_clock::now() - asked;
+    BOOST_TEST(said >= std::chrono::seconds(7)); // not for a round that merely takes a second
+    // It answers at last: the bar says what the round found.
+    BOOST_TEST(PumpUntil([&] { return !Status(w.frame, kStatusConnection).Contains("no answer for"); }, 12000));
+}
+
 BOOST_AUTO_TEST_CASE(a_pothole_filed_while_the_crm_is_down_is_delivered_and_later_closed)
 {
     test::Open311Server server;
@@ -766,6 +785,7 @@ BOOST_AUTO_TEST_CASE(after_call_work_is_timed_and_an_unfinished_wrap_up_survives
     BOOST_TEST(Status(again.frame, kStatusAgent).Contains("Restored the unfinished wrap-up for Maria Lopez"));
     wrap->Finish();
     BOOST_TEST_REQUIRE(PumpUntil([&] { return wrap->Notes()->IsEmpty(); }));
+    BOOST_TEST(PumpUntil([&] { return !Status(again.frame, kStatusAgent).Contains("Restored"); })); // not left behind
     const auto row = QueryStore<std::tuple<int, std::string, int>>(again, [&](store::Database& db) {
         auto q = db.Prepare("SELECT wrap_s IS NOT NULL AND talk_s IS NOT NULL, answers, "
                             "(SELECT COUNT(*) FROM wrapup_draft) FROM interaction WHERE contact = ?1 AND notes LIKE '%sofa%'");
