@@ -158,6 +158,21 @@ void CallerPane::OnEntrySelected(long row)
                 text += _("Agreed to status notifications\n");
             for (const auto& [id, value] : w->extra)
                 text += wxString::Format("%s: %s\n", U(id), U(value));
+            if (w->request) {
+                // What the caller answered about the request: its size, its lane.
+                const auto& r = *w->request;
+                const wxString where = !r.address.empty() ? U(r.address)
+                                       : r.lat && r.lon    ? wxString::Format("%.5f, %.5f", *r.lat, *r.lon)
+                                                           : wxString();
+                text += wxString::Format(_("Filed: %s at %s\n"),
+                                         U(w->service_name.empty() ? r.service_code : w->service_name), where);
+                for (const auto& [code, values] : r.attributes) {
+                    wxString joined;
+                    for (const auto& v : values)
+                        joined += (joined.empty() ? wxString() : wxString(", ")) + U(v);
+                    text += wxString::Format(L"  %s: %s\n", U(code), joined);
+                }
+            }
         } else {
             text += _("Form answers:\n") + U(e.answers) + "\n";
         }

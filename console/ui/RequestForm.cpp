@@ -239,6 +239,7 @@ Result<crm::NewRequest> RequestForm::Collect(const std::string& description)
         q.error->Hide();
     }
     std::string first_problem;
+    wxWindow* first_control = nullptr;
     for (const auto& p : problems) {
         wxString text;
         wxStaticText* where = nullptr;
@@ -260,12 +261,16 @@ Result<crm::NewRequest> RequestForm::Collect(const std::string& description)
         }
         if (first_problem.empty())
             first_problem = p.field == "location" ? text.utf8_string() : p.question + ": " + text.utf8_string();
+        if (!first_control)
+            first_control = p.field == "location" ? static_cast<wxWindow*>(Location()) : Field(p.field);
     }
     for (auto it = r.attributes.begin(); it != r.attributes.end();)
         it = std::any_of(problems.begin(), problems.end(), [&](const auto& p) { return p.field == it->first; })
                  ? r.attributes.erase(it)
                  : std::next(it);
     LayoutUp(this);
+    if (first_control)
+        first_control->SetFocus(); // the answer to give next takes the keyboard
     if (!first_problem.empty())
         return Error{ErrorKind::Invalid, first_problem};
     return r;

@@ -149,9 +149,11 @@ wxString TimelineList::OnGetItemText(long item, long column) const
     case 1: return ChannelText(e);
     case 2: {
         wxString s = U(e.summary);
-        if (!e.on_behalf_of_name.empty())
+        // On the organization's own timeline "for" it goes without saying:
+        // which liaison reported is what tells the lines apart.
+        if (!e.on_behalf_of_name.empty() && e.on_behalf_of_name != m_owner)
             s += wxString::Format(_(" (for %s)"), U(e.on_behalf_of_name));
-        else if (!e.contact_name.empty() && e.contact_name != m_owner && e.type == TimelineEntry::Type::Interaction)
+        if (!e.contact_name.empty() && e.contact_name != m_owner && e.type == TimelineEntry::Type::Interaction)
             s = U(e.contact_name) + L": " + s;
         return s;
     }

@@ -577,6 +577,12 @@ BOOST_AUTO_TEST_CASE(a_liaison_files_on_behalf_of_the_association)
     BOOST_TEST_REQUIRE(page.entries.size() == 1u);
     BOOST_TEST(page.entries[0].contact_name == "Ana Rivera");
     BOOST_TEST(page.entries[0].summary == "Three street lights out on the 2900 block");
+    // The association's timeline names the liaison who reported, not itself.
+    auto* caller = w.frame->Caller();
+    caller->ShowContact(org);
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return caller->Timeline()->Entries().size() == 1u; }));
+    BOOST_TEST(caller->Timeline()->GetItemText(0, 2) == "Ana Rivera: Three street lights out on the 2900 block",
+               caller->Timeline()->GetItemText(0, 2).utf8_string());
 }
 
 BOOST_AUTO_TEST_CASE(a_walk_in_visit_takes_two_keystrokes_and_no_mouse)
@@ -685,6 +691,7 @@ BOOST_AUTO_TEST_CASE(a_pothole_filed_while_the_crm_is_down_is_delivered_and_late
     // SIZE is required: the form says so beside the field and nothing is filed.
     BOOST_TEST(form->FieldError("SIZE")->IsShown());
     BOOST_TEST(form->FieldError("SIZE")->GetLabel().Contains("Required"));
+    BOOST_TEST(PumpUntil([&] { return wxWindow::FindFocus() == form->Field("SIZE"); })); // typed next
     BOOST_TEST(!w.frame->WrapUp()->Notes()->IsEmpty());
     static_cast<wxChoice*>(form->Field("SIZE"))->SetSelection(2);
     w.frame->WrapUp()->Finish();
@@ -703,6 +710,16 @@ BOOST_AUTO_TEST_CASE(a_pothole_filed_while_the_crm_is_down_is_delivered_and_late
     auto* timeline = w.frame->Caller()->Timeline();
     BOOST_TEST(PumpUntil([&] { return timeline->GetItemText(0, 3).Contains(wxString::FromUTF8(id)); }, 10000),
                timeline->GetItemText(0, 3).utf8_string());
+    // The call's detail shows what the caller answered about the request.
+    long call_row = 0;
+    while (static_cast<size_t>(call_row) + 1 < timeline->Entries().size() &&
+           timeline->Entries()[static_cast<size_t>(call_row)].type != contacts::TimelineEntry::Type::Interaction)
+        ++call_row;
+    timeline->SetItemState(call_row, wxLIST_STATE_SELECTED | wxLIST_STATE_FOCUSED,
+                           wxLIST_STATE_SELECTED | wxLIST_STATE_FOCUSED);
+    BOOST_TEST(PumpUntil([&] { return w.frame->Caller()->Detail()->GetValue().Contains("SIZE: L"); }),
+               w.frame->Caller()->Detail()->GetValue().utf8_string());
+    BOOST_TEST(w.frame->Caller()->Detail()->GetValue().Contains("Filed: Pothole repair at 1234 N Broad St Apt 3"));
 
     server.Close(id, "Streets crew filled the pothole", 1900000000);
     w.frame->SyncCrm(true);
