@@ -322,7 +322,9 @@ void CallerPane::ShowIncoming(const wxString& identifier)
     m_mode->Show();
     m_find->ChangeValue(shown);
     m_typing.Stop();
-    m_name->SetLabel(wxString::Format(_("Incoming: %s"), shown));
+    // Whoever was shown belongs to the last call: nothing of theirs stays to
+    // be read out or edited while this caller is found.
+    ClearCard(wxString::Format(_("Incoming: %s"), shown));
     const std::uint64_t generation = ++m_find_generation;
     const std::string text = shown.utf8_string();
     m_session.Contacts().FindCaller(text, email, OnWindow(this, [this, generation, shown, email](Result<std::vector<contacts::FoundContact>> found) {
@@ -344,14 +346,7 @@ void CallerPane::ShowIncoming(const wxString& identifier)
             if (found->empty()) {
                 // Unknown caller: a new contact with the number already in.
                 SetActive(std::nullopt);
-                m_contact.reset();
-                m_timeline->Set({}, false, std::string());
                 m_details->SetLabel(_("Not in the contacts yet."));
-                m_detail->ChangeValue(wxString());
-                m_needs->Hide();
-                m_duplicates->Hide();
-                m_unmerge->Hide();
-                m_edit->Hide(); // nobody to edit yet
                 ShowNewContactForm(email ? wxString() : shown, email ? shown : wxString());
                 return;
             }
@@ -512,20 +507,26 @@ void CallerPane::SetActive(std::optional<ActiveContact> a)
         m_on_active(m_active);
 }
 
+void CallerPane::ClearCard(const wxString& heading)
+{
+    m_contact.reset();
+    ++m_timeline_generation; // a card or timeline still being read is dropped
+    m_name->SetLabel(heading);
+    m_details->SetLabel(wxString());
+    for (wxWindow* w : std::initializer_list<wxWindow*>{m_needs, m_edit, m_duplicates, m_unmerge})
+        w->Hide();
+    m_timeline->Set({}, false, std::string());
+    m_detail->ChangeValue(wxString());
+    Layout();
+}
+
 void CallerPane::StartWalkIn()
 {
     m_walk_in = true;
     m_pop_pending = false;
     // The last visitor's card and history leave the screen: the next one is
     // standing at the counter.
-    m_contact.reset();
-    ++m_timeline_generation;
-    m_name->SetLabel(_("Next visitor"));
-    m_details->SetLabel(wxString());
-    for (wxWindow* w : std::initializer_list<wxWindow*>{m_needs, m_edit, m_duplicates, m_unmerge})
-        w->Hide();
-    m_timeline->Set({}, false, std::string());
-    m_detail->ChangeValue(wxString());
+    ClearCard(_("Next visitor"));
     SetActive(std::nullopt);
     m_mode->SetLabel(_("Walk-in: find the visitor, Alt+N for a new one, Enter on an empty box for an anonymous visit"));
     m_mode->Show();

@@ -117,6 +117,8 @@ private:
     static std::int64_t Now(); // seconds since the epoch
     std::vector<contacts::ChannelInfo> m_channel_filter; // the channel choice's entries after "All"
     void BuildCard();
+    // No one on the card: the heading only, no timeline, nothing to edit.
+    void ClearCard(const wxString& heading);
     void BuildForm();
     void BuildTimeline();
     void OnFindText();

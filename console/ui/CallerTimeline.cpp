@@ -178,8 +178,10 @@ void CallerPane::OnEntrySelected(long row)
         }
     }
     for (const auto& r : e.requests)
-        text += wxString::Format(_("Request %s (%s): %s\n"), U(r.request_id.empty() ? "pending" : r.request_id),
-                                 U(r.service_name), U(r.status));
+        text += r.request_id.empty()
+                    ? wxString::Format(_("Request (%s): no CRM number yet; the outbox says whether it was sent\n"),
+                                       U(r.service_name))
+                    : wxString::Format(_("Request %s (%s): %s\n"), U(r.request_id), U(r.service_name), U(r.status));
     m_detail->ChangeValue(text);
 }
 

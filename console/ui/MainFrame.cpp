@@ -372,6 +372,9 @@ void MainFrame::ResetLayout()
 
 void MainFrame::OnClose(wxCloseEvent& event)
 {
+    // What was typed in the last moment before quitting, not only what the
+    // typing pause had saved; the store writes it before it closes.
+    m_wrapup->SaveDraftNow();
     SaveLayout();
     m_session.Outbox().Stop(); // a round in progress ends between two entries
     event.Skip(); // default handling destroys the frame

@@ -24,6 +24,9 @@ bool SameCall(const WrapUpPane::Call& call, const std::optional<ActiveContact>& 
     return active && call.contact == active->contact && call.started_at == active->started_at;
 }
 
+// A console back within this long after a crash may still be on the call.
+constexpr std::int64_t kRestartedMidCallS = 120;
+
 wxString Who(const std::string& name) { return name.empty() ? _("anonymous visitor") : U(name); }
 
 } // namespace
@@ -156,6 +159,10 @@ void MainFrame::RestoreWrapUp()
                 m_held.push_back(std::move(d));
                 continue;
             }
+            // Closed for more than a moment: the conversation did not go on
+            // while the console was not running; talk time stops at the last save.
+            if (!d.ended_at && d.saved_at && wxDateTime::Now().GetTicks() - d.saved_at > kRestartedMidCallS)
+                d.ended_at = d.saved_at;
             m_caller->Resume(ActiveContact{d.contact, d.contact_name, d.channel, d.started_at, {}, {}});
             m_wrapup->Restore(d);
             FocusPane(m_wrapup);

@@ -248,6 +248,7 @@ void WrapUpPane::SetCall(const std::optional<Call>& call)
     // stored its wrap-up travels with it; anything else was held first.
     if (m_call)
         Clear();
+    m_form_area->Scroll(0, 0); // the next call starts at the request, not where the last one was left
     m_language_touched = false;
     m_call = call;
     m_ended_at = 0;
@@ -266,6 +267,8 @@ void WrapUpPane::SetCall(const std::optional<Call>& call)
     m_context->SetLabel(call->channel == contacts::Channel::WalkIn    ? wxString::Format(_("Walk-in visit with %s since %s"), who, since)
                         : call->channel == contacts::Channel::PhoneOut ? wxString::Format(_("Outgoing call with %s since %s"), who, since)
                                                                        : wxString::Format(_("Call with %s since %s"), who, since));
+    // A long name wraps rather than cut off the time in a narrow pane.
+    m_context->Wrap(std::max(GetClientSize().GetWidth() - FromDIP(12), FromDIP(200)));
     m_fields->SetOrganizations(call->organizations);
     m_request->SetKnownAddresses(call->addresses);
     if (!call->language.empty() && m_fields->Control("language"))

@@ -159,9 +159,12 @@ wxString TimelineList::OnGetItemText(long item, long column) const
     }
     case 3: {
         wxString s;
+        // A request the CRM has not numbered yet is not "open" there: it may
+        // still be waiting in the outbox.
         for (const auto& r : e.requests)
-            s += (s.empty() ? "" : "; ") + U(r.service_name) + (r.request_id.empty() ? "" : " " + U(r.request_id)) +
-                 L" \u2014 " + U(r.status);
+            s += (s.empty() ? "" : "; ") + U(r.service_name) +
+                 (r.request_id.empty() ? L" \u2014 " + _("no CRM number yet")
+                                       : " " + U(r.request_id) + L" \u2014 " + U(r.status));
         return s;
     }
     case 4: return e.type == TimelineEntry::Type::Interaction ? U(e.disposition) : wxString();

@@ -12,6 +12,7 @@
 #include "UiHarness.h"
 
 #include <civic/contacts/Contacts.h>
+#include <civic/sync/Outbox.h>
 
 #include <wx/button.h>
 #include <wx/choicdlg.h>
@@ -26,6 +27,7 @@
 #include <wx/uiaction.h>
 #include "ui/CenterFields.h"
 
+#include <ctime>
 #include <tuple>
 
 using namespace civic;
@@ -208,6 +210,21 @@ BOOST_AUTO_TEST_CASE(an_unknown_number_mid_wrap_up_holds_the_call_and_it_survive
     BOOST_TEST(wrap->Notes()->GetValue() == "Missed trash pickup, 1200 Pine");
 }
 
+BOOST_AUTO_TEST_CASE(quitting_right_after_typing_keeps_what_was_typed)
+{
+    TempDir dir;
+    {
+        ConsoleWindow w(dir.Path());
+        SeedFloor(w);
+        PopAndWait(w, "tel:2155550100", "Call with Maria Lopez");
+        w.frame->WrapUp()->Notes()->SetValue("Typed a moment before Ctrl+Q");
+        w.CloseWindow(); // before the typing pause saves it
+    }
+    ConsoleWindow again(dir.Path());
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return again.frame->WrapUp()->Context()->GetLabel().Contains("Maria Lopez"); }));
+    BOOST_TEST(again.frame->WrapUp()->Notes()->GetValue() == "Typed a moment before Ctrl+Q");
+}
+
 BOOST_AUTO_TEST_CASE(a_walk_in_during_a_call_holds_the_call)
 {
     TempDir dir;
@@ -286,8 +303,15 @@ BOOST_AUTO_TEST_CASE(picking_one_member_of_a_household_after_a_pop_makes_them_th
     Floor f = SeedFloor(w);
     f.luis = AddToHousehold(w);
     auto* caller = w.frame->Caller();
+    caller->ShowContact(f.ben); // the last caller's card is on screen
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return caller->NameLabel()->GetLabel() == "Ben Okafor"; }));
     w.frame->HandleArgs({"--pop", "tel:2155550100"});
     BOOST_TEST_REQUIRE(PumpUntil([&] { return caller->Results()->IsShown() && caller->Results()->GetCount() == 2u; }));
+    // While the agent chooses, nothing of Ben's is left to read out or edit.
+    BOOST_TEST(caller->NameLabel()->GetLabel() == "Incoming: 2155550100");
+    BOOST_TEST(caller->ShownContact() == 0);
+    BOOST_TEST(caller->Timeline()->Entries().empty());
+    BOOST_TEST(!dynamic_cast<wxWindow*>(wxWindow::FindWindowByName("edit_contact", w.frame))->IsShown());
     int luis_row = -1;
     for (unsigned i = 0; i < caller->Results()->GetCount(); ++i)
         if (caller->Results()->GetString(i).Contains("Luis"))
@@ -420,6 +444,33 @@ BOOST_AUTO_TEST_CASE(a_missing_answer_takes_the_keyboard_and_a_field_below_the_f
     BOOST_TEST(PumpUntil([&] { return wxWindow::FindFocus() == wrap->Disposition(); }));
     BOOST_TEST(PumpUntil([&] { return visible(wrap->Disposition()); }));
     BOOST_TEST(wrap->FinishButton()->IsEnabled()); // nothing stored, nothing lost
+    // The next caller's form starts at its top, the request first.
+    PopAndWait(w, "tel:2675550142", "Call with Ben Okafor");
+    int x = -1, y = -1;
+    wrap->FormArea()->GetViewStart(&x, &y);
+    BOOST_TEST(y == 0);
+}
+
+BOOST_AUTO_TEST_CASE(a_call_restored_an_hour_after_a_crash_counts_no_talk_time_for_the_hour)
+{
+    TempDir dir;
+    const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
+    {
+        ConsoleWindow w(dir.Path());
+        const Floor f = SeedFloor(w);
+        // What the console saved mid-call an hour ago, before the power went.
+        sync::Draft d{f.maria, "Maria Lopez"};
+        d.started_at = now - 3700;
+        d.saved_at = now - 3600;
+        d.notes = "Caller on hold for the supervisor";
+        QueryStore<int>(w, [d](store::Database& db) { return sync::SaveDraft(db, "Dana Reyes", d).IsOk() ? 1 : 0; });
+        w.CloseWindow();
+    }
+    ConsoleWindow again(dir.Path());
+    auto* wrap = again.frame->WrapUp();
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return wrap->Context()->GetLabel().Contains("Maria Lopez"); }));
+    BOOST_TEST(wrap->EndedAt() == now - 3600);
+    BOOST_TEST(wrap->Clock()->GetLabel().Contains("(talk 1:40)"), wrap->Clock()->GetLabel().utf8_string());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -580,9 +580,12 @@ BOOST_AUTO_TEST_CASE(a_liaison_files_on_behalf_of_the_association)
     // The association's timeline names the liaison who reported, not itself.
     auto* caller = w.frame->Caller();
     caller->ShowContact(org);
-    BOOST_TEST_REQUIRE(PumpUntil([&] { return caller->Timeline()->Entries().size() == 1u; }));
-    BOOST_TEST(caller->Timeline()->GetItemText(0, 2) == "Ana Rivera: Three street lights out on the 2900 block",
-               caller->Timeline()->GetItemText(0, 2).utf8_string());
+    BOOST_TEST_REQUIRE(PumpUntil([&] {
+        return caller->ShownContact() == org && caller->Timeline()->Entries().size() == 1u;
+    }));
+    BOOST_TEST(PumpUntil([&] {
+        return caller->Timeline()->GetItemText(0, 2) == "Ana Rivera: Three street lights out on the 2900 block";
+    }), caller->Timeline()->GetItemText(0, 2).utf8_string());
 }
 
 BOOST_AUTO_TEST_CASE(a_walk_in_visit_takes_two_keystrokes_and_no_mouse)
@@ -701,6 +704,18 @@ BOOST_AUTO_TEST_CASE(a_pothole_filed_while_the_crm_is_down_is_delivered_and_late
     BOOST_TEST(PumpUntil([&] { return Status(w.frame, kStatusConnection).StartsWith("Offline"); }, 10000),
                Status(w.frame, kStatusConnection).utf8_string());
 
+    {
+        // Not yet at the CRM: the timeline must not call it open there.
+        auto* timeline = w.frame->Caller()->Timeline();
+        BOOST_TEST_REQUIRE(PumpUntil([&] { return timeline->GetItemCount() > 0; }));
+        bool waiting = false, called_open = false;
+        for (long row = 0; row < timeline->GetItemCount(); ++row) {
+            waiting = waiting || timeline->GetItemText(row, 3).Contains("no CRM number yet");
+            called_open = called_open || timeline->GetItemText(row, 3).Contains(L"\u2014 open");
+        }
+        BOOST_TEST(waiting);
+        BOOST_TEST(!called_open);
+    }
     server.Start(); // the CRM is back; the console's rounds (every 30 s) find it
     // once the entry's backoff (5 s with jitter) has passed.
     BOOST_TEST_REQUIRE(SyncUntilFiled(w, server, 1, 15000));
