@@ -31,6 +31,17 @@ std::optional<Opened> Open(Context& ctx)
     return o;
 }
 
+// "2026-11-30" as the local midnight that starts it; nullopt for anything else.
+std::optional<std::int64_t> LocalDay(const std::string& text)
+{
+    std::tm tm{};
+    const char* end = strptime(text.c_str(), "%Y-%m-%d", &tm);
+    if (!end || *end)
+        return std::nullopt;
+    tm.tm_isdst = -1;
+    return static_cast<std::int64_t>(std::mktime(&tm));
+}
+
 std::optional<int> Limit(Context& ctx, std::vector<std::string>& args, int fallback)
 {
     auto v = TakeOption(args, "--limit");
@@ -195,6 +206,17 @@ int Duplicates(Context& ctx, std::vector<std::string>& args)
     return kOk;
 }
 
+// The two contacts args[0] and args[1] name; nullopt (said why) when either is unknown.
+std::optional<std::pair<std::int64_t, std::int64_t>> BothContacts(Context& ctx, Opened& o,
+                                                                  const std::vector<std::string>& args)
+{
+    auto a = Resolve(ctx, *o.contacts, args[0]);
+    auto b = a ? Resolve(ctx, *o.contacts, args[1]) : std::nullopt;
+    if (!a || !b)
+        return std::nullopt;
+    return std::make_pair(*a, *b);
+}
+
 int Merge(Context& ctx, std::vector<std::string>& args)
 {
     const std::string agent = AgentName(ctx, args);
@@ -203,15 +225,13 @@ int Merge(Context& ctx, std::vector<std::string>& args)
         return kUsage;
     }
     auto o = Open(ctx);
-    if (!o)
+    auto pair = o ? BothContacts(ctx, *o, args) : std::nullopt;
+    if (!pair)
         return kFailed;
-    auto keep = Resolve(ctx, *o->contacts, args[0]);
-    auto merge = keep ? Resolve(ctx, *o->contacts, args[1]) : std::nullopt;
-    if (!keep || !merge)
-        return kFailed;
-    if (auto r = o->contacts->Merge(agent, *keep, *merge); !r)
+    const auto [keep, merge] = *pair;
+    if (auto r = o->contacts->Merge(agent, keep, merge); !r)
         return Failed(ctx, r.Err());
-    ctx.out << "contact " << *merge << " now shows as part of " << *keep << " (undo: contacts unmerge " << *merge
+    ctx.out << "contact " << merge << " now shows as part of " << keep << " (undo: contacts unmerge " << merge
             << ")\n";
     return kOk;
 }
@@ -246,15 +266,13 @@ int Distinct(Context& ctx, std::vector<std::string>& args)
         return kUsage;
     }
     auto o = Open(ctx);
-    if (!o)
+    auto pair = o ? BothContacts(ctx, *o, args) : std::nullopt;
+    if (!pair)
         return kFailed;
-    auto a = Resolve(ctx, *o->contacts, args[0]);
-    auto b = a ? Resolve(ctx, *o->contacts, args[1]) : std::nullopt;
-    if (!a || !b)
-        return kFailed;
-    if (auto r = o->contacts->MarkDistinct(agent, *a, *b); !r)
+    const auto [a, b] = *pair;
+    if (auto r = o->contacts->MarkDistinct(agent, a, b); !r)
         return Failed(ctx, r.Err());
-    ctx.out << "contacts " << *a << " and " << *b << " are different people: no longer proposed as duplicates\n";
+    ctx.out << "contacts " << a << " and " << b << " are different people: no longer proposed as duplicates\n";
     return kOk;
 }
 
@@ -265,14 +283,12 @@ int AuditList(Context& ctx, std::vector<std::string>& args)
     const auto contact = TakeOption(args, "--contact");
     AuditFilter filter;
     if (auto d = TakeOption(args, "--since")) {
-        std::tm tm{};
-        const char* end = strptime(d->c_str(), "%Y-%m-%d", &tm);
-        if (!end || *end) {
+        const auto day = LocalDay(*d);
+        if (!day) {
             ctx.err << "audit list: --since takes a date as YYYY-MM-DD\n";
             return kUsage;
         }
-        tm.tm_isdst = -1;
-        filter.since = static_cast<std::int64_t>(std::mktime(&tm)); // local midnight
+        filter.since = *day;
     }
     if (!limit || !args.empty()) {
         ctx.err << "usage: civicdesk-cli audit list [--contact CONTACT] [--since YYYY-MM-DD] [--limit N] [--json]\n";
@@ -333,15 +349,12 @@ int Timeline(Context& ctx, std::vector<std::string>& args)
     }
     for (const char* name : {"--from", "--to"}) {
         if (auto d = TakeOption(args, name)) {
-            std::tm tm{};
-            const char* end = strptime(d->c_str(), "%Y-%m-%d", &tm);
-            if (!end || *end) {
+            const auto at = LocalDay(*d);
+            if (!at) {
                 ctx.err << "timeline: " << name << " takes a date as YYYY-MM-DD\n";
                 return kUsage;
             }
-            tm.tm_isdst = -1;
-            const std::int64_t at = static_cast<std::int64_t>(std::mktime(&tm)); // local midnight
-            (std::string(name) == "--from" ? filter.from : filter.to) = std::string(name) == "--to" ? at + 86400 : at;
+            (std::string(name) == "--from" ? filter.from : filter.to) = std::string(name) == "--to" ? *at + 86400 : *at;
         }
     }
     filter.open_requests_only = TakeFlag(args, "--open");

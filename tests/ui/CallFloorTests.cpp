@@ -117,6 +117,12 @@ std::vector<std::pair<std::int64_t, std::string>> StoredWith(ConsoleWindow& w, c
     });
 }
 
+// Exactly one interaction holds these notes, filed under this contact and channel.
+bool StoredOnceUnder(ConsoleWindow& w, const std::string& notes, std::int64_t contact, const std::string& channel)
+{
+    return StoredWith(w, notes) == std::vector<std::pair<std::int64_t, std::string>>{{contact, channel}};
+}
+
 int DraftRows(ConsoleWindow& w)
 {
     return QueryStore<int>(w, [](store::Database& db) {
@@ -159,8 +165,7 @@ BOOST_AUTO_TEST_CASE(a_second_pop_mid_wrap_up_holds_the_first_call_and_the_secon
     BOOST_TEST(w.frame->GetTitle().Contains("Ben Okafor"));
     wrap->Notes()->SetValue("Recycling day after the holiday");
     FinishAndWait(w);
-    BOOST_TEST((StoredWith(w, "Recycling day after the holiday") ==
-                std::vector<std::pair<std::int64_t, std::string>>{{f.ben, "phone-in"}}));
+    BOOST_TEST(StoredOnceUnder(w, "Recycling day after the holiday", f.ben, "phone-in"));
     BOOST_TEST(StoredWith(w, "Streetlight out at 5th and Oak").empty()); // still waiting, under nobody
     BOOST_TEST(HeldShows(w, "1 call waiting for wrap-up")); // finishing Ben's leaves Maria's waiting
 
@@ -174,8 +179,7 @@ BOOST_AUTO_TEST_CASE(a_second_pop_mid_wrap_up_holds_the_first_call_and_the_secon
     BOOST_TEST(w.frame->Caller()->FindBox()->GetValue().empty()); // Ben's number is not left in the box
     BOOST_TEST(PumpUntil([&] { return NoHeldShown(w); }));
     FinishAndWait(w);
-    BOOST_TEST((StoredWith(w, "Streetlight out at 5th and Oak") ==
-                std::vector<std::pair<std::int64_t, std::string>>{{f.maria, "phone-in"}}));
+    BOOST_TEST(StoredOnceUnder(w, "Streetlight out at 5th and Oak", f.maria, "phone-in"));
     BOOST_TEST(DraftRows(w) == 0);
 }
 
@@ -242,8 +246,7 @@ BOOST_AUTO_TEST_CASE(a_walk_in_during_a_call_holds_the_call)
     Command(w, "Call", "Resume held call");
     BOOST_TEST_REQUIRE(PumpUntil([&] { return wrap->Context()->GetLabel().Contains("Call with Maria Lopez"); }));
     FinishAndWait(w);
-    BOOST_TEST((StoredWith(w, "Asked about the snow emergency routes") ==
-                std::vector<std::pair<std::int64_t, std::string>>{{f.maria, "phone-in"}}));
+    BOOST_TEST(StoredOnceUnder(w, "Asked about the snow emergency routes", f.maria, "phone-in"));
 }
 
 BOOST_AUTO_TEST_CASE(with_two_calls_held_the_agent_chooses_which_to_resume)
@@ -265,8 +268,7 @@ BOOST_AUTO_TEST_CASE(with_two_calls_held_the_agent_chooses_which_to_resume)
     BOOST_TEST(wrap->Notes()->GetValue() == "Ben: parking permit renewal");
     BOOST_TEST(PumpUntil([&] { return HeldShows(w, "1 call waiting for wrap-up"); }));
     FinishAndWait(w);
-    BOOST_TEST((StoredWith(w, "Ben: parking permit renewal") ==
-                std::vector<std::pair<std::int64_t, std::string>>{{f.ben, "phone-in"}}));
+    BOOST_TEST(StoredOnceUnder(w, "Ben: parking permit renewal", f.ben, "phone-in"));
     BOOST_TEST(StoredWith(w, "Maria: graffiti on the library wall").empty());
 }
 
@@ -323,8 +325,7 @@ BOOST_AUTO_TEST_CASE(picking_one_member_of_a_household_after_a_pop_makes_them_th
     BOOST_TEST(wrap->FinishButton()->IsEnabled());
     wrap->Notes()->SetValue("Luis: lost recycling bin");
     FinishAndWait(w);
-    BOOST_TEST((StoredWith(w, "Luis: lost recycling bin") ==
-                std::vector<std::pair<std::int64_t, std::string>>{{f.luis, "phone-in"}}));
+    BOOST_TEST(StoredOnceUnder(w, "Luis: lost recycling bin", f.luis, "phone-in"));
 }
 
 BOOST_AUTO_TEST_CASE(a_call_is_started_by_hand_for_the_contact_shown_in_or_out)
@@ -341,8 +342,7 @@ BOOST_AUTO_TEST_CASE(a_call_is_started_by_hand_for_the_contact_shown_in_or_out)
     BOOST_TEST_REQUIRE(PumpUntil([&] { return wrap->Context()->GetLabel().Contains("Outgoing call with Ben Okafor"); }));
     wrap->Notes()->SetValue("Called back about the permit");
     FinishAndWait(w);
-    BOOST_TEST((StoredWith(w, "Called back about the permit") ==
-                std::vector<std::pair<std::int64_t, std::string>>{{f.ben, "phone-out"}}));
+    BOOST_TEST(StoredOnceUnder(w, "Called back about the permit", f.ben, "phone-out"));
 
     caller->ShowContact(f.maria);
     BOOST_TEST_REQUIRE(PumpUntil([&] { return caller->NameLabel()->GetLabel() == "Maria Lopez"; }));
@@ -350,8 +350,7 @@ BOOST_AUTO_TEST_CASE(a_call_is_started_by_hand_for_the_contact_shown_in_or_out)
     BOOST_TEST_REQUIRE(PumpUntil([&] { return wrap->Context()->GetLabel().Contains("Call with Maria Lopez"); }));
     wrap->Notes()->SetValue("Phoned in on the front desk line");
     FinishAndWait(w);
-    BOOST_TEST((StoredWith(w, "Phoned in on the front desk line") ==
-                std::vector<std::pair<std::int64_t, std::string>>{{f.maria, "phone-in"}}));
+    BOOST_TEST(StoredOnceUnder(w, "Phoned in on the front desk line", f.maria, "phone-in"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -415,8 +414,7 @@ BOOST_AUTO_TEST_CASE(ctrl_enter_finishes_the_wrap_up_from_anywhere_in_the_window
     wxUIActionSimulator sim;
     sim.Char(WXK_RETURN, wxMOD_CONTROL);
     BOOST_TEST_REQUIRE(PumpUntil([&] { return wrap->Notes()->IsEmpty(); }));
-    BOOST_TEST((StoredWith(w, "Bulk pickup: two chairs") ==
-                std::vector<std::pair<std::int64_t, std::string>>{{f.maria, "phone-in"}}));
+    BOOST_TEST(StoredOnceUnder(w, "Bulk pickup: two chairs", f.maria, "phone-in"));
 }
 
 BOOST_AUTO_TEST_CASE(a_missing_answer_takes_the_keyboard_and_a_field_below_the_fold_scrolls_into_view)
