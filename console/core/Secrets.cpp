@@ -41,7 +41,7 @@ Result<SecretSaved> SaveApiKey(const Paths& paths, const std::string& account,
     SecretSaved saved;
     SecretFile file(paths.SecretFile());
     if (SecretServiceDisabled()) {
-        saved.why_not = "the secret service is disabled (CIVICDESK_NO_SECRET_SERVICE)";
+        saved.why_not = "CIVICDESK_NO_SECRET_SERVICE is set";
     } else {
         GError* error = nullptr;
         const gboolean done =
