@@ -620,8 +620,13 @@ void MainFrame::OnSettings(wxCommandEvent&)
                              OnWindow(this, [this](Result<SecretSaved>) { SyncKnowledge(); }));
     else
         SyncKnowledge();
-    if (!dialog.ApiKeyChanged())
+    // The CRM is asked at once (its catalog, its statuses), not at the next
+    // round half a minute on; with a new key, once the key is saved.
+    if (!dialog.ApiKeyChanged()) {
+        if (s.HasCrm())
+            SyncCrm(true);
         return;
+    }
     m_session.SaveSecret(
         s.crm_endpoint, dialog.GetApiKey(), OnWindow(this, [this](Result<SecretSaved> saved) {
             if (!saved) {
@@ -636,6 +641,8 @@ void MainFrame::OnSettings(wxCommandEvent&)
                                      wxString::FromUTF8(saved->fallback_file.string())),
                     _("Settings"), wxOK | wxICON_INFORMATION, this);
             }
+            if (saved)
+                SyncCrm(true);
         }));
 }
 

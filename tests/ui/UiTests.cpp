@@ -647,6 +647,51 @@ void ChooseService(RequestForm* form, const wxString& name)
 
 } // namespace
 
+namespace {
+
+// Fills the settings as an agent would and presses OK.
+class EnterCrm : public wxExpectModalBase<SettingsDialog, EnterCrm>
+{
+public:
+    explicit EnterCrm(std::string endpoint) : m_endpoint(std::move(endpoint)) {}
+
+protected:
+    int OnInvoked(SettingsDialog* d) const override
+    {
+        d->AgentName()->ChangeValue("Dana Reyes");
+        d->Endpoint()->ChangeValue(wxString::FromUTF8(m_endpoint));
+        return d->TransferDataFromWindow() ? wxID_OK : wxID_CANCEL;
+    }
+
+private:
+    std::string m_endpoint;
+};
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(a_crm_entered_in_settings_is_asked_at_once_not_at_the_next_round)
+{
+    ::setenv("CIVICDESK_NO_SECRET_SERVICE", "1", 1);
+    open311::RegisterOpen311();
+    test::Open311Server server;
+    TempDir dir;
+    ConsoleWindow w(dir.Path());
+    BOOST_TEST_REQUIRE(SaveApiKey(w.console->GetPaths(), server.Endpoint(), "test-key").IsOk());
+    // The console's first round (3 s after start) finds no CRM configured.
+    BOOST_TEST_REQUIRE(PumpUntil([&] { return Status(w.frame, kStatusConnection).Contains("no CRM configured"); }));
+    PumpUntil([] { return false; }, 3500);
+    wxTEST_DIALOG(
+        {
+            wxCommandEvent open(wxEVT_MENU, wxID_PREFERENCES);
+            w.frame->GetEventHandler()->ProcessEvent(open);
+        },
+        EnterCrm(server.Endpoint()).Describe("the settings"));
+    // Well before the next round (30 s): the catalog is there and the bar says online.
+    BOOST_TEST(PumpUntil([&] { return w.frame->WrapUp()->Request()->ServiceCount() == 4u; }, 8000));
+    BOOST_TEST(PumpUntil([&] { return Status(w.frame, kStatusConnection).StartsWith("Online"); }, 2000),
+               Status(w.frame, kStatusConnection).utf8_string());
+}
+
 BOOST_AUTO_TEST_CASE(a_crm_that_stops_answering_mid_round_is_said_so_rather_than_online)
 {
     test::Open311Server server;
