@@ -539,14 +539,8 @@ void CallerPane::StartWalkIn()
 
 void CallerPane::Resume(const ActiveContact& active)
 {
-    m_pop_pending = false;
-    m_walk_in = false;
-    // What the last pop or search left is about someone else.
-    m_mode->Hide();
-    m_results->Hide();
-    m_form->Hide();
-    m_find->ChangeValue(wxString());
-    Layout();
+    LeaveModes();
+    m_find->ChangeValue(wxString()); // what the last pop or search left is about someone else
     SetActive(active);
     ShowContact(active.contact);
 }
@@ -555,11 +549,7 @@ bool CallerPane::StartCall(contacts::Channel channel)
 {
     if (!m_contact)
         return false;
-    m_pop_pending = false;
-    m_walk_in = false;
-    m_mode->Hide();
-    m_results->Hide();
-    Layout();
+    LeaveModes();
     SetActive(ActiveContact{m_contact->id, m_contact->name, channel, Now()});
     ShowContact(m_contact->id); // fills in organizations, addresses, language
     return true;
@@ -567,10 +557,17 @@ bool CallerPane::StartCall(contacts::Channel channel)
 
 void CallerPane::EndActive()
 {
+    LeaveModes();
+    SetActive(std::nullopt);
+}
+
+void CallerPane::LeaveModes()
+{
     m_pop_pending = false;
     m_walk_in = false;
-    SetActive(std::nullopt);
     m_mode->Hide();
+    m_results->Hide();
+    m_form->Hide();
     Layout();
 }
 

@@ -119,6 +119,8 @@ private:
     void BuildCard();
     // No one on the card: the heading only, no timeline, nothing to edit.
     void ClearCard(const wxString& heading);
+    // Out of pop and walk-in intake: their line, results list and new-contact form hidden.
+    void LeaveModes();
     void BuildForm();
     void BuildTimeline();
     void OnFindText();
