@@ -49,8 +49,9 @@ size_t OnHeader(char* data, size_t size, size_t n, void* user)
     const auto colon = line.find(':');
     if (colon != std::string_view::npos) {
         std::string name(line.substr(0, colon));
-        std::transform(name.begin(), name.end(), name.begin(),
-                       [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+        for (char& ch : name) // ASCII, as header names are; no locale per character
+            if (ch >= 'A' && ch <= 'Z')
+                ch = static_cast<char>(ch - 'A' + 'a');
         std::string_view value = line.substr(colon + 1);
         const auto first = value.find_first_not_of(" \t");
         value = first == std::string_view::npos ? std::string_view() : value.substr(first);
@@ -62,36 +63,29 @@ size_t OnHeader(char* data, size_t size, size_t n, void* user)
     return size * n;
 }
 
-// A POST body handed to libcurl piece by piece, so that libcurl cannot send
-// it again on its own. When a kept-alive connection dies after the server
-// took a POST but before it answered, libcurl reconnects and re-sends the
-// request silently: the server may then hold it twice while we saw one
-// attempt. The re-send needs the body rewound; refusing the rewind fails the
-// transfer instead (CURLE_SEND_FAIL_REWIND), which is reported as an attempt
-// that may have been delivered, and the caller checks before sending again.
-struct OnceBody
+// A POST must never be sent twice by libcurl behind our back. When a
+// kept-alive connection dies after the server took a POST but before it
+// answered, libcurl reconnects and sends the request again on its own: the
+// server may then hold it twice while we saw one attempt. libcurl calls the
+// pre-request callback before every request it sends on a connection, so a
+// second call within one transfer is such a re-send; refusing it fails the
+// transfer, which is reported as an attempt that may have been delivered,
+// and the caller checks before sending again. (The body itself stays in one
+// buffer, sent with the headers in one write.)
+struct Attempts
 {
-    std::string_view data;
-    size_t at = 0;
-    bool rewound = false;
+    int sent = 0;
+    bool refused = false;
 };
 
-size_t ReadOnce(char* out, size_t size, size_t n, void* user)
+int BeforeRequest(void* user, char*, char*, int, int)
 {
-    auto* b = static_cast<OnceBody*>(user);
-    const size_t k = std::min(size * n, b->data.size() - b->at);
-    std::memcpy(out, b->data.data() + b->at, k);
-    b->at += k;
-    return k;
-}
-
-int SeekOnce(void* user, curl_off_t offset, int origin)
-{
-    auto* b = static_cast<OnceBody*>(user);
-    if (origin == SEEK_SET && offset == 0 && b->at == 0)
-        return CURL_SEEKFUNC_OK; // nothing sent yet: not a re-send
-    b->rewound = true;
-    return CURL_SEEKFUNC_CANTSEEK;
+    auto* a = static_cast<Attempts*>(user);
+    if (++a->sent > 1) {
+        a->refused = true;
+        return CURL_PREREQFUNC_ABORT;
+    }
+    return CURL_PREREQFUNC_OK;
 }
 
 } // namespace
@@ -125,15 +119,14 @@ Result<Response> Perform(const Request& request)
     curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, OnHeader);
     curl_easy_setopt(h, CURLOPT_HEADERDATA, &collected);
     curl_easy_setopt(h, CURLOPT_USERAGENT, "CivicDesk");
-    OnceBody once{request.body};
+    Attempts attempts;
     if (request.method == "POST") {
-        // Not idempotent: never re-sent by libcurl behind our back (OnceBody).
+        // Not idempotent: never re-sent by libcurl behind our back (Attempts).
         curl_easy_setopt(h, CURLOPT_POST, 1L);
+        curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
         curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
-        curl_easy_setopt(h, CURLOPT_READFUNCTION, ReadOnce);
-        curl_easy_setopt(h, CURLOPT_READDATA, &once);
-        curl_easy_setopt(h, CURLOPT_SEEKFUNCTION, SeekOnce);
-        curl_easy_setopt(h, CURLOPT_SEEKDATA, &once);
+        curl_easy_setopt(h, CURLOPT_PREREQFUNCTION, BeforeRequest);
+        curl_easy_setopt(h, CURLOPT_PREREQDATA, &attempts);
     } else if (!request.body.empty() || request.method == "PUT" || request.method == "PROPFIND") {
         curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
         curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
@@ -156,7 +149,7 @@ Result<Response> Perform(const Request& request)
         return Error{ErrorKind::Invalid, request.url + ": the reply is larger than " +
                                              std::to_string(request.max_response_bytes) + " bytes"};
     if (rc != CURLE_OK) {
-        if (once.rewound) {
+        if (attempts.refused) {
             // The connection died with the POST sent and no answer read.
             Error e{ErrorKind::Offline, request.url + ": the connection closed after the request was sent, "
                                                       "before any answer"};
@@ -172,7 +165,7 @@ Result<Response> Perform(const Request& request)
         curl_off_t sent = 0;
         curl_easy_getinfo(h, CURLINFO_SIZE_UPLOAD_T, &sent);
         e.maybe_delivered = (!request.body.empty() && sent >= static_cast<curl_off_t>(request.body.size())) ||
-                            (request.method == "POST" && once.at == request.body.size() && once.at > 0);
+                            attempts.refused;
         return e;
     }
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &response.status);

@@ -123,9 +123,10 @@ Result<void> RecordDelivered(store::Database& db, const std::string& batch, bool
 }
 
 // Reads a stored payload, {"request": {...}, "service_name": "..."}, straight
-// into the request as the parser meets each value: a delivery round reads a
-// thousand of them, and building a json tree for each first cost it more
-// than all its other bookkeeping. Unknown members are skipped.
+// into the request as the parser meets each value, building no tree. The
+// general reader, for payloads not in the shape ReadPayloadFast reads (an
+// older or damaged row): it decides what any document means. Unknown
+// members are skipped.
 class PayloadReader : public nlohmann::json_sax<json>
 {
 public:
@@ -203,10 +204,20 @@ private:
     bool m_lat = false, m_lon = false;
 };
 
-bool ReadPayload(std::string_view text, crm::NewRequest& r, std::string& service_name)
+bool ReadPayloadGeneral(std::string_view text, crm::NewRequest& r, std::string& service_name)
 {
     PayloadReader reader(r, service_name);
     return json::sax_parse(text.begin(), text.end(), &reader) && reader.Finish();
+}
+
+bool ReadPayload(std::string_view text, crm::NewRequest& r, std::string& service_name)
+{
+    if (ReadPayloadFast(text, r, service_name))
+        return true;
+    // Not in the canonical shape (or not JSON): the general reader decides.
+    r = crm::NewRequest();
+    service_name.clear();
+    return ReadPayloadGeneral(text, r, service_name);
 }
 
 Entry EntryFrom(store::Query& q)

@@ -35,6 +35,12 @@ Result<void> SetState(store::Database& db, std::int64_t id, State s, const std::
 Result<void> RecordDelivered(store::Database& db, const std::string& batch, bool count_attempt);
 // A stored payload, {"request": {...}, "service_name": "..."}; false when unreadable.
 bool ReadPayload(std::string_view text, crm::NewRequest& r, std::string& service_name);
+// The two readers it tries. Fast (PayloadReader.cpp): a payload in the shape
+// RequestJson writes, false for anything else, leaving r and service_name
+// partly written. General: any JSON document, read by nlohmann's parser.
+// Where both read a document they read the same (fuzz_outbox_payload).
+bool ReadPayloadFast(std::string_view text, crm::NewRequest& r, std::string& service_name);
+bool ReadPayloadGeneral(std::string_view text, crm::NewRequest& r, std::string& service_name);
 // An entry from a row of kEntryColumns or kDueColumns.
 Entry EntryFrom(store::Query& q);
 // A CRM status word that means the request is finished.

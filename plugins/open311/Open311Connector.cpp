@@ -18,16 +18,26 @@ namespace {
 void AppendFormEncoded(std::string& out, std::string_view s)
 {
     static const char* hex = "0123456789ABCDEF";
-    for (unsigned char c : s) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
-            out += static_cast<char>(c);
-        else if (c == ' ')
+    // ASCII letters and digits whatever the locale (isalnum would ask it per byte).
+    auto unreserved = [](unsigned char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+               c == '.' || c == '~';
+    };
+    for (size_t i = 0; i < s.size();) {
+        size_t run = i;
+        while (run < s.size() && unreserved(static_cast<unsigned char>(s[run])))
+            ++run;
+        out.append(s.data() + i, run - i);
+        if (run == s.size())
+            break;
+        const auto c = static_cast<unsigned char>(s[run]);
+        if (c == ' ') {
             out += '+';
-        else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
+        } else {
+            const char esc[3] = {'%', hex[c >> 4], hex[c & 15]};
+            out.append(esc, 3);
         }
+        i = run + 1;
     }
 }
 

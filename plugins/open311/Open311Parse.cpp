@@ -180,11 +180,17 @@ std::vector<pugi::xml_node> ListItems(const pugi::xml_node& root, std::initializ
 // A child's text; "null", as some servers write an empty value, is empty.
 std::string Text(const pugi::xml_node& n, const char* child)
 {
-    for (auto c : n.children())
-        if (std::string_view(c.name()) == child || std::string_view(c.name()).ends_with(std::string(":") + child)) {
+    // The child by its local name: <status> or <georeport:status>. Compared
+    // in place; an answer of a thousand requests asks this tens of thousands of times.
+    const std::string_view want(child);
+    for (auto c : n.children()) {
+        const std::string_view name(c.name());
+        if (name == want || (name.size() > want.size() && name.ends_with(want) &&
+                             name[name.size() - want.size() - 1] == ':')) {
             std::string text = Trim(c.text().as_string());
             return text == "null" ? std::string() : text;
         }
+    }
     return {};
 }
 
