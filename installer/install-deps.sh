@@ -7,9 +7,9 @@ packages="
   cmake g++ make pkg-config
   libwxgtk3.2-dev libsqlite3-dev libsecret-1-dev
   libboost-test-dev libcurl4-openssl-dev libpugixml-dev libstemmer-dev nlohmann-json3-dev
-  libphonenumber-dev libcpp-httplib-dev
+  libphonenumber-dev libcpp-httplib-dev libpq-dev
   librsvg2-bin gettext wx3.2-i18n
-  xvfb xauth x11-utils apache2
+  xvfb xauth x11-utils apache2 postgresql
   appstream desktop-file-utils libxml2-utils
   dpkg-dev file
 "

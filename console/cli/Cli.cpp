@@ -116,6 +116,7 @@ int Main(std::vector<std::string> args, std::ostream& out, std::ostream& err)
         RegisterContactCommands();
         RegisterCrmCommands();
         RegisterPluginCommands();
+        RegisterCenterCommands();
     }
 
     if (TakeFlag(args, "--version")) {

@@ -68,6 +68,7 @@ void RegisterKbCommands();
 void RegisterContactCommands();
 void RegisterCrmCommands();
 void RegisterPluginCommands();
+void RegisterCenterCommands();
 
 // What was asked, for echoing back in a message: a pasted page is shown by
 // its beginning.

@@ -111,6 +111,17 @@ Result<void> ContactStore::IndexName(std::int64_t id, const std::string& name)
     return Ok();
 }
 
+Result<void> ContactStore::Reindex(std::int64_t id)
+{
+    auto q = m_db.Prepare("SELECT name FROM contact WHERE id = ?1");
+    auto row = q.Bind(1, id).Step();
+    if (!row)
+        return row.Err();
+    if (!row.Value())
+        return Error{ErrorKind::NotFound, "no contact " + std::to_string(id)};
+    return IndexName(id, q.Text(0));
+}
+
 Result<std::int64_t> ContactStore::Create(const NewContact& c)
 {
     const std::string name = Trim(c.name);

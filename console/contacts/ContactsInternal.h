@@ -2,9 +2,15 @@
 // interactions, timeline, merges) share. Not installed.
 #pragma once
 
+#include <civic/Result.h>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
+
+namespace civic::store {
+class Database;
+}
 
 namespace civic::contacts::detail {
 
@@ -14,5 +20,7 @@ std::int64_t Now();
 std::string PrefixEnd(std::string prefix);
 // Levenshtein distance, stopping early above 1: "similar names" are one typo apart.
 bool WithinOneEdit(std::string_view a, std::string_view b);
+// Schema step contacts/4: uids, the center's queue and the triggers filling it (CenterHooks.cpp).
+Result<void> CreateCenterHooks(store::Database& db);
 
 } // namespace civic::contacts::detail

@@ -2,6 +2,8 @@
 // memberships, interactions, service requests and their events.
 #include <civic/contacts/ContactsSchema.h>
 
+#include "ContactsInternal.h"
+
 #include <array>
 #include <string>
 
@@ -54,7 +56,7 @@ Result<void> DropChannelCheck(store::Database& db)
 }
 
 // Append-only: a released step is never edited, only followed.
-constexpr std::array<store::Migration, 3> kSteps{{
+constexpr std::array<store::Migration, 4> kSteps{{
     {1, R"sql(
 -- Contacts: people and organizations (neighborhood associations whose
 -- liaisons report for them). A merged contact keeps its row and points at the
@@ -182,6 +184,8 @@ CREATE TABLE contact_distinct (
     CHECK (a < b)
 ) WITHOUT ROWID;
 )sql"},
+    {4, "-- rows shared with a center carry ids of their own; writes queue for it (CenterHooks.cpp)",
+     detail::CreateCenterHooks},
 }};
 
 } // namespace

@@ -3,7 +3,8 @@
 #    session's services: no storage header, no sqlite3, no store:: types;
 #  - the product's logic (core, storage, contacts, sync, services, knowledge,
 #    plugins) builds and tests without wxWidgets;
-#  - only the storage layer sees sqlite3, only the HTTP layer sees curl;
+#  - only the storage layer sees sqlite3, only the HTTP layer sees curl,
+#    only the center (console/center) sees libpq;
 #  - the plugin SDK, and the example plugin built on it, need nothing else.
 # Usage: cmake -DSOURCE_DIR=<checkout> -P check_layering.cmake
 set(problems "")
@@ -35,6 +36,10 @@ check_folders("console/base;console/net;console/core;console/contacts;console/sy
 check_folders("console/base;console/storage;console/core;console/contacts;console/sync;console/services;console/ui;console/app;console/cli;knowledge;plugins"
   "#include[ \t]*<curl/"
   "only console/net sees libcurl")
+
+check_folders("console/base;console/storage;console/net;console/core;console/contacts;console/sync;console/services;console/ui;console/app;console/cli;knowledge;plugins"
+  "#include[ \t]*<libpq-fe\\.h>"
+  "only console/center sees libpq")
 
 check_folders("plugins/sdk;plugins/examples"
   "#include[ \t]*[<\"](civic/([^s]|s[^d]|sd[^k])|wx/|sqlite3|curl/)"

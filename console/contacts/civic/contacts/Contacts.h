@@ -266,6 +266,10 @@ public:
     // The contact a merged one now shows as (itself when not merged).
     Result<std::int64_t> Root(std::int64_t id);
 
+    // Finding a contact by name again after its name was written by other
+    // means than this store (a change from the center).
+    Result<void> Reindex(std::int64_t id);
+
 private:
     Result<std::vector<std::int64_t>> Family(std::int64_t root); // root and all merged into it
     Result<Identifier> MakeIdentifier(const NewIdentifier& n) const;
