@@ -334,6 +334,29 @@ Result<RoundReport> Seat::Impl::Pull(int batch)
     return report;
 }
 
+Result<int> Seat::Push(int batch)
+{
+    auto r = m->Push(batch);
+    NoteRound(m->db, r ? std::string() : r.Err().message);
+    return r;
+}
+
+Result<RoundReport> Seat::Pull(int batch)
+{
+    auto r = m->Pull(batch);
+    NoteRound(m->db, r ? std::string() : r.Err().message);
+    return r;
+}
+
+Result<std::int64_t> Seat::Queued()
+{
+    auto q = m->db.Prepare("SELECT count(*) FROM center_queue");
+    auto row = q.Step();
+    if (!row)
+        return row.Err();
+    return q.Int(0);
+}
+
 Result<RoundReport> Seat::Round(int batch)
 {
     auto pushed = m->Push(batch);

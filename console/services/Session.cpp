@@ -42,6 +42,7 @@ Result<std::unique_ptr<ConsoleSession>> ConsoleSession::Open(const Paths& paths,
     s->m_contacts = std::make_unique<ContactService>(*s->m_console);
     s->m_wrapups = std::make_unique<WrapUpService>(*s->m_console);
     s->m_outbox = std::make_unique<OutboxService>(*s->m_console, s->m_options.crm_connector);
+    s->m_center = std::make_unique<CenterService>(paths);
     s->m_scheduler = std::make_unique<Scheduler>();
     return s;
 }
@@ -49,6 +50,7 @@ Result<std::unique_ptr<ConsoleSession>> ConsoleSession::Open(const Paths& paths,
 ConsoleSession::~ConsoleSession()
 {
     m_scheduler.reset(); // no job starts any more
+    m_center.reset();    // joins the center thread (a round in progress ends first)
     if (m_outbox)
         m_outbox->Stop();
     m_outbox.reset();    // joins the CRM thread; its last round may still count the outbox
@@ -116,6 +118,7 @@ void ConsoleSession::StartPeriodicJobs()
         m_kb_job = m_scheduler->Add("knowledge", kFirstRoundDelay, kKnowledgeSyncEvery, [this] { SyncKnowledge(); });
         m_scheduler->Add("outbox count", kOutboxCountEvery, kOutboxCountEvery,
                          [this] { m_outbox->RefreshCounts(); });
+        m_center->Start();
     });
 }
 

@@ -115,7 +115,7 @@ MainFrame::MainFrame(services::ConsoleSession& session)
     // Tooltips are set by hand (what a refused plugin or a failed sync says),
     // which the automatic ones of wxSTB_SHOW_TIPS forbid.
     CreateStatusBar(kStatusFieldCount, wxSTB_DEFAULT_STYLE & ~wxSTB_SHOW_TIPS);
-    const int widths[kStatusFieldCount] = {-3, -3, -4, -3};
+    const int widths[kStatusFieldCount] = {-3, -3, -4, -3, -3};
     GetStatusBar()->SetStatusWidths(kStatusFieldCount, widths);
     BuildPanes();
     ApplySettings(session.GetSettings());
@@ -146,6 +146,8 @@ MainFrame::MainFrame(services::ConsoleSession& session)
         OnWindow(this, [this](const services::KnowledgeRound& r) { OnKnowledgeRound(r); }));
     m_counts = session.Outbox().CountsChanged().Add(
         OnWindow(this, [this](const Result<sync::OutboxCounts>& c) { OnOutboxCounts(c); }));
+    m_center_rounds = session.Center().Rounds().Add(
+        OnWindow(this, [this](const services::CenterRound& r) { OnCenterRound(r); }));
     session.StartPeriodicJobs();
     RefreshStatus();
     OfferAutosavedDrafts();
@@ -592,6 +594,27 @@ void MainFrame::OnCrmRound(const services::CrmRound& round)
         m_caller->RefreshShown(); // new request ids and statuses in the timeline
     if (r.catalog_services >= 0)
         m_wrapup->Request()->ReloadServices();
+}
+
+void MainFrame::OnCenterRound(const services::CenterRound& r)
+{
+    if (!r.joined) {
+        SetStatusText(wxString(), kStatusCenter);
+        return;
+    }
+    wxString text;
+    if (!r.online)
+        // Short: a 1366-pixel screen gives the field about 250 pixels.
+        text = r.queued ? wxString::Format(wxPLURAL("Center offline: %lld waiting", "Center offline: %lld waiting",
+                                                    r.queued),
+                                           static_cast<long long>(r.queued))
+                        : wxString(_("Center offline"));
+    else
+        text = wxString::Format(_("Center: up to date %s"), wxDateTime::Now().Format("%H:%M"));
+    SetStatusText(text, kStatusCenter);
+    // Another seat's calls and edits: the caller shown now may have new history.
+    if (r.report.pulled)
+        m_caller->RefreshShown();
 }
 
 void MainFrame::WatchOutbox(OutboxDialog& view) { m_outbox_view = &view; }

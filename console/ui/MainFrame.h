@@ -36,6 +36,7 @@ enum StatusField
     kStatusConnection,
     kStatusOutbox,
     kStatusKnowledge,
+    kStatusCenter,
     kStatusFieldCount
 };
 
@@ -117,9 +118,10 @@ private:
     wxString m_form_problem;
     // What the session announces, shown here (on the UI thread).
     void OnCrmRound(const services::CrmRound& r);
+    void OnCenterRound(const services::CenterRound& r);
     void OnKnowledgeRound(const services::KnowledgeRound& r);
     void OnOutboxCounts(const Result<sync::OutboxCounts>& counts);
-    services::Subscription m_crm_rounds, m_knowledge_rounds, m_counts;
+    services::Subscription m_crm_rounds, m_knowledge_rounds, m_counts, m_center_rounds;
 };
 
 } // namespace civic::ui

@@ -121,6 +121,12 @@ public:
     // interruption: what was sent and not acknowledged is sent again and
     // kept once; what was read and not applied is read again.
     Result<RoundReport> Round(int batch = 5000);
+    // The two halves of a round: what is queued here goes (returns how
+    // many changes); what other seats wrote comes.
+    Result<int> Push(int batch = 5000);
+    Result<RoundReport> Pull(int batch = 5000);
+    // Changes recorded here and not yet acknowledged (a local count).
+    Result<std::int64_t> Queued();
     // Waits up to timeout_ms for another seat's commit; true when one came.
     Result<bool> Wait(int timeout_ms);
     // How far behind the center this seat is (Status::behind, lag_s).

@@ -9,6 +9,7 @@
 //   crm          CRM rounds with a store connection of its own (OutboxService)
 //   knowledge    search and editing on the knowledge base's connection
 //   kb-sync      rounds with the shared knowledge base, a connection of its own
+//   center       rounds with the center store (CenterService), a connection of its own
 //   timer        the periodic jobs (Scheduler), which only post to the above
 // Callers never pick a thread: they call a service and get a Reply on the
 // service's thread (windows hop to the UI thread with ui::OnWindow).
@@ -20,6 +21,7 @@
 #include <civic/core/Console.h>
 #include <civic/core/Secrets.h>
 #include <civic/kb/KnowledgeService.h>
+#include <civic/services/CenterService.h>
 #include <civic/services/ContactService.h>
 #include <civic/services/Listeners.h>
 #include <civic/services/OutboxService.h>
@@ -76,6 +78,8 @@ public:
     ContactService& Contacts() { return *m_contacts; }
     WrapUpService& WrapUps() { return *m_wrapups; }
     OutboxService& Outbox() { return *m_outbox; }
+    // The link to the center, when this console is joined to one.
+    CenterService& Center() { return *m_center; }
     // Opened on first use (its thread opens and seeds the knowledge base), so
     // a CLI command that needs no articles never waits for them.
     kb::KnowledgeService& Knowledge();
@@ -91,7 +95,8 @@ public:
     Listeners<KnowledgeRound>& KnowledgeRounds() { return m_knowledge_rounds; }
 
     // Starts the periodic jobs: a CRM round every 30 s, a knowledge sync every
-    // 5 minutes (each first after 3 s), the outbox count every 5 s. The GUI
+    // 5 minutes (each first after 3 s), the outbox count every 5 s, and the
+    // center's rounds (CenterService). The GUI
     // calls it once its windows listen; the CLI never does. Idempotent.
     void StartPeriodicJobs();
 
@@ -105,6 +110,7 @@ private:
     std::unique_ptr<ContactService> m_contacts;
     std::unique_ptr<WrapUpService> m_wrapups;
     std::unique_ptr<OutboxService> m_outbox;
+    std::unique_ptr<CenterService> m_center;
     Listeners<KnowledgeRound> m_knowledge_rounds;
     std::atomic<bool> m_kb_syncing{false};
     std::once_flag m_jobs_started;
