@@ -383,6 +383,19 @@ Result<std::vector<crm::RequestState>> ParseRequestList(const std::string& body,
     return out;
 }
 
+namespace {
+
+// What a server said, as one line for the status bar and the outbox: at
+// most 300 bytes, cut between letters.
+std::string Shorten(const std::string& s)
+{
+    if (s.size() <= 300)
+        return s;
+    return std::string(TruncateUtf8(s, 297)) + "...";
+}
+
+} // namespace
+
 std::string ErrorText(const std::string& body, long http_status)
 {
     const std::string trimmed = Trim(body);
@@ -400,7 +413,7 @@ std::string ErrorText(const std::string& body, long http_status)
             for (const auto& e : Elements(doc, "error"))
                 add(Text(e, "code"), Text(e, "description"));
             if (!out.empty())
-                return out;
+                return Shorten(out);
         }
     } else if (trimmed[0] == '[' || trimmed[0] == '{') {
         if (auto parsed = ParseJson(trimmed, "error")) {
@@ -415,7 +428,7 @@ std::string ErrorText(const std::string& body, long http_status)
             else
                 one(j);
             if (!out.empty())
-                return out;
+                return Shorten(out);
         }
     }
     // HTML or plain text: the words, without tags, shortened.
@@ -435,9 +448,7 @@ std::string ErrorText(const std::string& body, long http_status)
         if (!(c == ' ' && (collapsed.empty() || collapsed.back() == ' ')))
             collapsed += c;
     collapsed = Trim(collapsed);
-    if (collapsed.size() > 300)
-        collapsed = collapsed.substr(0, 297) + "...";
-    return collapsed.empty() ? "no explanation given" : collapsed;
+    return collapsed.empty() ? "no explanation given" : Shorten(collapsed);
 }
 
 } // namespace civic::open311

@@ -166,6 +166,29 @@ BOOST_AUTO_TEST_CASE(an_error_code_that_repeats_the_status_is_left_out)
     BOOST_TEST(open311::ErrorText(body, 400) == "403: Invalid api_key; E12: Jurisdiction closed");
 }
 
+BOOST_AUTO_TEST_CASE(a_server_listing_many_errors_is_told_in_a_line_that_fits_and_stays_readable)
+{
+    // Found by fuzzing: forty <error>s made a message of 2,000 characters
+    // for the status bar and the outbox; a cut inside a letter made it unreadable.
+    std::string body = "<errors>";
+    for (int i = 0; i < 40; ++i)
+        body += "<error><code>E" + std::to_string(i) + "</code><description>Invalid api_key received for "
+                "this jurisdiction</description></error>";
+    body += "</errors>";
+    const std::string listed = open311::ErrorText(body, 403);
+    BOOST_TEST(listed.size() <= 300u);
+    BOOST_TEST(listed.starts_with("E0: Invalid api_key received for this jurisdiction; E1: "));
+    BOOST_TEST(listed.ends_with("..."));
+    std::string accents;
+    for (int i = 0; i < 400; ++i)
+        accents += "\xC3\xA9"; // é
+    for (const std::string& b : {accents, "<errors><error><description>" + accents + "</description></error></errors>"}) {
+        const std::string said = open311::ErrorText(b, 500);
+        BOOST_TEST(said.size() <= 300u);
+        BOOST_TEST(said.ends_with("\xC3\xA9..."), said.substr(said.size() - 6)); // whole letters only
+    }
+}
+
 BOOST_AUTO_TEST_CASE(overload_says_when_to_come_back)
 {
     Open311Server server;

@@ -43,7 +43,7 @@ std::string PgServer::AsOwner(const std::string& command) const
     return "runuser -u postgres -- " + command;
 }
 
-PgServer::PgServer()
+PgServer::PgServer(int max_connections) : m_max_connections(max_connections)
 {
     TempDir probe; // a unique name under the temporary folder
     m_dir = probe.Path().string() + "-pg";
@@ -84,7 +84,7 @@ void PgServer::Start()
     const auto r = Run(AsOwner(std::string(kBin) + "/pg_ctl -w -D " + Quote((m_dir / "db").string()) + " -l " +
                                Quote((m_dir / "log").string()) + " -o " +
                                Quote("-p " + std::to_string(m_port) + " -k " + m_dir.string() +
-                                     " -c listen_addresses=127.0.0.1 -c max_connections=300") +
+                                     " -c listen_addresses=127.0.0.1 -c max_connections=" + std::to_string(m_max_connections)) +
                                " start"));
     if (r.status != 0)
         throw std::runtime_error("PostgreSQL did not start: " + r.output + ReadFile(m_dir / "log"));

@@ -15,7 +15,7 @@ class PgServer
 public:
     // The superuser "civic" with password "civic-test-pw". Throws when
     // PostgreSQL cannot be started, with its log.
-    PgServer();
+    explicit PgServer(int max_connections = 300);
     ~PgServer();
     PgServer(const PgServer&) = delete;
     PgServer& operator=(const PgServer&) = delete;
@@ -34,6 +34,7 @@ private:
     std::string AsOwner(const std::string& command) const;
     std::filesystem::path m_dir;
     int m_port = 0;
+    int m_max_connections = 300;
     bool m_running = false;
 };
 
