@@ -7,6 +7,7 @@
 
 #include "ui/ArticleEditor.h"
 #include "ui/AuditDialog.h"
+#include "ui/CenterDialog.h"
 #include "ui/Async.h"
 #include "ui/HistoryDialog.h"
 #include "ui/KnowledgePane.h"
@@ -172,6 +173,12 @@ void MainFrame::BuildMenus()
 {
     auto* file = new wxMenu;
     file->Append(wxID_PREFERENCES, _("&Settings...\tCtrl+,"), _("Agent, role, CRM connection"));
+    const int center_id = wxWindow::NewControlId();
+    file->Append(center_id, _("C&enter..."), _("Join the center's shared store; where the link stands"));
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) {
+        CenterDialog dialog(this, m_session);
+        dialog.ShowModal();
+    }, center_id);
     file->AppendSeparator();
     file->Append(wxID_EXIT, _("&Quit\tCtrl+Q"));
 
