@@ -33,25 +33,13 @@ bool In(const std::array<const char*, N>& set, std::string_view name)
     return std::any_of(set.begin(), set.end(), [&](const char* s) { return name == s; });
 }
 
-void AppendUtf8(std::string& out, std::uint32_t cp)
+// A character reference's code point as text; NUL, surrogates and numbers
+// past Unicode become U+FFFD, as HTML has it.
+void AppendReference(std::string& out, std::uint32_t cp)
 {
     if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
         cp = 0xFFFD;
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
+    AppendUtf8(out, cp);
 }
 
 // Decodes one entity at s[i] == '&'. Returns the bytes consumed (0 if none).
@@ -81,7 +69,7 @@ size_t DecodeEntity(std::string_view s, size_t i, std::string& out)
             if (cp > 0x10FFFF)
                 cp = 0xFFFD;
         }
-        AppendUtf8(out, cp);
+        AppendReference(out, cp);
         return semi + 1;
     }
     static const std::pair<const char*, std::uint32_t> kNamed[] = {
@@ -93,7 +81,7 @@ size_t DecodeEntity(std::string_view s, size_t i, std::string& out)
         {"uuml", 0xFC},    {"bull", 0x2022},  {"deg", 0xB0}};
     for (const auto& [n, cp] : kNamed) {
         if (name == n) {
-            AppendUtf8(out, cp);
+            AppendReference(out, cp);
             return semi + 1;
         }
     }

@@ -7,6 +7,8 @@
 #include <civic/core/ConsoleStore.h>
 
 #include <array>
+#include <optional>
+#include <utility>
 
 namespace civic::center::detail {
 
@@ -42,6 +44,34 @@ Result<bool> Has(store::Database& db, const std::string& body, const char* name)
     if (!row)
         return row.Err();
     return q.Int(0) != 0;
+}
+
+// A change's "contact" and "on_behalf_of" as local ids (none when the body
+// names none); missing when one names a contact not here yet.
+struct ContactRefs
+{
+    std::optional<std::int64_t> contact, org;
+    bool missing = false;
+};
+
+Result<ContactRefs> ResolveContacts(store::Database& db, const std::string& body)
+{
+    ContactRefs refs;
+    const std::pair<const char*, std::optional<std::int64_t>*> wanted[] = {{"contact", &refs.contact},
+                                                                            {"on_behalf_of", &refs.org}};
+    for (const auto& [member, into] : wanted) {
+        auto uid = Member(db, body, member);
+        if (!uid)
+            return uid.Err();
+        auto id = LocalId(db, "contact", uid.Value());
+        if (!id)
+            return id.Err();
+        if (id.Value())
+            *into = id.Value();
+        else if (!uid->empty())
+            refs.missing = true;
+    }
+    return refs;
 }
 
 constexpr std::array<const char*, 6> kContactFields{"kind", "name", "language", "needs", "notes", "merged_into"};
@@ -210,21 +240,12 @@ Result<Applied> ApplyChange(store::Database& db, contacts::ContactStore& contact
     }
 
     if (c.entity == "service_request") {
-        auto contact_uid = Member(db, body, "contact");
-        auto org_uid = Member(db, body, "on_behalf_of");
-        if (!contact_uid || !org_uid)
-            return !contact_uid ? contact_uid.Err() : org_uid.Err();
-        auto contact = LocalId(db, "contact", contact_uid.Value());
-        auto org = LocalId(db, "contact", org_uid.Value());
-        if (!contact || !org)
-            return !contact ? contact.Err() : org.Err();
-        if ((!contact_uid->empty() && contact.Value() == 0) || (!org_uid->empty() && org.Value() == 0))
+        auto refs = ResolveContacts(db, body);
+        if (!refs)
+            return refs.Err();
+        if (refs->missing)
             return Applied::Parked;
-        std::optional<std::int64_t> contact_id, org_id;
-        if (contact.Value())
-            contact_id = contact.Value();
-        if (org.Value())
-            org_id = org.Value();
+        const auto contact_id = refs->contact, org_id = refs->org;
         // By its uid, else by the CRM's id (both seats heard of it from the CRM).
         auto id = LocalId(db, "service_request", c.entity_uid);
         if (!id)
@@ -283,19 +304,13 @@ Result<Applied> ApplyChange(store::Database& db, contacts::ContactStore& contact
     }
 
     if (c.entity == "interaction") {
-        auto contact_uid = Member(db, body, "contact");
-        auto org_uid = Member(db, body, "on_behalf_of");
-        if (!contact_uid || !org_uid)
-            return !contact_uid ? contact_uid.Err() : org_uid.Err();
-        auto contact = LocalId(db, "contact", contact_uid.Value());
-        auto org = LocalId(db, "contact", org_uid.Value());
-        if (!contact || !org)
-            return !contact ? contact.Err() : org.Err();
-        if (contact.Value() == 0 || (!org_uid->empty() && org.Value() == 0))
-            return Applied::Parked;
-        std::optional<std::int64_t> org_id;
-        if (org.Value())
-            org_id = org.Value();
+        auto refs = ResolveContacts(db, body);
+        if (!refs)
+            return refs.Err();
+        if (refs->missing || !refs->contact)
+            return Applied::Parked; // an interaction is always someone's
+        const std::int64_t contact = *refs->contact;
+        const auto org_id = refs->org;
         auto id = LocalId(db, "interaction", c.entity_uid);
         if (!id)
             return id.Err();
@@ -308,7 +323,7 @@ Result<Applied> ApplyChange(store::Database& db, contacts::ContactStore& contact
                 "?4 ->> 'channel', ?4 ->> 'at', COALESCE(?4 ->> 'agent', ''), ?4 ->> 'talk_s', ?4 ->> 'wrap_s', "
                 "COALESCE(?4 ->> 'summary', ''), COALESCE(?4 ->> 'notes', ''), COALESCE(?4 ->> 'disposition', ''), "
                 "COALESCE(?4 ->> 'answers', ''), COALESCE(?4 ->> 'source', 'console'), ?4 ->> 'external_id')");
-            if (auto r = q.BindAll(c.entity_uid, contact.Value(), org_id, body).Run(); !r)
+            if (auto r = q.BindAll(c.entity_uid, contact, org_id, body).Run(); !r)
                 return r.Err();
             if (db.Changes() == 0)
                 return Applied::Done;

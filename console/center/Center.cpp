@@ -94,10 +94,7 @@ Result<JoinReport> Join(store::Database& db, const std::string& url, const std::
 {
     if (auto link = ReadLink(db); link)
         return Error{ErrorKind::Conflict, "this console is already joined to " + link->url};
-    auto info = Conninfo(url);
-    if (!info)
-        return info.Err();
-    auto c = pg::Connection::Open(info.Value());
+    auto c = pg::OpenCenter(url);
     if (!c)
         return c.Err();
     pg::Connection& center = *c.Value();

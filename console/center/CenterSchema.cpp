@@ -226,12 +226,17 @@ Result<std::string> Conninfo(const std::string& raw)
     return url + " sslmode=verify-full";
 }
 
-Result<int> Init(const std::string& url)
+Result<std::unique_ptr<pg::Connection>> pg::OpenCenter(const std::string& url)
 {
     auto info = Conninfo(url);
     if (!info)
         return info.Err();
-    auto c = pg::Connection::Open(info.Value());
+    return Connection::Open(info.Value());
+}
+
+Result<int> Init(const std::string& url)
+{
+    auto c = pg::OpenCenter(url);
     if (!c)
         return c.Err();
     pg::Connection& db = *c.Value();
@@ -274,10 +279,7 @@ Result<void> AddAgent(const std::string& url, const std::string& name, const std
                                              " (call-taker, walk-in, knowledge-manager, supervisor)"};
     if (password.size() < 8)
         return Error{ErrorKind::Invalid, "a password of at least 8 characters is needed"};
-    auto info = Conninfo(url);
-    if (!info)
-        return info.Err();
-    auto c = pg::Connection::Open(info.Value());
+    auto c = pg::OpenCenter(url);
     if (!c)
         return c.Err();
     auto r = c.Value()->Run("SELECT civic_add_agent($1, $2, $3)", {name, role, password});

@@ -59,6 +59,10 @@ private:
     pg_conn* m_c;
 };
 
+// A connection to the center at url, after the rule for the network
+// (Conninfo, Center.h). In CenterSchema.cpp, beside that rule.
+Result<std::unique_ptr<Connection>> OpenCenter(const std::string& url);
+
 // A transaction: rolled back unless committed.
 class Tx
 {

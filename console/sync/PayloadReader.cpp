@@ -9,6 +9,8 @@
 // reader, which decides what the store holds, reads it instead.
 #include "OutboxRows.h"
 
+#include <civic/Text.h>
+
 #include <charconv>
 #include <cmath>
 
@@ -193,25 +195,6 @@ private:
         else if (where == Where::Request && key == "long")
             m_r.lon = v, m_lon = true;
         return true;
-    }
-
-    static void AppendUtf8(std::string& out, unsigned cp)
-    {
-        if (cp < 0x80) {
-            out += static_cast<char>(cp);
-        } else if (cp < 0x800) {
-            out += static_cast<char>(0xC0 | (cp >> 6));
-            out += static_cast<char>(0x80 | (cp & 0x3F));
-        } else if (cp < 0x10000) {
-            out += static_cast<char>(0xE0 | (cp >> 12));
-            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-            out += static_cast<char>(0x80 | (cp & 0x3F));
-        } else {
-            out += static_cast<char>(0xF0 | (cp >> 18));
-            out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-            out += static_cast<char>(0x80 | (cp & 0x3F));
-        }
     }
 
     bool Hex4(unsigned& cp)
