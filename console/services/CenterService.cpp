@@ -118,9 +118,6 @@ void CenterService::RoundOnce(bool pull)
 
 void CenterService::Loop()
 {
-    auto opened = store::Database::Open(m_paths.ConsoleDb(), sync::ConsoleSchema());
-    if (opened)
-        m_db = std::move(opened).Value();
     auto last_pull = Clock::now() - std::chrono::hours(1);
     auto next_try = Clock::now();
     int backoff_s = 2;
@@ -133,6 +130,13 @@ void CenterService::Loop()
             if (m_stop)
                 return;
             tasks.swap(m_tasks);
+        }
+        // The store connection once there is work for it: a CLI command that
+        // never asks for the center opens nothing here.
+        if (!m_db && (m_started || !tasks.empty())) {
+            auto opened = store::Database::Open(m_paths.ConsoleDb(), sync::ConsoleSchema());
+            if (opened)
+                m_db = std::move(opened).Value();
         }
         for (auto& t : tasks)
             t();

@@ -99,10 +99,14 @@ CenterDialog::CenterDialog(wxWindow* parent, services::ConsoleSession& session)
     buttons->Add(m_join, 0, wxRIGHT, FromDIP(8));
     buttons->Add(m_sync, 0, wxRIGHT, FromDIP(8));
     buttons->AddStretchSpacer();
-    buttons->Add(new wxButton(this, wxID_CLOSE, _("&Close")));
+    // Not wxID_CLOSE: GTK would show its own stock label, translated only
+    // where the system's locale is installed, instead of ours.
+    auto* close = new wxButton(this, wxID_ANY, _("&Close"));
+    close->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { EndModal(wxID_CLOSE); });
+    buttons->Add(close);
     top->Add(buttons, 0, wxEXPAND | wxALL, FromDIP(12));
     SetSizerAndFit(top);
-    SetEscapeId(wxID_CLOSE);
+    SetEscapeId(close->GetId()); // Escape: the Close button
 
     m_join->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { OnJoin(); });
     m_sync->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {

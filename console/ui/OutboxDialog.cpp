@@ -148,10 +148,14 @@ OutboxDialog::OutboxDialog(wxWindow* parent, services::ConsoleSession& session, 
     buttons->Add(m_edit, 0, wxRIGHT, FromDIP(6));
     buttons->Add(m_discard, 0);
     buttons->AddStretchSpacer();
-    buttons->Add(new wxButton(this, wxID_CLOSE, _("&Close")), 0);
+    // Not wxID_CLOSE: GTK would show its own stock label, translated only
+    // where the system's locale is installed, instead of ours.
+    auto* close = new wxButton(this, wxID_ANY, _("&Close"));
+    close->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { EndModal(wxID_CLOSE); });
+    buttons->Add(close, 0);
     sizer->Add(buttons, 0, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, FromDIP(10));
     SetSizerAndFit(sizer);
-    SetEscapeId(wxID_CLOSE);
+    SetEscapeId(close->GetId()); // Escape: the Close button
 
     m_filter->Bind(wxEVT_CHOICE, [this](wxCommandEvent&) { Reload(); });
     m_list->Bind(wxEVT_LIST_ITEM_SELECTED, [this](wxListEvent&) { ShowSelected(); });
