@@ -8,6 +8,10 @@
 //
 //   bench_sync [--scale F]
 //
+// To profile one side only, CIVIC_PERF_CTL names perf's control fifo and
+// CIVIC_PERF_PART says which side (ours, the default, or bare):
+//   mkfifo ctl ack; CIVIC_PERF_CTL=ctl perf record --control fifo:ctl,ack -D -1 -g bench_sync
+//
 // The outbox run includes everything delivery does: reading due entries,
 // marking each chunk in flight and recording results durably
 // (synchronous=FULL), parsing each answer, writing each request id into the
@@ -102,6 +106,20 @@ struct Flush
     double ours_s = 0, curl_s = 0, in_connector_s = 0;
 };
 
+// Under `perf record --control fifo:CTL,ACK -D -1`, with CIVIC_PERF_CTL=CTL:
+// only the measured part named by CIVIC_PERF_PART is recorded.
+void PerfControl(const char* what, const char* part = "ours")
+{
+    static const char* ctl = std::getenv("CIVIC_PERF_CTL");
+    static const char* want = std::getenv("CIVIC_PERF_PART");
+    if (!ctl || std::string(want ? want : "ours") != part)
+        return;
+    if (FILE* f = std::fopen(ctl, "w")) {
+        std::fprintf(f, "%s\n", what);
+        std::fclose(f);
+    }
+}
+
 // One trial: a fresh outbox and two fresh servers.
 Flush Trial(const fs::path& dir, int count)
 {
@@ -132,6 +150,7 @@ Flush Trial(const fs::path& dir, int count)
         curl_easy_setopt(h, CURLOPT_URL, url.c_str());
         curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, Discard);
         curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+        PerfControl("enable", "bare");
         const auto t = Clock::now();
         for (size_t i = 0; i < bodies.size(); ++i) {
             struct curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/x-www-form-urlencoded");
@@ -147,11 +166,13 @@ Flush Trial(const fs::path& dir, int count)
             }
         }
         f.curl_s = MsSince(t) / 1000.0;
+        PerfControl("disable", "bare");
         curl_easy_cleanup(h);
     }
 
     // Measured: the console's delivery, in rounds as the console runs them.
     Timed timed(crm);
+    PerfControl("enable");
     const auto t = Clock::now();
     int delivered = 0;
     while (delivered < count) {
@@ -165,6 +186,7 @@ Flush Trial(const fs::path& dir, int count)
         delivered += r->delivered;
     }
     f.ours_s = MsSince(t) / 1000.0;
+    PerfControl("disable");
     f.in_connector_s = timed.submit_ms / 1000.0;
     if (server.Requests().size() != static_cast<size_t>(count)) {
         std::cerr << "the server holds " << server.Requests().size() << " requests, not " << count << "\n";
