@@ -1,4 +1,5 @@
 #include "ui/CallerPane.h"
+#include "ui/I18n.h"
 #include "ui/Utf8.h"
 
 #include "ui/Async.h"
@@ -486,7 +487,7 @@ void CallerPane::ShowCard(const contacts::Contact& c, int duplicates)
     m_details->SetLabel(details.empty() ? _("No phone, e-mail or address on file.") : details);
     wxString needs;
     if (!c.language.empty())
-        needs += wxString::Format(_("Language: %s"), U(c.language));
+        needs += wxString::Format(_("Language: %s"), LanguageName(c.language));
     if (!c.needs.empty())
         needs += (needs.empty() ? wxString() : wxString(L"  \u00b7  ")) + U(c.needs);
     m_needs->SetLabel(needs);

@@ -2,6 +2,7 @@
 // requests with their status, newest first, filtered by channel and period,
 // paged as the agent scrolls; the selected entry's details beside it.
 #include "ui/CallerPane.h"
+#include "ui/I18n.h"
 #include "ui/Utf8.h"
 
 #include "ui/Async.h"
@@ -59,7 +60,8 @@ void CallerPane::BuildTimeline()
     m_detail = new wxTextCtrl(split, wxID_ANY, wxEmptyString, wxDefaultPosition, wxDefaultSize,
                               wxTE_MULTILINE | wxTE_READONLY | wxTE_RICH2);
     m_detail->SetName("timeline_detail");
-    split->SplitHorizontally(m_timeline, m_detail, -FromDIP(120));
+    // Room for a call's notes and what it filed, about eight lines.
+    split->SplitHorizontally(m_timeline, m_detail, -FromDIP(150));
     split->SetSashGravity(1.0);
     GetSizer()->Add(split, 1, wxEXPAND | wxALL, FromDIP(6));
 
@@ -153,7 +155,7 @@ void CallerPane::OnEntrySelected(long row)
                 text += wxString::Format(_("Call reason: %s\n"), U(w->reason));
             if (!w->language.empty())
                 text += wxString::Format(w->interpreter ? _("Language: %s, with an interpreter\n") : _("Language: %s\n"),
-                                         U(w->language));
+                                         LanguageName(w->language));
             if (w->notify)
                 text += _("Agreed to status notifications\n");
             for (const auto& [id, value] : w->extra)

@@ -9,7 +9,7 @@
 
 #include <wx/checkbox.h>
 #include <wx/choice.h>
-#include <wx/combobox.h>
+#include "ui/SuggestBox.h"
 #include <wx/scrolwin.h>
 #include <wx/sizer.h>
 #include <wx/stattext.h>
@@ -53,7 +53,7 @@ CenterFields::CenterFields(wxWindow* parent, sync::CenterForm form) : wxPanel(pa
         }
         case T::OpenChoice: {
             row.label = new wxStaticText(this, wxID_ANY, label);
-            auto* c = new wxComboBox(this, wxID_ANY);
+            auto* c = new SuggestBox(this, wxID_ANY);
             for (const auto& o : f.options)
                 c->Append(U(o.label));
             row.control = c;
@@ -129,7 +129,7 @@ std::string CenterFields::Value(const Row& row) const
     }
     case T::OpenChoice: {
         // A label picked from the list stands for its value; anything else is typed.
-        const std::string text = static_cast<wxComboBox*>(row.control)->GetValue().Strip(wxString::both).utf8_string();
+        const std::string text = static_cast<SuggestBox*>(row.control)->GetValue().Strip(wxString::both).utf8_string();
         for (const auto& o : f.options)
             if (o.label == text)
                 return o.value;
@@ -173,7 +173,7 @@ void CenterFields::SetValue(Row& row, const std::string& value)
         for (const auto& o : f.options)
             if (o.value == value)
                 shown = U(o.label);
-        static_cast<wxComboBox*>(row.control)->ChangeValue(shown);
+        static_cast<SuggestBox*>(row.control)->ChangeValue(shown);
         break;
     }
     case T::Text:

@@ -2,11 +2,12 @@
 #include "ui/Utf8.h"
 
 #include "ui/Async.h"
+#include "ui/EnterIsOk.h"
 
 #include <wx/button.h>
 #include <wx/checklst.h>
 #include <wx/choice.h>
-#include <wx/combobox.h>
+#include "ui/SuggestBox.h"
 #include <wx/sizer.h>
 #include <wx/stattext.h>
 #include <wx/textctrl.h>
@@ -83,7 +84,7 @@ ContactDialog::ContactDialog(wxWindow* parent, services::ConsoleSession& session
     if (contact.kind == contacts::ContactKind::Person) {
         auto* org = new wxBoxSizer(wxHORIZONTAL);
         org->Add(new wxStaticText(this, wxID_ANY, _("Liaison &for:")), 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, FromDIP(6));
-        m_org = new wxComboBox(this, wxID_ANY);
+        m_org = new SuggestBox(this, wxID_ANY);
         m_org->SetName("liaison_for");
         m_org->SetHint(_("an organization, existing or new"));
         org->Add(m_org, 1);
@@ -108,6 +109,7 @@ ContactDialog::ContactDialog(wxWindow* parent, services::ConsoleSession& session
     top->Add(m_error, 0, wxEXPAND | wxLEFT | wxRIGHT, FromDIP(10));
     top->Add(CreateStdDialogButtonSizer(wxOK | wxCANCEL), 0, wxEXPAND | wxALL, FromDIP(8));
     SetSizerAndFit(top);
+    EnterOnChoiceIsOk(this);
     CentreOnParent();
     m_name->SetFocus();
     Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { Save(); }, wxID_OK);

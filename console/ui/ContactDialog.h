@@ -11,9 +11,10 @@
 
 #include <wx/dialog.h>
 
+#include "ui/SuggestBox.h"
+
 class wxCheckListBox;
 class wxChoice;
-class wxComboBox;
 class wxStaticText;
 class wxTextCtrl;
 
@@ -33,7 +34,7 @@ public:
     wxCheckListBox* Identifiers() { return m_ids; }
     wxChoice* NewKind() { return m_new_kind; }
     wxTextCtrl* NewValue() { return m_new_value; }
-    wxComboBox* Organization() { return m_org; }
+    SuggestBox* Organization() { return m_org; }
     wxStaticText* Error() { return m_error; }
 
 private:
@@ -48,7 +49,7 @@ private:
     wxChoice* m_new_kind = nullptr;
     wxTextCtrl* m_new_value = nullptr;
     wxTextCtrl* m_new_label = nullptr;
-    wxComboBox* m_org = nullptr;
+    SuggestBox* m_org = nullptr;
     wxStaticText* m_error = nullptr;
     bool m_saved = false;
 };

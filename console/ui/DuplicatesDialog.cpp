@@ -1,4 +1,5 @@
 #include "ui/DuplicatesDialog.h"
+#include "ui/I18n.h"
 
 #include "ui/Async.h"
 #include "ui/Utf8.h"
@@ -22,7 +23,7 @@ wxString DescribeContact(const contacts::Contact& c)
         out += "\n";
     }
     if (!c.language.empty())
-        out += wxString::Format(_("Language: %s"), U(c.language)) + "\n";
+        out += wxString::Format(_("Language: %s"), LanguageName(c.language)) + "\n";
     if (!c.needs.empty())
         out += U(c.needs) + "\n";
     for (const auto& m : c.memberships)

@@ -54,4 +54,37 @@ std::vector<std::pair<std::string, wxString>> AvailableLanguages(const Paths& pa
     return langs;
 }
 
+wxString LanguageName(const std::string& code)
+{
+    // The languages of Philadelphia's language-access plan and of other large
+    // cities' 311 lines.
+    static const std::pair<const char*, const char*> kNames[] = {
+        {"en", wxTRANSLATE("English")},        {"es", wxTRANSLATE("Spanish")},
+        {"zh", wxTRANSLATE("Chinese")},        {"yue", wxTRANSLATE("Cantonese")},
+        {"cmn", wxTRANSLATE("Mandarin")},      {"vi", wxTRANSLATE("Vietnamese")},
+        {"ru", wxTRANSLATE("Russian")},        {"ar", wxTRANSLATE("Arabic")},
+        {"ht", wxTRANSLATE("Haitian Creole")}, {"fr", wxTRANSLATE("French")},
+        {"pt", wxTRANSLATE("Portuguese")},     {"ko", wxTRANSLATE("Korean")},
+        {"km", wxTRANSLATE("Khmer")},          {"bn", wxTRANSLATE("Bengali")},
+        {"asl", wxTRANSLATE("American Sign Language")},
+        {"it", wxTRANSLATE("Italian")},        {"pl", wxTRANSLATE("Polish")},
+        {"uk", wxTRANSLATE("Ukrainian")},      {"hi", wxTRANSLATE("Hindi")},
+        {"ur", wxTRANSLATE("Urdu")},           {"tl", wxTRANSLATE("Tagalog")},
+        {"sw", wxTRANSLATE("Swahili")},        {"am", wxTRANSLATE("Amharic")},
+        {"so", wxTRANSLATE("Somali")},         {"ne", wxTRANSLATE("Nepali")},
+        {"ja", wxTRANSLATE("Japanese")},       {"de", wxTRANSLATE("German")},
+        {"fa", wxTRANSLATE("Persian")},        {"ps", wxTRANSLATE("Pashto")},
+        {"el", wxTRANSLATE("Greek")},          {"tr", wxTRANSLATE("Turkish")},
+    };
+    std::string lower;
+    for (char c : code)
+        lower += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    for (const auto& [c, name] : kNames)
+        if (lower == c)
+            return wxGetTranslation(name);
+    if (const wxLanguageInfo* info = wxLocale::FindLanguageInfo(wxString::FromUTF8(code)); info && !code.empty())
+        return info->Description;
+    return wxString::FromUTF8(code);
+}
+
 } // namespace civic::ui

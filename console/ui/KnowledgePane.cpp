@@ -152,10 +152,7 @@ KnowledgePane::KnowledgePane(wxWindow* parent, kb::KnowledgeService& service, Ac
                 RunSearch(true); // records the query for the knowledge managers
         },
         m_pause.GetId());
-    m_insert_button->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
-        if (m_shown && m_insert)
-            m_insert(NoteTextForShown());
-    });
+    m_insert_button->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { InsertShown(); });
     m_copy_button->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
         if (!m_shown || !wxTheClipboard->Open())
             return;
@@ -234,6 +231,14 @@ void KnowledgePane::SetStatus(const wxString& text)
 {
     m_status->SetLabel(text);
     Layout();
+}
+
+bool KnowledgePane::InsertShown()
+{
+    if (!m_shown || !m_insert)
+        return false;
+    m_insert(NoteTextForShown());
+    return true;
 }
 
 wxString KnowledgePane::NoteTextForShown() const

@@ -54,6 +54,9 @@ public:
 
     // The text "Insert into notes" adds for the shown article.
     wxString NoteTextForShown() const;
+    // The shown article into the call notes (the button, Ctrl+Shift+I); false
+    // when no article is shown.
+    bool InsertShown();
 
 private:
     class ResultList;

@@ -51,6 +51,7 @@ enum MenuId
     ID_ARTICLE_HISTORY,
     ID_REVIEW_QUEUE,
     ID_SYNC_KNOWLEDGE,
+    ID_INSERT_ARTICLE,
     ID_WALK_IN,
     ID_END_CALL,
     ID_RESUME_CALL,
@@ -111,6 +112,7 @@ MainFrame::MainFrame(services::ConsoleSession& session)
     const wxRect area = wxDisplay(display == wxNOT_FOUND ? 0u : static_cast<unsigned>(display)).GetClientArea();
     SetSize(std::min(area.width * 9 / 10, FromDIP(1680)), std::min(area.height * 9 / 10, FromDIP(1050)));
     CentreOnScreen();
+    m_small_screen = area.width <= FromDIP(1440) || area.height <= FromDIP(900);
 
     BuildMenus();
     // Tooltips are set by hand (what a refused plugin or a failed sync says),
@@ -191,6 +193,9 @@ void MainFrame::BuildMenus()
     view->Append(ID_RESET_LAYOUT, _("&Reset layout"));
 
     auto* knowledge = new wxMenu;
+    knowledge->Append(ID_INSERT_ARTICLE, _("&Insert shown article into notes\tCtrl+Shift+I"),
+                      _("The article's title and reference go into the call notes"));
+    knowledge->AppendSeparator();
     knowledge->Append(ID_NEW_ARTICLE, _("&New article...\tCtrl+N"));
     knowledge->Append(ID_EDIT_ARTICLE, _("&Edit shown article...\tCtrl+E"));
     knowledge->Append(ID_ARTICLE_HISTORY, _("Article &history...\tCtrl+H"));
@@ -259,6 +264,7 @@ void MainFrame::BuildMenus()
         }
     }, ID_ARTICLE_HISTORY);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { OpenReviewQueue(); }, ID_REVIEW_QUEUE);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) { m_knowledge->InsertShown(); }, ID_INSERT_ARTICLE);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { SyncKnowledge(); }, ID_SYNC_KNOWLEDGE);
     Bind(wxEVT_MENU, &MainFrame::OnAbout, this, wxID_ABOUT);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { m_wrapup->EndCall(); }, ID_END_CALL);
@@ -350,15 +356,37 @@ void MainFrame::BuildPanes()
     m_aui.Update();
     m_default_perspective = m_aui.SavePerspective();
 
+    // Past the dock size wxAUI allows by default (a third): the caller pane
+    // takes its share (DeskLayout).
+    m_aui.SetDockSizeConstraint(0.6, 0.6);
     wxString saved;
-    if (m_config->Read("layout/perspective", &saved) && !saved.empty())
-        m_aui.LoadPerspective(saved, true);
+    const bool restored = m_config->Read("layout/perspective", &saved) && !saved.empty() &&
+                          m_aui.LoadPerspective(saved, true);
     int w = 0, h = 0;
     if (m_config->Read("layout/width", &w) && m_config->Read("layout/height", &h) && w > 0 &&
         h > 0) {
-        SetSize(w, h);
+        // Saved at another screen, it may not fit this one: End call and
+        // Finish would be out of reach.
+        const int display = wxDisplay::GetFromWindow(this);
+        const wxRect area =
+            wxDisplay(display == wxNOT_FOUND ? 0u : static_cast<unsigned>(display)).GetClientArea();
+        SetSize(std::min(w, area.width), std::min(h, area.height));
+        if (!area.Contains(GetScreenRect()))
+            Move(area.GetTopLeft());
     }
-    if (m_config->ReadBool("layout/maximized", false))
+    if (restored)
+        m_aui.AdoptShare(GetClientSize().GetWidth());
+    else
+        m_aui.KeepShare(GetClientSize().GetWidth());
+    Bind(wxEVT_SIZE, [this](wxSizeEvent& e) {
+        e.Skip(); // wxAUI lays out first
+        CallAfter([this] {
+            m_aui.KeepShare(GetClientSize().GetWidth());
+            FitStatusFields();
+        });
+    });
+    // A laptop-sized desk works with the whole screen from the first start.
+    if (m_config->ReadBool("layout/maximized", m_small_screen && !m_config->HasEntry("layout/width")))
         Maximize();
 }
 
@@ -376,6 +404,7 @@ void MainFrame::SaveLayout()
 void MainFrame::ResetLayout()
 {
     m_aui.LoadPerspective(m_default_perspective, true);
+    m_aui.ResetShare(GetClientSize().GetWidth());
     SaveLayout();
 }
 
@@ -424,6 +453,45 @@ void MainFrame::FocusPane(wxWindow* pane)
         m_knowledge->FocusPrimary();
     else if (pane == m_wrapup)
         m_wrapup->FocusPrimary();
+}
+
+void MainFrame::SetStatusText(const wxString& text, int number)
+{
+    wxFrame::SetStatusText(text, number);
+    if (!m_fit_status_pending) { // once for a burst of texts
+        m_fit_status_pending = true;
+        CallAfter([this] {
+            m_fit_status_pending = false;
+            FitStatusFields();
+        });
+    }
+}
+
+void MainFrame::FitStatusFields()
+{
+    wxStatusBar* bar = GetStatusBar();
+    if (!bar)
+        return;
+    // Widths in proportion to the texts, the space left shared alike, and
+    // at least a little for a field that is empty now.
+    int widths[kStatusFieldCount];
+    const int pad = FromDIP(24);
+    int total = 0;
+    for (int i = 0; i < kStatusFieldCount; ++i) {
+        const wxString t = bar->GetStatusText(i);
+        widths[i] = t.empty() ? FromDIP(40) : bar->GetTextExtent(t).GetWidth() + pad;
+        total += widths[i];
+    }
+    const int room = bar->GetClientSize().GetWidth() - FromDIP(24); // the size grip
+    if (room > total) {
+        const int spare = (room - total) / kStatusFieldCount;
+        for (int& w : widths)
+            w += spare;
+    } else {
+        for (int& w : widths)
+            w = -std::max(1, w); // too little room for all: each gives up in proportion
+    }
+    bar->SetStatusWidths(kStatusFieldCount, widths);
 }
 
 void MainFrame::ShowAgent(const Settings& s)

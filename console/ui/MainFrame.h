@@ -9,6 +9,7 @@
 #include <civic/services/Session.h>
 
 #include "ui/CallerPane.h"
+#include "ui/DeskLayout.h"
 
 #include <wx/aui/framemanager.h>
 #include <wx/frame.h>
@@ -57,6 +58,10 @@ public:
     // Resets the panes to their default arrangement.
     void ResetLayout();
 
+    // Each status field is as wide as its text asks, so a long one ("Agent
+    // not set …") is not cut while an empty one holds a fifth of the bar.
+    void SetStatusText(const wxString& text, int number = 0) override;
+
     wxAuiManager& Aui() { return m_aui; }
     CallerPane* Caller() { return m_caller; }
     KnowledgePane* Knowledge() { return m_knowledge; }
@@ -103,7 +108,10 @@ private:
     std::vector<sync::Draft> m_held; // oldest call first
 
     services::ConsoleSession& m_session;
-    wxAuiManager m_aui;
+    DeskLayout m_aui;
+    void FitStatusFields();
+    bool m_fit_status_pending = false;
+    bool m_small_screen = false; // 1440x900 or less: the window starts maximized
     std::unique_ptr<wxFileConfig> m_config;
     wxString m_default_perspective;
     CallerPane* m_caller = nullptr;

@@ -10,7 +10,7 @@
 
 #include <wx/checklst.h>
 #include <wx/choice.h>
-#include <wx/combobox.h>
+#include "ui/SuggestBox.h"
 #include <wx/scrolwin.h>
 #include <wx/sizer.h>
 #include <wx/stattext.h>
@@ -37,7 +37,7 @@ RequestForm::RequestForm(wxWindow* parent, services::ConsoleSession& session) : 
     m_service->SetName("request_service");
     row->Add(m_service, 1, wxEXPAND);
     row->Add(new wxStaticText(this, wxID_ANY, _("&Location:")), 0, wxALIGN_CENTER_VERTICAL);
-    m_location = new wxComboBox(this, wxID_ANY);
+    m_location = new SuggestBox(this, wxID_ANY);
     m_location->SetName("request_location");
     m_location->SetHint(_("address, or lat, long"));
     row->Add(m_location, 1, wxEXPAND);

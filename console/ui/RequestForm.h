@@ -12,6 +12,8 @@
 
 #include <wx/panel.h>
 
+#include "ui/SuggestBox.h"
+
 #include <functional>
 #include <map>
 #include <optional>
@@ -19,7 +21,6 @@
 #include <vector>
 
 class wxChoice;
-class wxComboBox;
 class wxFlexGridSizer;
 class wxStaticText;
 class wxWindow;
@@ -55,7 +56,7 @@ public:
     void Restore(const Draft& draft);
 
     wxChoice* Service() { return m_service; }
-    wxComboBox* Location() { return m_location; }
+    SuggestBox* Location() { return m_location; }
     size_t ServiceCount() const { return m_services.size(); }
     // The control asking attribute `code`, once the definition is shown.
     wxWindow* Field(const std::string& code) const;
@@ -76,7 +77,7 @@ private:
 
     services::ConsoleSession& m_session;
     wxChoice* m_service = nullptr;
-    wxComboBox* m_location = nullptr;
+    SuggestBox* m_location = nullptr;
     wxStaticText* m_location_error = nullptr;
     wxPanel* m_questions_panel = nullptr;
     wxFlexGridSizer* m_grid = nullptr;

@@ -1,5 +1,6 @@
 #include "ui/SettingsDialog.h"
 
+#include "ui/EnterIsOk.h"
 #include "ui/I18n.h"
 
 #include <wx/msgdlg.h>
@@ -142,6 +143,7 @@ SettingsDialog::SettingsDialog(wxWindow* parent, const Paths& paths, const Setti
     top->Add(m_error, 0, wxEXPAND | wxALL, FromDIP(12));
     top->Add(CreateStdDialogButtonSizer(wxOK | wxCANCEL), 0, wxEXPAND | wxALL, FromDIP(8));
     SetSizer(top);
+    EnterOnChoiceIsOk(this);
     ShowConnectorFields();
     m_agent->SetFocus();
 }

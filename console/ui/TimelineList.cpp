@@ -1,6 +1,8 @@
 #include "ui/TimelineList.h"
 #include "ui/Utf8.h"
 
+#include <algorithm>
+
 #include <wx/datetime.h>
 #include <wx/dcmemory.h>
 #include <wx/imaglist.h>
@@ -14,6 +16,7 @@ using contacts::TimelineEntry;
 namespace {
 
 constexpr int kLoadAheadRows = 15; // fetch the next page this close to the end
+constexpr int kMinSummary = 170;
 
 // Small badges drawn here from each channel's letter and colour, readable in
 // any theme and without image files; the last is a request's status change.
@@ -99,14 +102,29 @@ TimelineList::TimelineList(wxWindow* parent, std::function<void()> need_more)
     for (const auto& c : contacts::Channels())
         m_channels.push_back(c);
     AssignImageList(MakeIcons(this, m_channels), wxIMAGE_LIST_SMALL);
-    AppendColumn(_("When"), wxLIST_FORMAT_LEFT, FromDIP(125));
-    AppendColumn(_("Channel"), wxLIST_FORMAT_LEFT, FromDIP(115));
-    AppendColumn(_("Summary"), wxLIST_FORMAT_LEFT, FromDIP(260));
-    AppendColumn(_("Requests"), wxLIST_FORMAT_LEFT, FromDIP(170));
+    AppendColumn(_("When"), wxLIST_FORMAT_LEFT, FromDIP(128));
+    AppendColumn(_("Channel"), wxLIST_FORMAT_LEFT, FromDIP(110));
+    AppendColumn(_("Summary"), wxLIST_FORMAT_LEFT, FromDIP(kMinSummary));
+    AppendColumn(_("Requests"), wxLIST_FORMAT_LEFT, FromDIP(150));
     AppendColumn(_("Outcome"), wxLIST_FORMAT_LEFT, FromDIP(110));
     AppendColumn(_("Agent"), wxLIST_FORMAT_LEFT, FromDIP(80));
     AppendColumn(_("Length"), wxLIST_FORMAT_RIGHT, FromDIP(55));
     m_open_attr.SetTextColour(wxColour(0x9a, 0x4d, 0x00));
+    // The summary takes what the pane has beyond the other columns through
+    // Requests, so that what each contact was and what it filed show whole
+    // at a 1366 px desk; the later columns are a scroll away.
+    Bind(wxEVT_SIZE, [this](wxSizeEvent& e) {
+        e.Skip();
+        FitSummary();
+    });
+}
+
+void TimelineList::FitSummary()
+{
+    const int others = GetColumnWidth(0) + GetColumnWidth(1) + GetColumnWidth(3);
+    const int want = std::max(FromDIP(kMinSummary), GetClientSize().GetWidth() - others);
+    if (want != GetColumnWidth(2))
+        SetColumnWidth(2, want);
 }
 
 void TimelineList::Set(std::vector<TimelineEntry> entries, bool more, std::string owner)

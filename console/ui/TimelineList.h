@@ -37,6 +37,7 @@ public:
     static wxString ChannelText(const contacts::TimelineEntry& e);
 
 private:
+    void FitSummary();
     std::vector<contacts::ChannelInfo> m_channels; // the badges, in image-list order
     wxString OnGetItemText(long item, long column) const override;
     int OnGetItemImage(long item) const override;

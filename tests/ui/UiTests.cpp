@@ -838,7 +838,7 @@ BOOST_AUTO_TEST_CASE(after_call_work_is_timed_and_an_unfinished_wrap_up_survives
         BOOST_TEST(wrap->Clock()->GetLabel().StartsWith("After-call work 0:0"), wrap->Clock()->GetLabel().utf8_string());
         BOOST_TEST(!wrap->EndCallButton()->IsEnabled());
         wrap->Notes()->SetValue("Caller asks about bulk pickup for a sofa"); // typed: autosaves after a pause
-        static_cast<wxComboBox*>(wrap->Fields()->Control("language"))->SetValue("Spanish");
+        static_cast<ui::SuggestBox*>(wrap->Fields()->Control("language"))->SetValue("Spanish");
         static_cast<wxCheckBox*>(wrap->Fields()->Control("interpreter"))->SetValue(true);
         BOOST_TEST_REQUIRE(PumpUntil(
             [&] {
