@@ -25,6 +25,20 @@ int LineOf(const std::string& xml, std::ptrdiff_t offset)
     return 1 + static_cast<int>(std::count(xml.begin(), end, '\n'));
 }
 
+// The language of an element's xml:lang, lowered, its primary subtag only
+// ("es-MX" and "es_MX" are "es"); empty without one or when it is no code.
+std::string LanguageOf(const pugi::xml_node& n)
+{
+    std::string lang;
+    for (const char* p = n.attribute("xml:lang").value(); *p && *p != '-' && *p != '_'; ++p) {
+        const char c = *p;
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) || lang.size() >= 8)
+            return {};
+        lang += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    }
+    return lang.size() >= 2 ? lang : std::string();
+}
+
 class Reader
 {
 public:
@@ -118,6 +132,28 @@ const CenterField* CenterForm::Find(const std::string& id) const
     return nullptr;
 }
 
+CenterForm CenterForm::In(const std::string& language) const
+{
+    std::string lang;
+    for (char c : language) {
+        if (c == '-' || c == '_' || c == '.')
+            break;
+        lang += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    }
+    auto pick = [&](std::string& text, const std::map<std::string, std::string>& in) {
+        if (auto it = in.find(lang); it != in.end() && !it->second.empty())
+            text = it->second;
+    };
+    CenterForm out = *this;
+    for (auto& f : out.fields) {
+        pick(f.label, f.label_in);
+        pick(f.help, f.help_in);
+        for (auto& o : f.options)
+            pick(o.label, o.label_in);
+    }
+    return out;
+}
+
 std::string CenterForm::RequestDisposition() const
 {
     if (const auto* d = Find("disposition"))
@@ -189,16 +225,38 @@ Result<CenterForm> ParseCenterForm(const std::string& xml, const std::string& na
             if (c.type() != pugi::node_element)
                 continue;
             const std::string_view cname = c.name();
+            // xml:lang="es": the same text in another language.
+            const std::string lang = LanguageOf(c);
+            if (c.attribute("xml:lang") && lang.empty())
+                return r.Fail(c, "xml:lang names a language by its code, such as \"es\"");
             if (cname == "label" || cname == "help") {
-                if (auto e = r.OnlyAttributes(c, {}))
+                if (auto e = r.OnlyAttributes(c, {"xml:lang"}))
                     return *e;
-                (cname == "label" ? f.label : f.help) = Trim(c.text().get());
+                const std::string text = Trim(c.text().get());
+                if (lang.empty()) {
+                    (cname == "label" ? f.label : f.help) = text;
+                } else if (!(cname == "label" ? f.label_in : f.help_in).emplace(lang, text).second) {
+                    return r.Fail(c, "a second <" + std::string(cname) + "> in \"" + lang + "\"");
+                }
                 continue;
             }
             if (cname != "option")
                 return r.Fail(c, "a field holds <label>, <help> and <option> only");
             if (!IsChoice(f.type))
                 return r.Fail(c, "options belong to choice and open-choice fields only");
+            if (!lang.empty()) {
+                // The label of an option given before, in another language.
+                if (auto e = r.OnlyAttributes(c, {"value", "xml:lang"}))
+                    return *e;
+                const std::string value = c.attribute("value").value();
+                auto of = std::find_if(f.options.begin(), f.options.end(),
+                                       [&](const FieldOption& o) { return o.value == value; });
+                if (of == f.options.end())
+                    return r.Fail(c, "a translated option follows the option with value \"" + value + "\"");
+                if (!of->label_in.emplace(lang, Trim(c.text().get())).second)
+                    return r.Fail(c, "a second option \"" + value + "\" in \"" + lang + "\"");
+                continue;
+            }
             if (auto e = r.OnlyAttributes(c, {"value", "files-request", "links-request"}))
                 return *e;
             FieldOption o;

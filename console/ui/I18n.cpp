@@ -54,6 +54,13 @@ std::vector<std::pair<std::string, wxString>> AvailableLanguages(const Paths& pa
     return langs;
 }
 
+std::string UiLanguage()
+{
+    wxTranslations* t = wxTranslations::Get();
+    const wxString best = t ? t->GetBestTranslation("civicdesk", wxLANGUAGE_ENGLISH_US) : wxString();
+    return best.empty() ? std::string("en") : best.utf8_string();
+}
+
 wxString LanguageName(const std::string& code)
 {
     // The languages of Philadelphia's language-access plan and of other large

@@ -20,6 +20,10 @@ void SetUpTranslations(const Paths& paths, const std::string& language);
 // English first.
 std::vector<std::pair<std::string, wxString>> AvailableLanguages(const Paths& paths);
 
+// The code of the language the interface speaks now ("es"; "en" when no
+// catalog was chosen): the center's questions are shown in it.
+std::string UiLanguage();
+
 // A caller's language by its name in the interface's language ("es" is
 // "Spanish", "español" in Spanish): the languages a 311 center hears most by
 // name, any other ISO code by wxWidgets' English name, anything else as

@@ -10,6 +10,7 @@
 #include "ui/CenterDialog.h"
 #include "ui/Async.h"
 #include "ui/HistoryDialog.h"
+#include "ui/I18n.h"
 #include "ui/KnowledgePane.h"
 #include "ui/Panes.h"
 #include "ui/OutboxDialog.h"
@@ -309,7 +310,7 @@ void MainFrame::BuildPanes()
                                             "used: %s"),
                                           wxString::FromUTF8(form.Err().message));
     m_wrapup = new WrapUpPane(this, m_session, m_session.Knowledge(),
-                              form ? std::move(form).Value() : sync::DefaultCenterForm(),
+                              (form ? std::move(form).Value() : sync::DefaultCenterForm()).In(UiLanguage()),
                               [this](std::int64_t id) { m_knowledge->OpenArticle(id); });
     m_wrapup->OnResume([this] { ResumeHeld(); });
     m_wrapup->OnHeldAfterFailure([this](const sync::Draft& d) {

@@ -103,7 +103,11 @@ TimelineList::TimelineList(wxWindow* parent, std::function<void()> need_more)
         m_channels.push_back(c);
     AssignImageList(MakeIcons(this, m_channels), wxIMAGE_LIST_SMALL);
     AppendColumn(_("When"), wxLIST_FORMAT_LEFT, FromDIP(128));
-    AppendColumn(_("Channel"), wxLIST_FORMAT_LEFT, FromDIP(110));
+    // As wide as the longest channel's name in the agent's language.
+    int channel_width = GetTextExtent(_("Request status")).GetWidth();
+    for (const auto& c : m_channels)
+        channel_width = std::max(channel_width, GetTextExtent(ChannelName(c.channel)).GetWidth());
+    AppendColumn(_("Channel"), wxLIST_FORMAT_LEFT, std::clamp(channel_width + FromDIP(16), FromDIP(90), FromDIP(160)));
     AppendColumn(_("Summary"), wxLIST_FORMAT_LEFT, FromDIP(kMinSummary));
     AppendColumn(_("Requests"), wxLIST_FORMAT_LEFT, FromDIP(150));
     AppendColumn(_("Outcome"), wxLIST_FORMAT_LEFT, FromDIP(110));

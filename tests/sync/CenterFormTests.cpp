@@ -183,4 +183,56 @@ BOOST_AUTO_TEST_CASE(answers_to_a_centers_own_questions_are_kept_with_the_intera
     BOOST_TEST(q.Int(2) == 60);  // wrap time
 }
 
+BOOST_AUTO_TEST_CASE(a_spanish_speaking_agent_reads_the_questions_in_spanish_and_the_values_stay)
+{
+    auto shipped = sync::LoadCenterForm(kShipped / "center-fields.xml");
+    BOOST_TEST_REQUIRE(shipped.IsOk(), (shipped ? std::string() : shipped.Err().message));
+    const sync::CenterForm es = shipped->In("es_ES.UTF-8");
+    const auto* outcome = es.Find("disposition");
+    BOOST_TEST_REQUIRE(outcome);
+    BOOST_TEST(outcome->label == "Resultado");
+    BOOST_TEST(outcome->options.front().label == "Solo información");
+    BOOST_TEST(outcome->options.front().value == "information only"); // reported as before
+    BOOST_TEST(es.RequestDisposition() == "request created");
+    BOOST_TEST(es.Find("reason")->label == "Motivo de la llamada");
+    BOOST_TEST(es.Find("interpreter")->label == "Con intérprete");
+    // Every question and option of the shipped file has its Spanish.
+    for (const auto& f : shipped->fields) {
+        BOOST_TEST(f.label_in.count("es") == 1, f.id);
+        for (const auto& o : f.options)
+            BOOST_TEST(o.label_in.count("es") == 1, f.id + ": " + o.value);
+    }
+    // A language the file does not give: as written.
+    BOOST_TEST(shipped->In("vi").Find("disposition")->label == "Outcome");
+    BOOST_TEST(shipped->In("").Find("reason")->options.front().label == "Report a problem");
+}
+
+BOOST_AUTO_TEST_CASE(a_translation_that_names_no_option_or_comes_twice_is_refused)
+{
+    BOOST_TEST(Refusal(Form(R"(<field id="disposition" type="choice">
+  <label>Outcome</label>
+  <label xml:lang="es">Resultado</label>
+  <label xml:lang="ES">Otro</label>
+  <option value="info">Information only</option>
+</field>
+)")).find("a second <label> in \"es\"") != std::string::npos);
+    BOOST_TEST(Refusal(Form(R"(<field id="disposition" type="choice">
+  <label>Outcome</label>
+  <option value="info">Information only</option>
+  <option value="inf" xml:lang="es">Solo información</option>
+</field>
+)")).find("follows the option with value \"inf\"") != std::string::npos);
+    BOOST_TEST(Refusal(Form(R"(<field id="disposition" type="choice">
+  <label>Outcome</label>
+  <option value="info">Information only</option>
+  <option value="info" xml:lang="es" files-request="true">Solo información</option>
+</field>
+)")).find("unknown attribute \"files-request\"") != std::string::npos);
+    BOOST_TEST(Refusal(Form(R"(<field id="disposition" type="choice">
+  <label xml:lang="1">Outcome</label>
+  <option value="info">Information only</option>
+</field>
+)")).find("xml:lang names a language") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

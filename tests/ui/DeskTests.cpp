@@ -196,10 +196,10 @@ BOOST_AUTO_TEST_CASE(the_card_names_the_callers_language_in_words)
     SeedMaria(w);
     Pop(w, "tel:2155550100", "Maria Lopez");
     wxString card;
-    std::function<void(wxWindow*)> read = [&](wxWindow* w) {
-        if (auto* t = dynamic_cast<wxStaticText*>(w); t && t->IsShownOnScreen())
+    std::function<void(wxWindow*)> read = [&](wxWindow* at) {
+        if (auto* t = dynamic_cast<wxStaticText*>(at); t && t->IsShownOnScreen())
             card += t->GetLabel() + "\n";
-        for (wxWindow* c : w->GetChildren())
+        for (wxWindow* c : at->GetChildren())
             read(c);
     };
     PumpUntil([&] {

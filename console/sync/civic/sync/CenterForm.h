@@ -25,6 +25,7 @@ struct FieldOption
     std::string label; // what the agent sees
     bool files_request = false; // disposition only: this outcome files a service request
     bool links_request = false; // disposition only: the caller is added to a request already filed
+    std::map<std::string, std::string> label_in; // language -> label, from xml:lang
 };
 
 struct CenterField
@@ -44,6 +45,7 @@ struct CenterField
     bool required = false;
     std::vector<FieldOption> options;
     std::string default_value;
+    std::map<std::string, std::string> label_in, help_in; // language -> text, from xml:lang
 };
 
 struct CenterForm
@@ -52,6 +54,10 @@ struct CenterForm
     std::string source; // the file it came from; empty for the built-in fields
 
     const CenterField* Find(const std::string& id) const;
+    // The form as agents working in `language` see it ("es", "es_MX"): each
+    // label, help and option in that language where the file gives one
+    // (xml:lang), as written otherwise. Values stay as they are.
+    CenterForm In(const std::string& language) const;
     // The disposition options that file / link a request.
     std::string RequestDisposition() const;
     std::string LinkDisposition() const;
