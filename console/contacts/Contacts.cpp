@@ -157,6 +157,31 @@ Result<std::int64_t> ContactStore::Create(const NewContact& c)
     return id;
 }
 
+Result<std::int64_t> ContactStore::AnonymousVisitor()
+{
+    store::JoinOrBegin tx(m_db);
+    if (!tx.IsActive())
+        return tx.Commit().Err();
+    auto q = m_db.Prepare("SELECT id FROM contact WHERE anonymous = 1");
+    auto row = q.Step();
+    if (!row)
+        return row.Err();
+    std::int64_t id = 0;
+    if (row.Value()) {
+        id = q.Int(0);
+    } else {
+        auto made = Create(NewContact{});
+        if (!made)
+            return made.Err();
+        id = made.Value();
+        if (auto r = m_db.Prepare("UPDATE contact SET anonymous = 1 WHERE id = ?1").Bind(1, id).Run(); !r)
+            return r.Err();
+    }
+    if (auto r = tx.Commit(); !r)
+        return r.Err();
+    return id;
+}
+
 Result<void> ContactStore::Update(std::int64_t id, const NewContact& f)
 {
     const std::string name = Trim(f.name);
@@ -240,7 +265,7 @@ Result<std::vector<std::int64_t>> ContactStore::Family(std::int64_t root)
 
 Result<Contact> ContactStore::Get(std::int64_t id)
 {
-    auto q = m_db.Prepare("SELECT id, kind, name, language, needs, notes, merged_into, created_at "
+    auto q = m_db.Prepare("SELECT id, kind, name, language, needs, notes, merged_into, created_at, anonymous "
                           "FROM contact WHERE id = ?1");
     auto row = q.Bind(1, id).Step();
     if (!row)
@@ -257,6 +282,7 @@ Result<Contact> ContactStore::Get(std::int64_t id)
     if (!q.IsNull(6))
         c.merged_into = q.Int(6);
     c.created_at = q.Int(7);
+    c.anonymous = q.Int(8) != 0;
     auto family = Family(id);
     if (!family)
         return family.Err();

@@ -56,7 +56,7 @@ Result<void> DropChannelCheck(store::Database& db)
 }
 
 // Append-only: a released step is never edited, only followed.
-constexpr std::array<store::Migration, 4> kSteps{{
+constexpr std::array<store::Migration, 5> kSteps{{
     {1, R"sql(
 -- Contacts: people and organizations (neighborhood associations whose
 -- liaisons report for them). A merged contact keeps its row and points at the
@@ -186,6 +186,12 @@ CREATE TABLE contact_distinct (
 )sql"},
     {4, "-- rows shared with a center carry ids of their own; writes queue for it (CenterHooks.cpp)",
      detail::CreateCenterHooks},
+    {5, R"sql(
+-- Visits of people who give no name are counted under one record of this
+-- console, not a new nameless contact each time.
+ALTER TABLE contact ADD COLUMN anonymous INTEGER NOT NULL DEFAULT 0;
+CREATE UNIQUE INDEX contact_one_anonymous ON contact(anonymous) WHERE anonymous = 1;
+)sql"},
 }};
 
 } // namespace

@@ -23,7 +23,8 @@ Result<std::vector<DuplicateCandidate>> ContactStore::DuplicatesOf(std::int64_t 
     if (!c)
         return c.Err();
     std::vector<DuplicateCandidate> out;
-    auto add = [&](std::int64_t other, const std::string& reason) {
+    using Why = DuplicateCandidate::Why;
+    auto add = [&](std::int64_t other, Why why, const std::string& shared) {
         auto root = Root(other);
         if (!root || root.Value() == contact)
             return;
@@ -36,7 +37,8 @@ Result<std::vector<DuplicateCandidate>> ContactStore::DuplicatesOf(std::int64_t 
         auto o = Get(root.Value());
         if (!o || o->kind != c->kind)
             return;
-        out.push_back({contact, root.Value(), c->name, o->name, reason});
+        static const char* const kSaid[] = {"same phone ", "same e-mail ", "same handle ", "similar name at "};
+        out.push_back({contact, root.Value(), c->name, o->name, kSaid[static_cast<int>(why)] + shared, why, shared});
     };
     const auto my_words = NameWords(c->name);
     for (const auto& id : c->identifiers) {
@@ -47,7 +49,8 @@ Result<std::vector<DuplicateCandidate>> ContactStore::DuplicatesOf(std::int64_t 
         });
         for (auto other : others) {
             if (id.kind == IdKind::Phone || id.kind == IdKind::Email || id.kind == IdKind::Social) {
-                add(other, std::string("same ") + (id.kind == IdKind::Phone ? "phone " : id.kind == IdKind::Email ? "e-mail " : "handle ") + id.display);
+                add(other, id.kind == IdKind::Phone ? Why::SamePhone : id.kind == IdKind::Email ? Why::SameEmail : Why::SameHandle,
+                    id.display);
             } else {
                 // Many people share an address: only a similar name there counts.
                 auto o = Get(other);
@@ -63,7 +66,7 @@ Result<std::vector<DuplicateCandidate>> ContactStore::DuplicatesOf(std::int64_t 
                             break;
                         }
                 if (!my_words.empty() && close >= std::min<int>(2, static_cast<int>(my_words.size())))
-                    add(other, "similar name at " + id.display);
+                    add(other, Why::SimilarNameAt, id.display);
             }
         }
     }

@@ -24,6 +24,11 @@ void ContactService::Create(contacts::NewContact c, Reply<Result<std::int64_t>> 
     OnStore([c = std::move(c)](ContactStore& cs, store::Database&) { return cs.Create(c); }, std::move(reply));
 }
 
+void ContactService::AnonymousVisitor(Reply<Result<std::int64_t>> reply)
+{
+    OnStore([](ContactStore& cs, store::Database&) { return cs.AnonymousVisitor(); }, std::move(reply));
+}
+
 void ContactService::Find(std::string text, int limit, Reply<Result<std::vector<FoundContact>>> reply)
 {
     OnStore([text = std::move(text), limit](ContactStore& cs, store::Database&) { return cs.Find(text, limit); },

@@ -76,11 +76,12 @@ CallerPane::CallerPane(wxWindow* parent, services::ConsoleSession& session, Acti
     Bind(wxEVT_TIMER, [this](wxTimerEvent&) { ApplyFilter(); }, m_filter_typing.GetId());
     m_find->Bind(wxEVT_TEXT_ENTER, [this](wxCommandEvent&) {
         if (m_walk_in && m_find->GetValue().Strip(wxString::both).empty()) {
-            // An anonymous visitor: a contact without a name, so the visit has a timeline.
-            m_session.Contacts().Create(contacts::NewContact{}, OnWindow(this, [this](Result<std::int64_t> id) {
-                                            if (id)
-                                                StartVisit(id.Value(), std::string());
-                                        }));
+            // An anonymous visitor: counted under this console's one record for
+            // them, not a new nameless contact per visit.
+            m_session.Contacts().AnonymousVisitor(OnWindow(this, [this](Result<std::int64_t> id) {
+                if (id)
+                    StartVisit(id.Value(), std::string());
+            }));
             return;
         }
         if (m_typing.IsRunning()) {
@@ -455,6 +456,12 @@ void CallerPane::ShowContact(std::int64_t id)
                         m_active->addresses.push_back(i.display);
                 if (m_on_active)
                     m_on_active(m_active);
+            }
+            if (m_contact->anonymous) {
+                // Many visitors' notes, none of them this one's: not for the counter.
+                m_timeline->Set({}, false, std::string());
+                m_detail->ChangeValue(_("Visits without a name are counted, not kept per person: no history is shown."));
+                return;
             }
             LoadTimeline(false);
         }));

@@ -95,7 +95,7 @@ void CallerPane::ApplyFilter()
 
 void CallerPane::LoadTimeline(bool more)
 {
-    if (!m_contact)
+    if (!m_contact || m_contact->anonymous) // no history shown at the counter (ShowContact)
         return;
     if (more && (!m_next || m_loading))
         return;

@@ -12,6 +12,23 @@
 
 namespace civic::ui {
 
+namespace {
+
+// Why two contacts look like one person, in the agent's language.
+wxString Why(const contacts::DuplicateCandidate& c)
+{
+    using W = contacts::DuplicateCandidate::Why;
+    switch (c.why) {
+    case W::SamePhone: return wxString::Format(_("same phone %s"), U(c.shared));
+    case W::SameEmail: return wxString::Format(_("same e-mail %s"), U(c.shared));
+    case W::SameHandle: return wxString::Format(_("same social media handle %s"), U(c.shared));
+    case W::SimilarNameAt: return wxString::Format(_("similar name at %s"), U(c.shared));
+    }
+    return U(c.reason);
+}
+
+} // namespace
+
 wxString DescribeContact(const contacts::Contact& c)
 {
     wxString out = c.name.empty() ? _("(no name)") : U(c.name);
@@ -52,7 +69,7 @@ DuplicatesDialog::DuplicatesDialog(wxWindow* parent, services::ConsoleSession& s
     sizer->Add(intro, 0, wxALL, FromDIP(12));
     wxArrayString rows;
     for (const auto& c : m_candidates)
-        rows.Add(wxString::Format(L"%s \u2014 %s", U(c.b_name), U(c.reason)));
+        rows.Add(wxString::Format(L"%s \u2014 %s", U(c.b_name), Why(c)));
     m_list = new wxListBox(this, wxID_ANY, wxDefaultPosition, FromDIP(wxSize(620, 90)), rows);
     m_list->SetName("duplicates_list");
     sizer->Add(m_list, 0, wxEXPAND | wxLEFT | wxRIGHT, FromDIP(12));

@@ -33,6 +33,7 @@ public:
     void Select(int row);
     wxTextCtrl* Shown() { return m_left; }
     wxTextCtrl* Candidate() { return m_right; }
+    wxListBox* Candidates() { return m_list; }
 
 private:
     void Compare();

@@ -436,7 +436,7 @@ BOOST_AUTO_TEST_CASE(a_registered_channel_is_stored_and_shown_like_the_built_in_
     const auto check = s.db->Check();
     BOOST_TEST(check.ok);
     using Modules = std::vector<std::pair<std::string, int>>;
-    BOOST_TEST((check.modules == Modules{{"contacts", 4}, {"core", 1}}));
+    BOOST_TEST((check.modules == Modules{{"contacts", 5}, {"core", 1}}));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -381,6 +381,39 @@ BOOST_AUTO_TEST_CASE(a_walk_in_starts_with_the_last_visitors_card_off_the_screen
     BOOST_TEST(wrap->Clock()->GetLabel().StartsWith("After-visit work"), wrap->Clock()->GetLabel().utf8_string());
 }
 
+BOOST_AUTO_TEST_CASE(visitors_who_give_no_name_are_counted_under_one_record_and_see_no_one_elses_notes)
+{
+    TempDir dir;
+    ConsoleWindow w(dir.Path());
+    SeedFloor(w);
+    auto* caller = w.frame->Caller();
+    auto* wrap = w.frame->WrapUp();
+    auto anonymous_visit = [&](const wxString& notes) {
+        Command(w, "Call", "Walk-in visit");
+        BOOST_TEST_REQUIRE(PumpUntil([&] { return caller->InWalkIn(); }));
+        wxCommandEvent enter(wxEVT_TEXT_ENTER, caller->FindBox()->GetId());
+        enter.SetEventObject(caller->FindBox());
+        caller->FindBox()->GetEventHandler()->ProcessEvent(enter); // Enter on the empty box
+        BOOST_TEST_REQUIRE(PumpUntil([&] { return wrap->Context()->GetLabel().Contains("Walk-in visit"); }),
+                           wrap->Context()->GetLabel().utf8_string());
+        PumpUntil([] { return false; }, 300); // its card and history arrive
+        BOOST_TEST(caller->Timeline()->Entries().empty()); // the visitor before is not on screen
+        wrap->Notes()->ChangeValue(notes);
+        FinishAndWait(w);
+    };
+    anonymous_visit("Picked up a recycling bin sticker");
+    anonymous_visit("Asked where to pay a parking ticket");
+    const auto counted = QueryStore<std::pair<int, int>>(w, [](store::Database& db) {
+        auto q = db.Prepare("SELECT (SELECT COUNT(*) FROM contact WHERE name = ''), "
+                            "(SELECT COUNT(*) FROM interaction i JOIN contact c ON c.id = i.contact "
+                            " WHERE c.name = '' AND i.channel = 'walk-in')");
+        return q.Step().Value() ? std::make_pair(static_cast<int>(q.Int(0)), static_cast<int>(q.Int(1)))
+                                : std::make_pair(-1, -1);
+    });
+    BOOST_TEST(counted.first == 1);  // one record, not one nameless contact per visit
+    BOOST_TEST(counted.second == 2); // both visits counted
+}
+
 BOOST_AUTO_TEST_CASE(the_next_caller_starts_with_an_empty_knowledge_search)
 {
     TempDir dir;

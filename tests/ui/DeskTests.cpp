@@ -6,6 +6,8 @@
 
 #include "ui/CallerPane.h"
 #include "ui/CenterFields.h"
+#include "ui/DuplicatesDialog.h"
+#include "ui/I18n.h"
 #include "ui/KnowledgePane.h"
 #include "ui/Panes.h"
 #include "ui/RequestForm.h"
@@ -19,6 +21,7 @@
 #include <civic/services/Plugins.h>
 
 #include <wx/aui/aui.h>
+#include <wx/listbox.h>
 #include <wx/button.h>
 #include <wx/combobox.h>
 #include <wx/choice.h>
@@ -232,6 +235,48 @@ BOOST_AUTO_TEST_CASE(the_shown_article_goes_into_the_notes_by_a_shortcut_from_an
     sim.Char('I', wxMOD_CONTROL | wxMOD_SHIFT);
     BOOST_TEST(PumpUntil([&] { return w.frame->WrapUp()->Notes()->GetValue().Contains("[KB "); }),
                w.frame->WrapUp()->Notes()->GetValue().utf8_string());
+}
+
+BOOST_AUTO_TEST_CASE(why_two_contacts_look_alike_is_said_in_the_agents_language)
+{
+    TempDir dir;
+    ConsoleWindow w(dir.Path());
+    const std::int64_t maria = SeedMaria(w);
+    // Her neighbour's entry with her name misspelt, and her son on her phone.
+    w.console->Store()
+        .Submit([](store::Database& db) {
+            contacts::ContactStore cs(db);
+            contacts::NewContact t;
+            t.name = "Maria Lopes";
+            t.identifiers = {{contacts::IdKind::Address, "1234 N Broad St Apt 3", "", false}};
+            cs.Create(t).Value();
+            contacts::NewContact l;
+            l.name = "Luis Lopez";
+            l.identifiers = {{contacts::IdKind::Phone, "215-555-0100", "", false}};
+            return cs.Create(l).Value();
+        })
+        .get();
+    const auto found = QueryStore<std::pair<contacts::Contact, std::vector<contacts::DuplicateCandidate>>>(
+        w, [maria](store::Database& db) {
+            contacts::ContactStore cs(db);
+            return std::make_pair(cs.Get(maria).Value(), cs.DuplicatesOf(maria).Value());
+        });
+    BOOST_TEST_REQUIRE(found.second.size() == 2u);
+    const Paths paths = Paths::FromEnvironment(dir.Path());
+    SetUpTranslations(paths, "es");
+    struct English
+    {
+        Paths p;
+        ~English() { SetUpTranslations(p, "en"); }
+    } back{paths};
+    DuplicatesDialog d(w.frame, *w.session, found.first, found.second);
+    wxString rows;
+    for (unsigned i = 0; i < d.Candidates()->GetCount(); ++i)
+        rows += d.Candidates()->GetString(i) + "\n";
+    BOOST_TEST(rows.Contains(L"mismo teléfono (215) 555-0100"), rows.utf8_string());
+    BOOST_TEST(rows.Contains("nombre parecido en 1234 N Broad St Apt 3"), rows.utf8_string());
+    BOOST_TEST(!rows.Contains("same phone"), rows.utf8_string());
+    BOOST_TEST(!rows.Contains("similar name"), rows.utf8_string());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -29,6 +29,7 @@
 #include <civic/core/Version.h>
 
 #include <clocale>
+#include <cstdio>
 
 #include "RequestCases.h"
 #include "TestSupport.h"
@@ -89,6 +90,17 @@ struct WxFixture
         static char* argv[] = {arg0, nullptr};
         BOOST_TEST_REQUIRE(wxEntryStart(argc, argv));
         wxTheApp->CallOnInit();
+        // A wxWidgets assertion fails the test instead of opening a dialog
+        // that nobody answers (the module would wait until its timeout).
+        wxSetAssertHandler([](const wxString& file, int line, const wxString& func, const wxString& cond,
+                              const wxString& msg) {
+            const std::string what = (file + ":" + wxString::Format("%d", line) + " " + func + ": " + cond + " " + msg)
+                                         .utf8_string();
+            if (wxIsMainThread())
+                BOOST_ERROR("wxWidgets assertion " << what);
+            else
+                std::fprintf(stderr, "wxWidgets assertion on a worker thread: %s\n", what.c_str());
+        });
         m_loop = new wxGUIEventLoop;
         wxEventLoopBase::SetActive(m_loop);
     }
@@ -607,9 +619,15 @@ BOOST_AUTO_TEST_CASE(a_walk_in_visit_takes_two_keystrokes_and_no_mouse)
     BOOST_TEST_REQUIRE(PumpUntil([&] { return w.frame->WrapUp()->Notes()->GetValue().Contains("leaf"); }));
     sim.Char(WXK_RETURN, wxMOD_CONTROL);
     BOOST_TEST_REQUIRE(PumpUntil([&] { return w.frame->WrapUp()->Notes()->IsEmpty(); }));
-    BOOST_TEST(PumpUntil([&] { return w.frame->Caller()->Timeline()->Entries().size() == 1u; }));
-    BOOST_TEST(w.frame->Caller()->Timeline()->GetItemText(0, 1) == "Walk-in");
-    BOOST_TEST(w.frame->Caller()->Timeline()->GetItemText(0, 2) == "Asked about leaf collection");
+    // Recorded as a walk-in under the console's record for anonymous visits,
+    // whose history the counter never shows.
+    const auto stored = QueryStore<std::string>(w, [](store::Database& db) {
+        auto q = db.Prepare("SELECT i.channel FROM interaction i JOIN contact c ON c.id = i.contact "
+                            "WHERE c.anonymous = 1 AND i.notes = 'Asked about leaf collection'");
+        return q.Step().Value() ? q.Text(0) : std::string();
+    });
+    BOOST_TEST(stored == "walk-in");
+    BOOST_TEST(w.frame->Caller()->Timeline()->Entries().empty());
     BOOST_TEST(!w.frame->WrapUp()->FinishButton()->IsEnabled());
 }
 

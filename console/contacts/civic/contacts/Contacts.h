@@ -73,6 +73,7 @@ struct Contact
     std::string notes;
     std::optional<std::int64_t> merged_into;
     std::int64_t created_at = 0;
+    bool anonymous = false; // the record anonymous visits are counted under
     std::vector<Identifier> identifiers;  // its own and those of contacts merged into it
     std::vector<Membership> memberships;  // as liaison (person) or its liaisons (organization)
     std::vector<std::int64_t> merged;     // contacts merged into this one
@@ -203,6 +204,15 @@ struct DuplicateCandidate
     std::int64_t a = 0, b = 0;
     std::string a_name, b_name;
     std::string reason; // "same phone (215) 555-0100", "similar name at 1234 N BROAD ST"
+    // The same, for a window to say in the agent's language.
+    enum class Why
+    {
+        SamePhone,
+        SameEmail,
+        SameHandle,
+        SimilarNameAt,
+    } why = Why::SamePhone;
+    std::string shared; // the number, e-mail, handle or address
 };
 
 class ContactStore
@@ -215,6 +225,9 @@ public:
     // Errors: Invalid naming the field (a phone number that is not one, an
     // organization without a name), NotFound.
     Result<std::int64_t> Create(const NewContact& c);
+    // The record of this console that visits without a name are counted
+    // under, made at the first such visit.
+    Result<std::int64_t> AnonymousVisitor();
     Result<void> Update(std::int64_t id, const NewContact& fields); // name, language, needs, notes
     // Adding one the contact has already keeps its consent unless given now.
     Result<Identifier> AddIdentifier(std::int64_t contact, const NewIdentifier& id);

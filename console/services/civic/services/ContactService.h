@@ -49,6 +49,8 @@ public:
     explicit ContactService(Console& console) : m_console(console) {}
 
     void Create(contacts::NewContact c, Reply<Result<std::int64_t>> reply);
+    // The record anonymous walk-in visits are counted under.
+    void AnonymousVisitor(Reply<Result<std::int64_t>> reply);
     // Names, numbers, addresses and request ids as an agent types them.
     void Find(std::string text, int limit, Reply<Result<std::vector<contacts::FoundContact>>> reply);
     // Who a screen pop is for: everyone with this number or address.
