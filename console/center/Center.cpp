@@ -90,6 +90,34 @@ Result<Status> LocalStatus(store::Database& db)
     return s;
 }
 
+namespace {
+
+// Who this seat signs in as, and the role the center grants them: by
+// PostgreSQL's own group membership (a walk-in clerk and a call-taker share
+// the agents' group; the agent table tells them apart), never by what the
+// console says of itself. In the console's words (Settings: "walk-in-staff").
+constexpr const char* kWhoSql = R"sql(
+SELECT current_user::text,
+       CASE WHEN pg_has_role(current_user, 'civicdesk_supervisor', 'MEMBER') THEN 'supervisor'
+            WHEN pg_has_role(current_user, 'civicdesk_knowledge_manager', 'MEMBER') THEN 'knowledge-manager'
+            WHEN pg_has_role(current_user, 'civicdesk_agent', 'MEMBER') THEN
+                 COALESCE((SELECT 'walk-in-staff' FROM agent WHERE name = current_user AND role = 'walk-in'), 'call-taker')
+            ELSE 'none' END)sql";
+
+// Written where the console reads its settings (Settings::Load): while the
+// store is joined, its agent and role are the center's.
+Result<void> TakeRole(pg::Connection& center, store::Database& db)
+{
+    auto who = center.Exec(kWhoSql);
+    if (!who)
+        return who.Err();
+    auto q = db.Prepare("INSERT INTO settings(key, value) VALUES('center_agent', ?1), ('center_role', ?2) "
+                        "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    return q.BindAll(who->Text(0, 0), who->Text(0, 1)).Run();
+}
+
+} // namespace
+
 Result<JoinReport> Join(store::Database& db, const std::string& url, const std::string& seat_name)
 {
     if (auto link = ReadLink(db); link)
@@ -131,6 +159,8 @@ Result<JoinReport> Join(store::Database& db, const std::string& url, const std::
     auto mark = db.Prepare("UPDATE center_link SET uploaded = ?1 WHERE id = 1");
     if (auto r = mark.Bind(1, report.uploaded).Run(); !r)
         return r.Err();
+    if (auto r = TakeRole(center, db); !r)
+        return r.Err();
     if (auto r = tx.Commit(); !r)
         return r.Err();
     return report;
@@ -152,6 +182,10 @@ struct Seat::Impl
             auto c = pg::Connection::Open(conninfo, password);
             if (!c)
                 return c.Err();
+            // Each sign-in asks again: a role granted or taken away at the
+            // center holds here from the next connection on.
+            if (auto r = TakeRole(*c.Value(), db); !r)
+                return r.Err();
             center = std::move(c).Value();
         }
         return center.get();

@@ -25,7 +25,7 @@ struct Step
 // civicdesk_agent may record and read; a supervisor adds agents (through
 // civic_add_agent, which runs with its owner's rights and checks the role);
 // knowledge managers are agents with the articles' rights to come.
-constexpr std::array<Step, 1> kSteps{{
+constexpr std::array<Step, 2> kSteps{{
     {1, R"sql(
 DO $$ BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'civicdesk_agent') THEN
@@ -113,6 +113,45 @@ BEGIN
 END $fn$;
 REVOKE ALL ON FUNCTION civic_add_agent(text, text, text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION civic_add_agent(text, text, text) TO civicdesk_supervisor;
+)sql"},
+    {2, R"sql(
+-- A role given again replaces the one before: a supervisor made a call-taker
+-- is a call-taker (step 1 only added the new group). And a supervisor may
+-- not touch a login that is no agent (step 1 let one reset the password of
+-- the center's owner).
+CREATE OR REPLACE FUNCTION civic_add_agent(agent_name text, agent_role text, agent_password text)
+RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
+DECLARE
+    grp text := CASE agent_role WHEN 'supervisor' THEN 'civicdesk_supervisor'
+                                WHEN 'knowledge-manager' THEN 'civicdesk_knowledge_manager'
+                                WHEN 'call-taker' THEN 'civicdesk_agent'
+                                WHEN 'walk-in' THEN 'civicdesk_agent' END;
+BEGIN
+    IF grp IS NULL THEN
+        RAISE EXCEPTION 'no such role: %', agent_role USING ERRCODE = '22023';
+    END IF;
+    IF agent_name !~ '^[A-Za-z0-9._@-]{1,63}$' THEN
+        RAISE EXCEPTION 'an agent name is letters, digits and . _ @ - (at most 63): %', agent_name
+            USING ERRCODE = '22023';
+    END IF;
+    -- A login that is no CivicDesk agent (the center's owner, an
+    -- administrator, another application's) is not a supervisor's to change.
+    -- Roles are the cluster's: an agent of another center on it may be added.
+    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = agent_name
+               AND (rolsuper OR rolcreaterole OR NOT pg_has_role(oid, 'civicdesk_agent', 'MEMBER'))) THEN
+        RAISE EXCEPTION 'not an agent: %', agent_name USING ERRCODE = '42501';
+    END IF;
+    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = agent_name) THEN
+        EXECUTE format('ALTER ROLE %I LOGIN PASSWORD %L', agent_name, agent_password);
+    ELSE
+        EXECUTE format('CREATE ROLE %I LOGIN PASSWORD %L', agent_name, agent_password);
+    END IF;
+    -- The new role only: an agent given a lower role keeps no higher one.
+    EXECUTE format('REVOKE civicdesk_supervisor, civicdesk_knowledge_manager, civicdesk_agent FROM %I', agent_name);
+    EXECUTE format('GRANT %I TO %I', grp, agent_name);
+    INSERT INTO agent(name, role) VALUES (agent_name, agent_role)
+        ON CONFLICT (name) DO UPDATE SET role = excluded.role, added_by = current_user, added_at = now();
+END $fn$;
 )sql"},
 }};
 

@@ -47,4 +47,20 @@ void Console::SaveSettings(const Settings& s, std::function<void(Result<void>)> 
     });
 }
 
+void Console::ReloadSettings(std::function<void(bool changed)> done)
+{
+    m_store->Post([this, done = std::move(done)](store::Database& db) {
+        auto loaded = Settings::Load(db);
+        bool changed = false;
+        if (loaded) {
+            std::lock_guard lock(m_settings_mutex);
+            changed = loaded->agent_name != m_settings.agent_name || loaded->role != m_settings.role ||
+                      loaded->from_center != m_settings.from_center;
+            m_settings = std::move(loaded).Value();
+        }
+        if (done)
+            done(changed);
+    });
+}
+
 } // namespace civic

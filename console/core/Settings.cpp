@@ -65,6 +65,16 @@ Result<Settings> Settings::Load(store::Database& db)
     });
     if (!each)
         return each.Err();
+    // The center's word wins over this console's (written at each sign-in to
+    // the center, center/Center.cpp): a role claimed here grants nothing.
+    auto center = db.Prepare("SELECT (SELECT value FROM settings WHERE key = 'center_agent'), "
+                             "(SELECT value FROM settings WHERE key = 'center_role')");
+    if (auto row = center.Step(); row && row.Value() && !center.IsNull(1)) {
+        s.from_center = true;
+        if (!center.IsNull(0) && !center.Text(0).empty())
+            s.agent_name = center.Text(0);
+        s.role = RoleFromString(center.Text(1)).value_or(Role::CallTaker); // "none": the least
+    }
     return s;
 }
 
@@ -91,6 +101,8 @@ Result<void> Settings::Save(store::Database& db) const
         {"phone_region", phone_region},
     }};
     for (const auto& [key, value] : values) {
+        if (from_center && (key == "agent_name" || key == "role"))
+            continue; // the center's, not this console's to keep
         auto q = db.Prepare("INSERT INTO settings(key, value) VALUES(?1, ?2) "
                             "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
         if (auto r = q.BindAll(key, value).Run(); !r)

@@ -502,7 +502,8 @@ void CallerPane::ShowCard(const contacts::Contact& c, int duplicates)
     m_duplicates->SetLabel(wxString::Format(_("Possible &duplicates (%d)"), duplicates));
     m_duplicates->Show(duplicates > 0);
     m_unmerge->Show(!c.merged.empty());
-    m_edit->Show();
+    // Named, the record of anonymous visits would file them all under one person.
+    m_edit->Show(!c.anonymous);
     m_details->Wrap(std::max(GetClientSize().GetWidth() - FromDIP(24), FromDIP(200)));
     m_card->Layout();
     Layout();

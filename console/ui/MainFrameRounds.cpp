@@ -2,6 +2,8 @@
 // center (the status bar, the timeline refreshed when they bring news).
 #include "ui/MainFrame.h"
 
+#include "ui/Async.h"
+
 #include "ui/OutboxDialog.h"
 #include "ui/Panes.h"
 #include "ui/RequestForm.h"
@@ -56,6 +58,14 @@ void MainFrame::OnCenterRound(const services::CenterRound& r)
     else
         text = wxString::Format(_("Center: up to date %s"), wxDateTime::Now().Format("%H:%M"));
     SetStatusText(text, kStatusCenter);
+    // Signed in to the center, the agent and role are the center's: granted
+    // or taken away there, they hold here from the round after.
+    if (r.online) {
+        m_session.Core().ReloadSettings(OnWindow(this, [this](bool changed) {
+            if (changed)
+                ApplySettings(m_session.GetSettings());
+        }));
+    }
     // Another seat's calls and edits: the caller shown now may have new history.
     if (r.report.pulled)
         m_caller->RefreshShown();

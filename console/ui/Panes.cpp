@@ -255,6 +255,7 @@ void WrapUpPane::SetCall(const std::optional<Call>& call)
     if (!call) {
         m_context->SetLabel(_("No call or visit in progress"));
         m_finish->Disable();
+        m_end_call->SetLabel(_("&End call (F4)")); // not the last visit's word
         m_end_call->Disable();
         m_ticker.Stop();
         m_clock->SetLabel(wxString());

@@ -68,6 +68,14 @@ SettingsDialog::SettingsDialog(wxWindow* parent, const Paths& paths, const Setti
         if (kRoles[i] == current.role)
             m_role->SetSelection(static_cast<int>(i));
     add_row(_("&Role:"), m_role);
+    if (current.from_center) {
+        // Signed in to the center: it says who the agent is and what they may do.
+        m_agent->Disable();
+        m_role->Disable();
+        const wxString why = _("Given by the center this console is joined to (a supervisor grants roles there).");
+        m_agent->SetToolTip(why);
+        m_role->SetToolTip(why);
+    }
 
     m_connector = new wxChoice(this, wxID_ANY);
     m_connector->SetName("crm_connector");
@@ -240,10 +248,12 @@ wxTextCtrl* SettingsDialog::ApiKey() const
 bool SettingsDialog::TransferDataFromWindow()
 {
     Settings s = m_result;
-    s.agent_name = m_agent->GetValue().Strip(wxString::both).utf8_string();
-    const int role = m_role->GetSelection();
-    if (role >= 0)
-        s.role = kRoles[role];
+    if (!s.from_center) {
+        s.agent_name = m_agent->GetValue().Strip(wxString::both).utf8_string();
+        const int role = m_role->GetSelection();
+        if (role >= 0)
+            s.role = kRoles[role];
+    }
     const sdk::ConnectorInfo* connector = ChosenConnector();
     if (connector)
         s.crm_connector = connector->name;

@@ -7,6 +7,7 @@
 #include <civic/center/Center.h>
 #include <civic/contacts/Contacts.h>
 #include <civic/core/ConsoleStore.h>
+#include <civic/core/Settings.h>
 #include <civic/sync/ConsoleSchema.h>
 
 #include "PgServer.h"
@@ -402,6 +403,11 @@ BOOST_AUTO_TEST_CASE(a_call_taker_cannot_add_agents_or_sign_a_change_as_someone_
     BOOST_TEST_REQUIRE(!refused.IsOk());
     BOOST_TEST((refused.Err().kind == ErrorKind::Denied));
     BOOST_TEST(CenterSql(url, "SELECT count(*) FROM pg_roles WHERE rolname = 'ct_mallory'") == "0");
+    // Nor may a supervisor take over a login that is no agent: the center's owner.
+    auto takeover = center::AddAgent(base + "sup_sam:supervisor-pw" + where, "civic", "call-taker", "taken-over-pw");
+    BOOST_TEST_REQUIRE(!takeover.IsOk());
+    BOOST_TEST((takeover.Err().kind == ErrorKind::Denied), takeover.Err().message);
+    BOOST_TEST(center::Init(url).IsOk()); // the owner's password still works
     // Whatever the console claims, the database names who recorded a change.
     const auto forged = test::Run("psql -X -q " + test::Quote(carla) +
                                   " -c \"INSERT INTO change(uid, seat, entity, entity_uid, op, body, at, recorded_by) "
@@ -413,6 +419,62 @@ BOOST_AUTO_TEST_CASE(a_call_taker_cannot_add_agents_or_sign_a_change_as_someone_
     d.Person("Joan Smith", "215-555-0123");
     BOOST_TEST(d.Round().pushed == 2);
     BOOST_TEST(CenterSql(url, "SELECT DISTINCT recorded_by FROM change") == "ct_carla");
+}
+
+BOOST_AUTO_TEST_CASE(the_consoles_agent_and_role_are_the_centers_however_its_settings_are_edited)
+{
+    const auto url = NewCenter();
+    const std::string base = url.substr(0, url.find("://") + 3);
+    const std::string where = url.substr(url.find('@'));
+    const auto added = center::AddAgent(url, "sup_sam", "supervisor", "supervisor-pw");
+    BOOST_TEST_REQUIRE(added.IsOk(), (added ? std::string() : added.Err().message));
+    const std::string sam = base + "sup_sam:supervisor-pw" + where;
+    BOOST_TEST_REQUIRE(center::AddAgent(sam, "ct_carla", "call-taker", "call-taker-pw").IsOk());
+    BOOST_TEST_REQUIRE(center::AddAgent(sam, "km_kim", "knowledge-manager", "knowledge-pw").IsOk());
+    BOOST_TEST_REQUIRE(center::AddAgent(sam, "wi_wes", "walk-in", "walk-in-pw").IsOk());
+
+    // Carla's console says she is a supervisor named "Boss" before it joins.
+    Desk carla(base + "ct_carla:call-taker-pw" + where, "carla's desk");
+    Settings claimed = Settings::Load(*carla.db).Value();
+    claimed.agent_name = "Boss";
+    claimed.role = Role::Supervisor;
+    BOOST_TEST_REQUIRE(claimed.Save(*carla.db).IsOk());
+    carla.Round(); // a sign-in: the center says who she is
+    Settings s = Settings::Load(*carla.db).Value();
+    BOOST_TEST(s.from_center);
+    BOOST_TEST(s.agent_name == "ct_carla");
+    BOOST_TEST((s.role == Role::CallTaker));
+    BOOST_TEST(!MayEditKnowledge(s.role)); // no approving articles, no New article
+    // Edited behind the console's back: still the center's word.
+    BOOST_TEST_REQUIRE(carla.db->Exec("UPDATE settings SET value = 'supervisor' WHERE key = 'role'").IsOk());
+    BOOST_TEST((Settings::Load(*carla.db).Value().role == Role::CallTaker));
+    // Saving the settings keeps the console's own choice apart from the center's.
+    s.crm_endpoint = "http://127.0.0.1:1/open311/v2";
+    BOOST_TEST_REQUIRE(s.Save(*carla.db).IsOk());
+    BOOST_TEST((Settings::Load(*carla.db).Value().role == Role::CallTaker));
+    BOOST_TEST(Settings::Load(*carla.db).Value().crm_endpoint == "http://127.0.0.1:1/open311/v2");
+
+    // Each agent's seat takes the role the supervisor granted.
+    Desk kim(base + "km_kim:knowledge-pw" + where, "kim's desk");
+    kim.Round();
+    BOOST_TEST((Settings::Load(*kim.db).Value().role == Role::KnowledgeManager));
+    Desk wes(base + "wi_wes:walk-in-pw" + where, "front counter");
+    wes.Round();
+    BOOST_TEST((Settings::Load(*wes.db).Value().role == Role::WalkInStaff));
+    Desk boss(sam, "supervisor's desk");
+    BOOST_TEST((Settings::Load(*boss.db).Value().role == Role::Supervisor)); // at join already
+
+    // Promoted at the center: Carla's next sign-in says so.
+    BOOST_TEST_REQUIRE(center::AddAgent(sam, "ct_carla", "knowledge-manager", "call-taker-pw").IsOk());
+    carla.seat = center::Seat::Connect(*carla.db, "call-taker-pw").Value();
+    carla.Round();
+    BOOST_TEST((Settings::Load(*carla.db).Value().role == Role::KnowledgeManager));
+    // And back: the higher role goes with it.
+    BOOST_TEST_REQUIRE(center::AddAgent(sam, "ct_carla", "call-taker", "call-taker-pw").IsOk());
+    carla.seat = center::Seat::Connect(*carla.db, "call-taker-pw").Value();
+    carla.Round();
+    BOOST_TEST((Settings::Load(*carla.db).Value().role == Role::CallTaker));
+    BOOST_TEST(CenterSql(url, "SELECT pg_has_role('ct_carla', 'civicdesk_knowledge_manager', 'MEMBER')") == "f");
 }
 
 BOOST_AUTO_TEST_CASE(a_wrong_password_is_refused_as_such)

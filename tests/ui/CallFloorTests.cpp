@@ -379,6 +379,10 @@ BOOST_AUTO_TEST_CASE(a_walk_in_starts_with_the_last_visitors_card_off_the_screen
     BOOST_TEST(wrap->EndCallButton()->GetLabel().Contains("End visit"), wrap->EndCallButton()->GetLabel().utf8_string());
     wrap->EndCall();
     BOOST_TEST(wrap->Clock()->GetLabel().StartsWith("After-visit work"), wrap->Clock()->GetLabel().utf8_string());
+    // Once the visit is stored, the idle pane no longer speaks of a visit.
+    FinishAndWait(w);
+    BOOST_TEST(wrap->Context()->GetLabel() == "No call or visit in progress");
+    BOOST_TEST(!wrap->EndCallButton()->GetLabel().Contains("visit"), wrap->EndCallButton()->GetLabel().utf8_string());
 }
 
 BOOST_AUTO_TEST_CASE(visitors_who_give_no_name_are_counted_under_one_record_and_see_no_one_elses_notes)
@@ -398,6 +402,8 @@ BOOST_AUTO_TEST_CASE(visitors_who_give_no_name_are_counted_under_one_record_and_
                            wrap->Context()->GetLabel().utf8_string());
         PumpUntil([] { return false; }, 300); // its card and history arrive
         BOOST_TEST(caller->Timeline()->Entries().empty()); // the visitor before is not on screen
+        // Given a name, the record would file every anonymous visit under one person.
+        BOOST_TEST(!wxWindow::FindWindowByName("edit_contact", caller)->IsShown());
         wrap->Notes()->ChangeValue(notes);
         FinishAndWait(w);
     };

@@ -58,7 +58,7 @@ inline constexpr const char* kRoles[] = {"call-taker", "walk-in", "knowledge-man
 // (numbered steps; running it again is harmless). Needs a role that may
 // create roles. Returns the schema's version.
 Result<int> Init(const std::string& url);
-inline constexpr int kCenterVersion = 1;
+inline constexpr int kCenterVersion = 2;
 
 // Adds an agent who signs in as `name` with `password` and the role's
 // grants. Only a supervisor (or the center's owner) may: the database

@@ -41,6 +41,9 @@ public:
     // Updates the snapshot at once and writes it on the store thread; done(r)
     // runs there afterwards (may be empty).
     void SaveSettings(const Settings& s, std::function<void(Result<void>)> done = {});
+    // Reads them again from the store (a sign-in to the center may have
+    // changed the agent or role); done(changed) runs on the store thread.
+    void ReloadSettings(std::function<void(bool changed)> done);
 
 private:
     Console() = default;

@@ -37,6 +37,10 @@ struct Settings
 {
     std::string agent_name;
     Role role = Role::CallTaker;
+    // Joined to a center, the agent and role are the center's (the agent
+    // signs in to it; a supervisor grants roles there): agent_name and role
+    // then say what the center said, and Save leaves this console's own.
+    bool from_center = false;
     // The CRM: which connector (a plugin's name), and the settings it asks
     // for (sdk::ConnectorInfo): "endpoint" and "jurisdiction_id" here, its
     // secret (the API key) in the secret store, any other in crm_options.
