@@ -1,6 +1,7 @@
 // The main window: menus and their shortcuts, the dockable panes, the status
 // bar, and what the session's rounds report (the call floor's holding and
-// resuming is in MainFrameCalls.cpp). Over 600 lines because every
+// resuming is in MainFrameCalls.cpp, the knowledge managers' windows in
+// MainFrameKnowledge.cpp, the CRM's and center's rounds in MainFrameRounds.cpp). Over 600 lines because every
 // menu item's handler sits next to where it is bound; the panes and dialogs
 // do their own work in files of their own.
 #include "ui/MainFrame.h"
@@ -515,86 +516,6 @@ void MainFrame::ApplySettings(const Settings& s)
     for (int id : {ID_NEW_ARTICLE, ID_EDIT_ARTICLE, ID_REVIEW_QUEUE})
         GetMenuBar()->Enable(id, manager);
     GetMenuBar()->Enable(ID_SYNC_KNOWLEDGE, s.HasKnowledgeSource());
-}
-
-kb::Actor MainFrame::Actor() const
-{
-    const auto s = m_session.GetSettings();
-    return kb::Actor{s.agent_name, s.role};
-}
-
-ArticleEditor* MainFrame::OpenEditor(std::int64_t article_id, std::optional<kb::Autosave> restored)
-{
-    // Modeless: a manager keeps the console usable while writing, and may
-    // have several articles open.
-    auto* editor = new ArticleEditor(this, m_session.Knowledge(), [this] { return Actor(); }, article_id,
-                                     std::move(restored));
-    editor->Show();
-    return editor;
-}
-
-void MainFrame::OpenReviewQueue()
-{
-    ReviewQueueDialog queue(this, m_session.Knowledge(), [this] { return Actor(); },
-                            [this] { SyncKnowledge(); });
-    queue.ShowModal();
-}
-
-void MainFrame::OfferAutosavedDrafts()
-{
-    const kb::Actor actor = Actor();
-    if (!MayEditKnowledge(actor.role) || actor.name.empty())
-        return;
-    m_session.Knowledge().Autosaves(actor,
-        OnWindow(this, [this](Result<std::vector<kb::Autosave>> drafts) {
-            if (!drafts || drafts->empty())
-                return;
-            wxString titles;
-            for (const auto& d : drafts.Value())
-                titles += L"\n \u2022 " + (d.content.title.empty() ? _("(untitled)") : wxString::FromUTF8(d.content.title));
-            const int answer = wxMessageBox(
-                wxString::Format(wxPLURAL("CivicDesk closed before this article was saved:%s\n\nOpen it to continue?",
-                                          "CivicDesk closed before these articles were saved:%s\n\nOpen them to continue?",
-                                          static_cast<int>(drafts->size())),
-                                 titles),
-                _("Unsaved articles"), wxYES_NO | wxICON_QUESTION, this);
-            if (answer != wxYES)
-                return; // kept: offered again at the next start
-            for (auto& d : drafts.Value())
-                OpenEditor(d.article_id, d);
-        }));
-}
-
-void MainFrame::SyncKnowledge() { m_session.SyncKnowledge(); }
-
-void MainFrame::OnKnowledgeRound(const services::KnowledgeRound& r)
-{
-    if (!r.finished) {
-        SetStatusText(_("Knowledge: syncing..."), kStatusKnowledge);
-        return;
-    }
-    const wxString at = wxDateTime::Now().Format("%H:%M");
-    if (r.error) {
-        SetStatusText(wxString::Format(r.error->kind == ErrorKind::Offline
-                                           ? _("Knowledge: shared store unreachable at %s; retrying")
-                                           : _("Knowledge: sync failed at %s"),
-                                       at),
-                      kStatusKnowledge);
-        GetStatusBar()->SetToolTip(wxString::FromUTF8(r.error->message));
-        return;
-    }
-    wxString text = wxString::Format(_("Knowledge: synced %s"), at);
-    if (r.report.pulled > 0)
-        text += wxString::Format(_(", %d updated"), r.report.pulled);
-    if (r.conflicts > 0)
-        text += wxString::Format(_(", %d conflicts to resolve (Review queue)"), r.conflicts);
-    if (!r.report.problems.empty())
-        text += wxString::Format(_(", %zu files unreadable"), r.report.problems.size());
-    SetStatusText(text, kStatusKnowledge);
-    wxString tip;
-    for (const auto& p : r.report.problems)
-        tip += wxString::FromUTF8(p) + "\n";
-    GetStatusBar()->SetToolTip(tip);
 }
 
 void MainFrame::RefreshStatus() { m_session.Outbox().RefreshCounts(); }
